@@ -1,0 +1,13 @@
+//! The edit model: a contact's values, the dirty set, undo and redo, validation against the
+//! vendor's rules, and building the update body. No terminal and no network in here.
+
+pub mod codec;
+mod form;
+mod update;
+mod validate;
+mod value;
+
+pub use form::{Access, Edit, EditError, Form, LoadError};
+pub use update::{BuildError, Change, Update};
+pub use validate::{Issue, Rule, check_value};
+pub use value::Value;

@@ -1,0 +1,9 @@
+//! rolo: edit contacts that live in other companies' systems.
+//!
+//! The library holds everything that is not the terminal: vendor specs (`vendor`) and the edit
+//! model (`edit`). The command line (`cli`) only parses arguments and prints.
+
+pub mod cli;
+pub mod edit;
+pub mod paths;
+pub mod vendor;

@@ -1,0 +1,111 @@
+//! The set of vendors rolo knows: the built-in specs, overridden or extended by the user's
+//! `vendors/*.toml` in the config folder.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{SpecError, VendorSpec, parse_spec};
+
+/// The built-in specs, compiled into the binary: (file name, contents).
+pub const BUILT_IN: [(&str, &str); 5] = [
+    (
+        "clemta.toml",
+        include_str!("../../assets/vendors/clemta.toml"),
+    ),
+    (
+        "exsited.toml",
+        include_str!("../../assets/vendors/exsited.toml"),
+    ),
+    (
+        "contactreg.toml",
+        include_str!("../../assets/vendors/contactreg.toml"),
+    ),
+    ("cro.toml", include_str!("../../assets/vendors/cro.toml")),
+    (
+        "servicedesk.toml",
+        include_str!("../../assets/vendors/servicedesk.toml"),
+    ),
+];
+
+/// Loaded specs plus the problems met on the way; one bad file never hides the others.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    specs: Vec<Arc<VendorSpec>>,
+    problems: Vec<SpecError>,
+}
+
+impl Catalog {
+    /// Only the built-in specs.
+    pub fn built_in() -> Self {
+        let mut catalog = Self::default();
+        for (file, source) in BUILT_IN {
+            catalog.add(parse_spec(&format!("built-in {file}"), source));
+        }
+        catalog
+    }
+
+    /// The built-in specs, then every `*.toml` in `dir` (in file-name order). A user spec with a
+    /// built-in id replaces it. A missing folder is not a problem; an unreadable file is.
+    pub fn load(user_dir: Option<&Path>) -> Self {
+        let mut catalog = Self::built_in();
+        let Some(dir) = user_dir else {
+            return catalog;
+        };
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return catalog,
+            Err(err) => {
+                catalog.problems.push(SpecError {
+                    origin: dir.display().to_string(),
+                    line: None,
+                    message: format!("cannot read the vendor folder: {err}"),
+                });
+                return catalog;
+            }
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let origin = path.display().to_string();
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(|err| SpecError {
+                    origin: origin.clone(),
+                    line: None,
+                    message: format!("cannot read the file: {err}"),
+                })
+                .and_then(|source| parse_spec(&origin, &source));
+            catalog.add(loaded);
+        }
+        catalog
+    }
+
+    fn add(&mut self, loaded: Result<VendorSpec, SpecError>) {
+        match loaded {
+            Ok(spec) => match self.specs.iter_mut().find(|s| s.id == spec.id) {
+                Some(existing) => *existing = Arc::new(spec),
+                None => self.specs.push(Arc::new(spec)),
+            },
+            Err(problem) => self.problems.push(problem),
+        }
+    }
+
+    pub fn specs(&self) -> &[Arc<VendorSpec>] {
+        &self.specs
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<VendorSpec>> {
+        self.specs.iter().find(|s| s.id == id)
+    }
+
+    pub fn problems(&self) -> &[SpecError] {
+        &self.problems
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.specs.iter().map(|s| s.id.as_str()).collect()
+    }
+}

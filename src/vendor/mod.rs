@@ -1,0 +1,30 @@
+//! Vendors as data: the spec types, the TOML loader, and the catalog of built-in and user specs.
+
+mod catalog;
+mod raw;
+mod spec;
+mod template;
+
+pub use catalog::{BUILT_IN, Catalog};
+pub use raw::{humanize, parse_spec};
+pub use spec::*;
+pub use template::{Piece, Template, TemplateError};
+
+use std::fmt;
+
+/// A spec that could not be loaded: which file, which line, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct SpecError {
+    pub origin: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.origin, line, self.message),
+            None => write!(f, "{}: {}", self.origin, self.message),
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! The TOML form of a vendor spec and its checked conversion into `VendorSpec`.
+//! Every problem is reported with the line it comes from.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::SpecError;
+use super::spec::*;
+use super::template::Template;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    docs: String,
+    semantics: Spanned<String>,
+    #[serde(default)]
+    clear: Option<Spanned<String>>,
+    reference: RawReference,
+    auth: Vec<Spanned<RawAuthHeader>>,
+    #[serde(default)]
+    extras: Vec<Spanned<RawExtra>>,
+    read: Spanned<RawRequest>,
+    update: Spanned<RawRequest>,
+    #[serde(default)]
+    list: Option<Spanned<RawList>>,
+    #[serde(default)]
+    request_wrapper: String,
+    #[serde(default)]
+    response_contact: String,
+    #[serde(default)]
+    envelope: RawEnvelope,
+    fields: Vec<Spanned<RawField>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReference {
+    template: Spanned<String>,
+    #[serde(default)]
+    example: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthHeader {
+    header: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExtra {
+    name: String,
+    #[serde(default = "text_kind")]
+    kind: String,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    help: String,
+}
+
+fn text_kind() -> String {
+    "text".to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequest {
+    method: String,
+    path: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawList {
+    #[serde(default = "get_method")]
+    method: String,
+    path: String,
+    #[serde(default)]
+    items: String,
+    reference: String,
+    #[serde(default)]
+    label: Vec<String>,
+    #[serde(default)]
+    page_param: Option<String>,
+    #[serde(default)]
+    per_page_param: Option<String>,
+}
+
+fn get_method() -> String {
+    "GET".to_string()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawEnvelope {
+    success: Option<String>,
+    message: Option<String>,
+    error_code: Option<String>,
+    error_details: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: String,
+    kind: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    response_path: Option<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    min_length: Option<usize>,
+    #[serde(default)]
+    max_length: Option<usize>,
+    #[serde(default)]
+    values: Vec<String>,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    pattern_hint: Option<String>,
+    #[serde(default)]
+    json_type: Option<String>,
+    #[serde(default)]
+    read_only: Option<RawReadOnly>,
+    #[serde(default)]
+    identity: bool,
+    #[serde(default)]
+    when: Option<RawWhen>,
+    #[serde(default)]
+    clear: Option<String>,
+    #[serde(default)]
+    help: String,
+}
+
+/// `read_only = true` or `read_only = "why"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawReadOnly {
+    Flag(bool),
+    Reason(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWhen {
+    field: String,
+    is: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+enum RawRule {
+    OneOfRequired { fields: Vec<String> },
+    ForbidUpdate { when: RawWhen, message: String },
+}
+
+/// Turns byte offsets into 1-based line numbers for one source text.
+struct Lines<'a> {
+    origin: &'a str,
+    source: &'a str,
+}
+
+impl Lines<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.source.len());
+        self.source.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> SpecError {
+        SpecError {
+            origin: self.origin.to_string(),
+            line: Some(self.line_of(span.start)),
+            message: message.into(),
+        }
+    }
+}
+
+/// Parses and checks one spec file. `origin` names it in errors (a path, or `built-in NAME`).
+pub fn parse_spec(origin: &str, source: &str) -> Result<VendorSpec, SpecError> {
+    let lines = Lines { origin, source };
+    let raw: RawSpec = toml::from_str(source).map_err(|err| SpecError {
+        origin: origin.to_string(),
+        line: err.span().map(|s| lines.line_of(s.start)),
+        message: err.message().trim().to_string(),
+    })?;
+    convert(raw, &lines, origin)
+}
+
+fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, SpecError> {
+    let id = raw.id.get_ref().clone();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(lines.error(
+            raw.id.span(),
+            format!("vendor id {id:?} must be lowercase letters, digits, `-` or `_`"),
+        ));
+    }
+    let semantics = match raw.semantics.get_ref().as_str() {
+        "partial" => Semantics::Partial,
+        "full_replace" => Semantics::FullReplace,
+        other => {
+            return Err(lines.error(
+                raw.semantics.span(),
+                format!("semantics {other:?} is not one of \"partial\", \"full_replace\""),
+            ));
+        }
+    };
+    let vendor_clear = match &raw.clear {
+        Some(c) => parse_clear(c.get_ref()).map_err(|m| lines.error(c.span(), m))?,
+        None => ClearAs::Null,
+    };
+    let template = |text: &str, span: Range<usize>| {
+        Template::parse(text).map_err(|e| lines.error(span, e.to_string()))
+    };
+    let reference = template(
+        raw.reference.template.get_ref(),
+        raw.reference.template.span(),
+    )?;
+    let ref_params: HashSet<&str> = reference.params().collect();
+    if ref_params.is_empty() {
+        return Err(lines.error(
+            raw.reference.template.span(),
+            "the reference template has no placeholder",
+        ));
+    }
+
+    let request = |r: &Spanned<RawRequest>, what: &str| -> Result<RequestSpec, SpecError> {
+        let path = template(&r.get_ref().path, r.span())?;
+        if let Some(p) = path.params().find(|p| !ref_params.contains(p)) {
+            return Err(lines.error(
+                r.span(),
+                format!("{what} path uses {{{p}}}, which the reference template {reference} does not give"),
+            ));
+        }
+        Ok(RequestSpec {
+            method: check_method(&r.get_ref().method).map_err(|m| lines.error(r.span(), m))?,
+            path,
+        })
+    };
+    let read = request(&raw.read, "read")?;
+    let update = request(&raw.update, "update")?;
+
+    let extras = raw
+        .extras
+        .iter()
+        .map(|e| {
+            let r = e.get_ref();
+            Ok(ProfileExtra {
+                name: r.name.clone(),
+                kind: Kind::from_name(&r.kind)
+                    .ok_or_else(|| lines.error(e.span(), unknown_kind(&r.kind)))?,
+                required: r.required,
+                help: r.help.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, SpecError>>()?;
+    let auth = raw
+        .auth
+        .iter()
+        .map(|h| {
+            let value = template(&h.get_ref().value, h.span())?;
+            if let Some(p) = value.params().find(|p| *p != "secret" && !extras.iter().any(|e| e.name == *p)) {
+                return Err(lines.error(
+                    h.span(),
+                    format!("auth header value uses {{{p}}}, which is neither {{secret}} nor a declared extra"),
+                ));
+            }
+            Ok(AuthHeader {
+                name: h.get_ref().header.clone(),
+                value,
+            })
+        })
+        .collect::<Result<Vec<_>, SpecError>>()?;
+
+    let list = match &raw.list {
+        None => None,
+        Some(l) => {
+            let r = l.get_ref();
+            let path = template(&r.path, l.span())?;
+            let reference_from_item = template(&r.reference, l.span())?;
+            Some(ListSpec {
+                method: check_method(&r.method).map_err(|m| lines.error(l.span(), m))?,
+                path,
+                items: JsonPath::parse(&r.items),
+                reference: reference_from_item,
+                label: r.label.iter().map(|s| JsonPath::parse(s)).collect(),
+                page_param: r.page_param.clone(),
+                per_page_param: r.per_page_param.clone(),
+            })
+        }
+    };
+
+    let fields = convert_fields(&raw.fields, lines, vendor_clear)?;
+    let index_of = |name: &str, span: Range<usize>| {
+        fields
+            .iter()
+            .position(|f| f.name == name)
+            .ok_or_else(|| lines.error(span, format!("no field named {name:?} in this spec")))
+    };
+    let mut rules = Vec::new();
+    for rule in &raw.rules {
+        rules.push(match rule.get_ref() {
+            RawRule::OneOfRequired { fields: names } => {
+                if names.len() < 2 {
+                    return Err(
+                        lines.error(rule.span(), "one_of_required needs at least two fields")
+                    );
+                }
+                RecordRule::OneOfRequired {
+                    fields: names
+                        .iter()
+                        .map(|n| index_of(n, rule.span()))
+                        .collect::<Result<_, _>>()?,
+                }
+            }
+            RawRule::ForbidUpdate { when, message } => RecordRule::ForbidUpdate {
+                field: index_of(&when.field, rule.span())?,
+                values: when.is.clone(),
+                message: message.clone(),
+            },
+        });
+    }
+
+    let envelope = Envelope {
+        success: raw.envelope.success.as_deref().map(JsonPath::parse),
+        message: raw.envelope.message.as_deref().map(JsonPath::parse),
+        error_code: raw.envelope.error_code.as_deref().map(JsonPath::parse),
+        error_details: raw.envelope.error_details.as_deref().map(JsonPath::parse),
+    };
+
+    Ok(VendorSpec {
+        id,
+        name: raw.name,
+        docs: raw.docs,
+        semantics,
+        reference,
+        reference_example: raw.reference.example,
+        auth,
+        extras,
+        read,
+        update,
+        list,
+        request_wrapper: JsonPath::parse(&raw.request_wrapper),
+        response_contact: JsonPath::parse(&raw.response_contact),
+        envelope,
+        fields,
+        rules,
+        origin: origin.to_string(),
+    })
+}
+
+fn convert_fields(
+    raw: &[Spanned<RawField>],
+    lines: &Lines,
+    vendor_clear: ClearAs,
+) -> Result<Vec<Field>, SpecError> {
+    if raw.is_empty() {
+        return Err(SpecError {
+            origin: lines.origin.to_string(),
+            line: None,
+            message: "the spec has no fields".to_string(),
+        });
+    }
+    let mut fields: Vec<Field> = Vec::with_capacity(raw.len());
+    // Conditions name fields that may come later; resolve them once every field is known.
+    let mut pending_conditions = Vec::new();
+    for spanned in raw {
+        let r = spanned.get_ref();
+        let err = |m: String| lines.error(spanned.span(), format!("field {:?}: {m}", r.name));
+        if r.name.is_empty() || r.name.split('.').any(str::is_empty) {
+            return Err(err(
+                "a field name must be a dotted path with no empty part".into()
+            ));
+        }
+        if fields.iter().any(|f| f.name == r.name) {
+            return Err(err("this name is used by an earlier field too".into()));
+        }
+        let kind = Kind::from_name(&r.kind).ok_or_else(|| err(unknown_kind(&r.kind)))?;
+        if kind == Kind::Enum && r.values.is_empty() {
+            return Err(err("an enum field needs `values`".into()));
+        }
+        if kind != Kind::Enum && !r.values.is_empty() {
+            return Err(err(format!(
+                "`values` only applies to enum fields, not {kind}"
+            )));
+        }
+        if let (Some(min), Some(max)) = (r.min_length, r.max_length)
+            && min > max
+        {
+            return Err(err(format!(
+                "min_length {min} is greater than max_length {max}"
+            )));
+        }
+        if (r.min_length.is_some() || r.max_length.is_some()) && !kind.is_stringly() {
+            return Err(err(format!(
+                "min_length/max_length do not apply to {kind} fields"
+            )));
+        }
+        let pattern = match &r.pattern {
+            None => None,
+            Some(p) => Some(Pattern {
+                regex: Regex::new(p).map_err(|e| err(format!("pattern does not compile: {e}")))?,
+                hint: r
+                    .pattern_hint
+                    .clone()
+                    .unwrap_or_else(|| format!("the pattern {p}")),
+            }),
+        };
+        let json_type = match r.json_type.as_deref() {
+            None => None,
+            Some("object") => Some(JsonType::Object),
+            Some("array") => Some(JsonType::Array),
+            Some(other) => {
+                return Err(err(format!(
+                    "json_type {other:?} is not \"object\" or \"array\""
+                )));
+            }
+        };
+        let read_only = match &r.read_only {
+            None | Some(RawReadOnly::Flag(false)) => None,
+            Some(RawReadOnly::Flag(true)) => Some("read-only: the vendor sets it".to_string()),
+            Some(RawReadOnly::Reason(reason)) => Some(reason.clone()),
+        };
+        if r.identity && read_only.is_none() {
+            return Err(err("an identity field must also be read_only".into()));
+        }
+        let clear = match &r.clear {
+            Some(c) => parse_clear(c).map_err(err)?,
+            None => vendor_clear,
+        };
+        if let Some(when) = &r.when {
+            pending_conditions.push((fields.len(), when, spanned.span()));
+        }
+        let last = r.name.rsplit('.').next().unwrap_or(&r.name);
+        let group = r
+            .group
+            .clone()
+            .unwrap_or_else(|| match r.name.split_once('.') {
+                Some((parent, _)) => humanize(parent),
+                None => "Contact".to_string(),
+            });
+        fields.push(Field {
+            name: r.name.clone(),
+            label: r.label.clone().unwrap_or_else(|| humanize(last)),
+            group,
+            kind,
+            request_path: JsonPath::parse(&r.name),
+            response_path: JsonPath::parse(r.response_path.as_deref().unwrap_or(&r.name)),
+            limits: Limits {
+                required: r.required,
+                min_length: r.min_length,
+                max_length: r.max_length,
+                values: r.values.clone(),
+                pattern,
+                json_type,
+            },
+            read_only,
+            identity: r.identity,
+            condition: None,
+            clear,
+            help: r.help.clone(),
+        });
+    }
+    for (index, when, span) in pending_conditions {
+        let controller = fields
+            .iter()
+            .position(|f| f.name == when.field)
+            .ok_or_else(|| {
+                lines.error(
+                    span.clone(),
+                    format!(
+                        "`when` names {:?}, which is not a field of this spec",
+                        when.field
+                    ),
+                )
+            })?;
+        if controller == index {
+            return Err(lines.error(span, "a field's `when` cannot name the field itself"));
+        }
+        fields[index].condition = Some(Condition {
+            field: controller,
+            values: when.is.clone(),
+        });
+    }
+    Ok(fields)
+}
+
+fn parse_clear(text: &str) -> Result<ClearAs, String> {
+    match text {
+        "null" => Ok(ClearAs::Null),
+        "empty" => Ok(ClearAs::Empty),
+        other => Err(format!("clear {other:?} is not \"null\" or \"empty\"")),
+    }
+}
+
+fn check_method(method: &str) -> Result<String, String> {
+    match method {
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" => Ok(method.to_string()),
+        other => Err(format!(
+            "method {other:?} is not one of GET, POST, PUT, PATCH, DELETE"
+        )),
+    }
+}
+
+fn unknown_kind(kind: &str) -> String {
+    let names: Vec<&str> = Kind::ALL.iter().map(|(n, _)| *n).collect();
+    format!(
+        "unknown kind {kind:?} (expected one of {})",
+        names.join(", ")
+    )
+}
+
+/// `phone_code` → "Phone code", `firstName` → "First name".
+pub fn humanize(name: &str) -> String {
+    let mut words = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' {
+            words.push(' ');
+            prev_lower = false;
+        } else if c.is_ascii_uppercase() && prev_lower {
+            words.push(' ');
+            words.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            words.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn humanizes_snake_and_camel_case() {
+        assert_eq!(humanize("phone_code"), "Phone code");
+        assert_eq!(humanize("firstName"), "First name");
+        assert_eq!(humanize("address_1"), "Address 1");
+        assert_eq!(humanize("e_login"), "E login");
+    }
+}
