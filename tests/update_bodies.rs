@@ -85,7 +85,10 @@ fn clemta_nested_change_sends_only_that_member() {
     assert_body(&f, json!({"billing": {"phone": "5550001111"}}));
     // A new member of the billing object is added without touching the others.
     set(&mut f, "billing.tax_id", "US-99-1234567");
-    assert_body(&f, json!({"billing": {"phone": "5550001111", "tax_id": "US-99-1234567"}}));
+    assert_body(
+        &f,
+        json!({"billing": {"phone": "5550001111", "tax_id": "US-99-1234567"}}),
+    );
 }
 
 #[test]
@@ -94,7 +97,10 @@ fn clemta_clear_sends_the_empty_value_and_arrays_stay_arrays() {
     let description = f.index("description").unwrap();
     f.clear(description).unwrap();
     set(&mut f, "bcc_emails", "audit@example.com");
-    assert_body(&f, json!({"description": "", "bcc_emails": ["audit@example.com"]}));
+    assert_body(
+        &f,
+        json!({"description": "", "bcc_emails": ["audit@example.com"]}),
+    );
     let bcc = f.index("bcc_emails").unwrap();
     f.clear(bcc).unwrap();
     // Back to the original empty array: only the description is still a change.
@@ -111,7 +117,10 @@ fn clemta_refuses_bad_type_and_email_and_names_them() {
         refused_rules(&f),
         vec![
             (Some("type".into()), Rule::AllowedValues),
-            (Some("cc_emails".into()), Rule::Kind(rolo::vendor::Kind::EmailArray)),
+            (
+                Some("cc_emails".into()),
+                Rule::Kind(rolo::vendor::Kind::EmailArray)
+            ),
         ]
     );
 }
@@ -208,7 +217,10 @@ fn exsited_salutation_object_is_shown_as_its_name_and_sent_as_a_name() {
 fn exsited_flags_accept_any_case_but_send_lowercase_strings() {
     let mut f = form("exsited", "ACC-1001/CONTACT_1");
     set(&mut f, "mobile.do_not_call", "TRUE");
-    assert_body(&f, json!({"account": {"contact": {"mobile": {"do_not_call": "true"}}}}));
+    assert_body(
+        &f,
+        json!({"account": {"contact": {"mobile": {"do_not_call": "true"}}}}),
+    );
     set(&mut f, "mobile.do_not_call", "False");
     assert_eq!(f.build_update(), Err(BuildError::NoChanges));
 }
@@ -216,7 +228,14 @@ fn exsited_flags_accept_any_case_but_send_lowercase_strings() {
 #[test]
 fn exsited_response_only_and_read_only_fields_are_refused() {
     let mut f = form("exsited", "ACC-1001/CONTACT_1");
-    for name in ["phone.full", "type", "billing_contact", "uuid", "version", "last_updated_on"] {
+    for name in [
+        "phone.full",
+        "type",
+        "billing_contact",
+        "uuid",
+        "version",
+        "last_updated_on",
+    ] {
         let i = f.index(name).unwrap();
         assert!(f.set_text(i, "x").is_err(), "{name} should be read-only");
     }
@@ -245,7 +264,10 @@ fn contactreg_page_request_sends_only_what_differs_and_never_read_only_keys() {
         // Read-only and not-applicable keys of the page's body are refused, as the API would.
         let _ = f.set(i, value);
     }
-    assert_body(&f, json!({"email": "c@v.com", "birthday": "2001-08-01", "birthPlace": "CLAYTON"}));
+    assert_body(
+        &f,
+        json!({"email": "c@v.com", "birthday": "2001-08-01", "birthPlace": "CLAYTON"}),
+    );
 }
 
 #[test]
@@ -260,7 +282,10 @@ fn contactreg_company_fields_only_for_companies() {
     );
     let first = company.index("firstName").unwrap();
     let err = company.set_text(first, "Bob").unwrap_err();
-    assert_eq!(err.to_string(), "firstName cannot be edited: only allowed when contactType is People (it is Company)");
+    assert_eq!(
+        err.to_string(),
+        "firstName cannot be edited: only allowed when contactType is People (it is Company)"
+    );
 
     let mut other = form("contactreg", "1941879");
     set(&mut other, "name", "Vieri Trust No. 2");
@@ -270,7 +295,10 @@ fn contactreg_company_fields_only_for_companies() {
 
     let mut person = form("contactreg", "1941877");
     let name = person.index("name").unwrap();
-    assert!(person.set_text(name, "Chris Vieri").is_err(), "name is derived for People");
+    assert!(
+        person.set_text(name, "Chris Vieri").is_err(),
+        "name is derived for People"
+    );
     set(&mut person, "sex", "Male");
     set(&mut person, "birthCountry", "it");
     assert_body(&person, json!({"sex": "Male", "birthCountry": "it"}));
@@ -303,7 +331,10 @@ fn cro_page_example_request() {
     let mut f = form("cro", "1001/5001");
     set(&mut f, "email", "test.updated@contacts.com");
     let body = f.build_update().unwrap().body;
-    assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"email":"test.updated@contacts.com"}"#);
+    assert_eq!(
+        serde_json::to_string(&body).unwrap(),
+        r#"{"email":"test.updated@contacts.com"}"#
+    );
 }
 
 #[test]
@@ -311,7 +342,10 @@ fn cro_flags_send_json_booleans() {
     let mut f = form("cro", "1001/5001");
     set(&mut f, "notify_on_new_request", "TRUE");
     set(&mut f, "notify_on_failed_request", "0");
-    assert_body(&f, json!({"notify_on_new_request": true, "notify_on_failed_request": false}));
+    assert_body(
+        &f,
+        json!({"notify_on_new_request": true, "notify_on_failed_request": false}),
+    );
 }
 
 #[test]
@@ -323,7 +357,10 @@ fn cro_lengths_and_lists_are_enforced() {
     assert_eq!(
         refused_rules(&f),
         vec![
-            (Some("email".into()), Rule::Kind(rolo::vendor::Kind::EmailList)),
+            (
+                Some("email".into()),
+                Rule::Kind(rolo::vendor::Kind::EmailList)
+            ),
             (Some("number".into()), Rule::MinLength),
             (Some("fax".into()), Rule::MinLength),
         ]
@@ -339,7 +376,8 @@ fn cro_lengths_and_lists_are_enforced() {
 
 /// The sample contact printed on the page, copied verbatim (tests/fixtures/).
 fn servicedesk_page_sample() -> Json {
-    serde_json::from_str(include_str!("fixtures/servicedesk-page-sample.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("fixtures/servicedesk-page-sample.json"))
+        .expect("fixture is JSON")
 }
 
 #[test]
@@ -350,7 +388,10 @@ fn servicedesk_page_sample_is_sent_whole_with_the_change_merged_in() {
     let mut expected = sample;
     expected["lastname"] = json!("Schmidt");
     // Read-only: left out. Everything else, the embedded company included, goes back as read.
-    expected.as_object_mut().unwrap().shift_remove("modified_dateutc");
+    expected
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("modified_dateutc");
     assert_body(&f, expected);
 }
 
@@ -376,10 +417,16 @@ fn servicedesk_needs_lastname_and_one_company_reference() {
     }
     assert_eq!(
         refused_rules(&f),
-        vec![(Some("lastname".into()), Rule::Required), (None, Rule::OneOfRequired)]
+        vec![
+            (Some("lastname".into()), Rule::Required),
+            (None, Rule::OneOfRequired)
+        ]
     );
     let issue = f.validate().into_iter().last().unwrap();
-    assert_eq!(issue.to_string(), "one of company_id, company_code, company must be present");
+    assert_eq!(
+        issue.to_string(),
+        "one of company_id, company_code, company must be present"
+    );
     // Any one of the three is enough.
     set(&mut f, "lastname", "Schmidt");
     set(&mut f, "company_code", "ACME-002");
@@ -395,7 +442,10 @@ fn servicedesk_a_full_replace_checks_untouched_fields_too() {
     record["functions"] = json!("f".repeat(65));
     let mut f = Form::from_record(spec("servicedesk"), record);
     set(&mut f, "firstname", "Annabel");
-    assert_eq!(refused_rules(&f), vec![(Some("functions".into()), Rule::MaxLength)]);
+    assert_eq!(
+        refused_rules(&f),
+        vec![(Some("functions".into()), Rule::MaxLength)]
+    );
 }
 
 #[test]

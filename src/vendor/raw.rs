@@ -53,7 +53,7 @@ struct RawReference {
 #[serde(deny_unknown_fields)]
 struct RawAuthHeader {
     header: String,
-    value: String,
+    value: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -61,33 +61,33 @@ struct RawAuthHeader {
 struct RawExtra {
     name: String,
     #[serde(default = "text_kind")]
-    kind: String,
+    kind: Spanned<String>,
     #[serde(default)]
     required: bool,
     #[serde(default)]
     help: String,
 }
 
-fn text_kind() -> String {
-    "text".to_string()
+fn text_kind() -> Spanned<String> {
+    Spanned::new(0..0, "text".to_string())
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRequest {
-    method: String,
-    path: String,
+    method: Spanned<String>,
+    path: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawList {
     #[serde(default = "get_method")]
-    method: String,
-    path: String,
+    method: Spanned<String>,
+    path: Spanned<String>,
     #[serde(default)]
     items: String,
-    reference: String,
+    reference: Spanned<String>,
     #[serde(default)]
     label: Vec<String>,
     #[serde(default)]
@@ -96,8 +96,8 @@ struct RawList {
     per_page_param: Option<String>,
 }
 
-fn get_method() -> String {
-    "GET".to_string()
+fn get_method() -> Spanned<String> {
+    Spanned::new(0..0, "GET".to_string())
 }
 
 #[derive(Deserialize, Default)]
@@ -112,8 +112,8 @@ struct RawEnvelope {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawField {
-    name: String,
-    kind: String,
+    name: Spanned<String>,
+    kind: Spanned<String>,
     #[serde(default)]
     label: Option<String>,
     #[serde(default)]
@@ -123,25 +123,25 @@ struct RawField {
     #[serde(default)]
     required: bool,
     #[serde(default)]
-    min_length: Option<usize>,
+    min_length: Option<Spanned<usize>>,
     #[serde(default)]
     max_length: Option<usize>,
     #[serde(default)]
-    values: Vec<String>,
+    values: Option<Spanned<Vec<String>>>,
     #[serde(default)]
-    pattern: Option<String>,
+    pattern: Option<Spanned<String>>,
     #[serde(default)]
     pattern_hint: Option<String>,
     #[serde(default)]
-    json_type: Option<String>,
+    json_type: Option<Spanned<String>>,
     #[serde(default)]
     read_only: Option<RawReadOnly>,
     #[serde(default)]
-    identity: bool,
+    identity: Option<Spanned<bool>>,
     #[serde(default)]
-    when: Option<RawWhen>,
+    when: Option<Spanned<RawWhen>>,
     #[serde(default)]
-    clear: Option<String>,
+    clear: Option<Spanned<String>>,
     #[serde(default)]
     help: String,
 }
@@ -246,15 +246,17 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
     }
 
     let request = |r: &Spanned<RawRequest>, what: &str| -> Result<RequestSpec, SpecError> {
-        let path = template(&r.get_ref().path, r.span())?;
+        let r = r.get_ref();
+        let path = template(r.path.get_ref(), r.path.span())?;
         if let Some(p) = path.params().find(|p| !ref_params.contains(p)) {
             return Err(lines.error(
-                r.span(),
+                r.path.span(),
                 format!("{what} path uses {{{p}}}, which the reference template {reference} does not give"),
             ));
         }
         Ok(RequestSpec {
-            method: check_method(&r.get_ref().method).map_err(|m| lines.error(r.span(), m))?,
+            method: check_method(r.method.get_ref())
+                .map_err(|m| lines.error(r.method.span(), m))?,
             path,
         })
     };
@@ -268,8 +270,8 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
             let r = e.get_ref();
             Ok(ProfileExtra {
                 name: r.name.clone(),
-                kind: Kind::from_name(&r.kind)
-                    .ok_or_else(|| lines.error(e.span(), unknown_kind(&r.kind)))?,
+                kind: Kind::from_name(r.kind.get_ref())
+                    .ok_or_else(|| lines.error(r.kind.span(), unknown_kind(r.kind.get_ref())))?,
                 required: r.required,
                 help: r.help.clone(),
             })
@@ -279,15 +281,16 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         .auth
         .iter()
         .map(|h| {
-            let value = template(&h.get_ref().value, h.span())?;
+            let h = h.get_ref();
+            let value = template(h.value.get_ref(), h.value.span())?;
             if let Some(p) = value.params().find(|p| *p != "secret" && !extras.iter().any(|e| e.name == *p)) {
                 return Err(lines.error(
-                    h.span(),
+                    h.value.span(),
                     format!("auth header value uses {{{p}}}, which is neither {{secret}} nor a declared extra"),
                 ));
             }
             Ok(AuthHeader {
-                name: h.get_ref().header.clone(),
+                name: h.header.clone(),
                 value,
             })
         })
@@ -297,13 +300,12 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         None => None,
         Some(l) => {
             let r = l.get_ref();
-            let path = template(&r.path, l.span())?;
-            let reference_from_item = template(&r.reference, l.span())?;
             Some(ListSpec {
-                method: check_method(&r.method).map_err(|m| lines.error(l.span(), m))?,
-                path,
+                method: check_method(r.method.get_ref())
+                    .map_err(|m| lines.error(r.method.span(), m))?,
+                path: template(r.path.get_ref(), r.path.span())?,
                 items: JsonPath::parse(&r.items),
-                reference: reference_from_item,
+                reference: template(r.reference.get_ref(), r.reference.span())?,
                 label: r.label.iter().map(|s| JsonPath::parse(s)).collect(),
                 page_param: r.page_param.clone(),
                 per_page_param: r.per_page_param.clone(),
@@ -387,96 +389,128 @@ fn convert_fields(
     let mut pending_conditions = Vec::new();
     for spanned in raw {
         let r = spanned.get_ref();
-        let err = |m: String| lines.error(spanned.span(), format!("field {:?}: {m}", r.name));
-        if r.name.is_empty() || r.name.split('.').any(str::is_empty) {
+        let name = r.name.get_ref();
+        let err = |span: Range<usize>, m: String| lines.error(span, format!("field {name:?}: {m}"));
+        let whole = spanned.span();
+        if name.is_empty() || name.split('.').any(str::is_empty) {
             return Err(err(
-                "a field name must be a dotted path with no empty part".into()
+                r.name.span(),
+                "a field name must be a dotted path with no empty part".into(),
             ));
         }
-        if fields.iter().any(|f| f.name == r.name) {
-            return Err(err("this name is used by an earlier field too".into()));
+        if fields.iter().any(|f| &f.name == name) {
+            return Err(err(
+                r.name.span(),
+                "this name is used by an earlier field too".into(),
+            ));
         }
-        let kind = Kind::from_name(&r.kind).ok_or_else(|| err(unknown_kind(&r.kind)))?;
-        if kind == Kind::Enum && r.values.is_empty() {
-            return Err(err("an enum field needs `values`".into()));
+        let kind = Kind::from_name(r.kind.get_ref())
+            .ok_or_else(|| err(r.kind.span(), unknown_kind(r.kind.get_ref())))?;
+        let values = r
+            .values
+            .as_ref()
+            .map(|v| v.get_ref().clone())
+            .unwrap_or_default();
+        if kind == Kind::Enum && values.is_empty() {
+            return Err(err(r.kind.span(), "an enum field needs `values`".into()));
         }
-        if kind != Kind::Enum && !r.values.is_empty() {
-            return Err(err(format!(
-                "`values` only applies to enum fields, not {kind}"
-            )));
-        }
-        if let (Some(min), Some(max)) = (r.min_length, r.max_length)
-            && min > max
+        if let Some(v) = &r.values
+            && kind != Kind::Enum
         {
-            return Err(err(format!(
-                "min_length {min} is greater than max_length {max}"
-            )));
+            return Err(err(
+                v.span(),
+                format!("`values` only applies to enum fields, not {kind}"),
+            ));
         }
-        if (r.min_length.is_some() || r.max_length.is_some()) && !kind.is_stringly() {
-            return Err(err(format!(
-                "min_length/max_length do not apply to {kind} fields"
-            )));
+        let min_length = r.min_length.as_ref().map(|m| *m.get_ref());
+        if let (Some(min), Some(max)) = (&r.min_length, r.max_length)
+            && *min.get_ref() > max
+        {
+            return Err(err(
+                min.span(),
+                format!(
+                    "min_length {} is greater than max_length {max}",
+                    min.get_ref()
+                ),
+            ));
+        }
+        if (min_length.is_some() || r.max_length.is_some()) && !kind.is_stringly() {
+            return Err(err(
+                whole.clone(),
+                format!("min_length/max_length do not apply to {kind} fields"),
+            ));
         }
         let pattern = match &r.pattern {
             None => None,
             Some(p) => Some(Pattern {
-                regex: Regex::new(p).map_err(|e| err(format!("pattern does not compile: {e}")))?,
+                regex: Regex::new(p.get_ref())
+                    .map_err(|e| err(p.span(), format!("pattern does not compile: {e}")))?,
                 hint: r
                     .pattern_hint
                     .clone()
-                    .unwrap_or_else(|| format!("the pattern {p}")),
+                    .unwrap_or_else(|| format!("the pattern {}", p.get_ref())),
             }),
         };
-        let json_type = match r.json_type.as_deref() {
+        let json_type = match &r.json_type {
             None => None,
-            Some("object") => Some(JsonType::Object),
-            Some("array") => Some(JsonType::Array),
-            Some(other) => {
-                return Err(err(format!(
-                    "json_type {other:?} is not \"object\" or \"array\""
-                )));
-            }
+            Some(t) => match t.get_ref().as_str() {
+                "object" => Some(JsonType::Object),
+                "array" => Some(JsonType::Array),
+                other => {
+                    return Err(err(
+                        t.span(),
+                        format!("json_type {other:?} is not \"object\" or \"array\""),
+                    ));
+                }
+            },
         };
         let read_only = match &r.read_only {
             None | Some(RawReadOnly::Flag(false)) => None,
             Some(RawReadOnly::Flag(true)) => Some("read-only: the vendor sets it".to_string()),
             Some(RawReadOnly::Reason(reason)) => Some(reason.clone()),
         };
-        if r.identity && read_only.is_none() {
-            return Err(err("an identity field must also be read_only".into()));
+        let identity = r.identity.as_ref().is_some_and(|i| *i.get_ref());
+        if let Some(i) = &r.identity
+            && identity
+            && read_only.is_none()
+        {
+            return Err(err(
+                i.span(),
+                "an identity field must also be read_only".into(),
+            ));
         }
         let clear = match &r.clear {
-            Some(c) => parse_clear(c).map_err(err)?,
+            Some(c) => parse_clear(c.get_ref()).map_err(|m| err(c.span(), m))?,
             None => vendor_clear,
         };
         if let Some(when) = &r.when {
-            pending_conditions.push((fields.len(), when, spanned.span()));
+            pending_conditions.push((fields.len(), when.get_ref(), when.span()));
         }
-        let last = r.name.rsplit('.').next().unwrap_or(&r.name);
+        let last = name.rsplit('.').next().unwrap_or(name);
         let group = r
             .group
             .clone()
-            .unwrap_or_else(|| match r.name.split_once('.') {
+            .unwrap_or_else(|| match name.split_once('.') {
                 Some((parent, _)) => humanize(parent),
                 None => "Contact".to_string(),
             });
         fields.push(Field {
-            name: r.name.clone(),
+            name: name.clone(),
             label: r.label.clone().unwrap_or_else(|| humanize(last)),
             group,
             kind,
-            request_path: JsonPath::parse(&r.name),
-            response_path: JsonPath::parse(r.response_path.as_deref().unwrap_or(&r.name)),
+            request_path: JsonPath::parse(name),
+            response_path: JsonPath::parse(r.response_path.as_deref().unwrap_or(name)),
             limits: Limits {
                 required: r.required,
-                min_length: r.min_length,
+                min_length,
                 max_length: r.max_length,
-                values: r.values.clone(),
+                values,
                 pattern,
                 json_type,
             },
             read_only,
-            identity: r.identity,
+            identity,
             condition: None,
             clear,
             help: r.help.clone(),

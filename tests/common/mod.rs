@@ -2,7 +2,7 @@
 //! apply an update body to a record using nothing but the spec's paths.
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rolo::edit::Form;
 use rolo::vendor::{Catalog, Semantics, VendorSpec};
@@ -11,9 +11,13 @@ use serde_json::Value as Json;
 pub const VENDORS: [&str; 5] = ["clemta", "exsited", "contactreg", "cro", "servicedesk"];
 
 pub fn spec(vendor: &str) -> Arc<VendorSpec> {
-    let catalog = Catalog::built_in();
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    let catalog = CATALOG.get_or_init(Catalog::built_in);
     assert!(catalog.problems().is_empty(), "{:?}", catalog.problems());
-    catalog.get(vendor).unwrap_or_else(|| panic!("no built-in {vendor}")).clone()
+    catalog
+        .get(vendor)
+        .unwrap_or_else(|| panic!("no built-in {vendor}"))
+        .clone()
 }
 
 fn seeds_source(vendor: &str) -> &'static str {
@@ -33,7 +37,12 @@ pub fn seeds(vendor: &str) -> Vec<(String, Json)> {
     all.as_array()
         .expect("seed file is an array")
         .iter()
-        .map(|s| (s["reference"].as_str().unwrap().to_string(), s["record"].clone()))
+        .map(|s| {
+            (
+                s["reference"].as_str().unwrap().to_string(),
+                s["record"].clone(),
+            )
+        })
         .collect()
 }
 
@@ -60,7 +69,11 @@ pub fn set(form: &mut Form, name: &str, text: &str) {
 /// at (deep merge for partial vendors; the body replaces the record for full-replace ones,
 /// read-only fields being the vendor's own).
 pub fn apply(spec: &VendorSpec, record: &Json, body: &Json) -> Json {
-    let contact = spec.request_wrapper.get(body).expect("body has the wrapper").clone();
+    let contact = spec
+        .request_wrapper
+        .get(body)
+        .expect("body has the wrapper")
+        .clone();
     let mut result = match spec.semantics {
         Semantics::Partial => record.clone(),
         Semantics::FullReplace => {
