@@ -8,7 +8,7 @@ mod common;
 
 use common::{VENDORS, apply, seeds, spec};
 use proptest::prelude::*;
-use rolo::edit::{BuildError, Form, Value, codec};
+use rolo::edit::{BuildError, Form, Rule, Value, codec};
 use rolo::vendor::{Field, Kind, VendorSpec};
 
 #[derive(Debug, Clone)]
@@ -167,13 +167,24 @@ proptest! {
                 prop_assert_eq!(changed, dirty);
             }
             Err(BuildError::NoChanges) => prop_assert_eq!(form.dirty_count(), 0),
-            // Only valid values are set, so a field is refused only when a clear emptied it
-            // (cro `name` needs a character); other refusals are record rules.
+            // Only valid values are set, so a field is refused only because a clear emptied it
+            // (cro `name` needs a character, clemta `type` must be customer or vendor), and the
+            // only record rule that can break is one-of-required with every member emptied.
             Err(BuildError::Invalid(issues)) => {
+                prop_assert!(!issues.is_empty());
                 for issue in issues {
-                    if let Some(name) = &issue.field {
-                        let i = form.index(name).unwrap();
-                        prop_assert!(form.value(i).is_blank(), "valid edit refused: {}", issue);
+                    match (&issue.field, issue.rule) {
+                        (Some(name), Rule::Required | Rule::MinLength | Rule::AllowedValues) => {
+                            let i = form.index(name).unwrap();
+                            prop_assert!(form.value(i).is_blank(), "valid edit refused: {}", issue);
+                        }
+                        (None, Rule::OneOfRequired) => {
+                            let blank = ["company_id", "company_code", "company"]
+                                .iter()
+                                .all(|n| form.value(form.index(n).unwrap()).is_blank());
+                            prop_assert!(blank, "one-of refused with a member present: {}", issue);
+                        }
+                        _ => prop_assert!(false, "unexpected refusal: {}", issue),
                     }
                 }
             }

@@ -458,3 +458,170 @@ fn servicedesk_password_is_masked_in_change_debug() {
     assert!(!shown.contains("N3w-Secret-Value"), "{shown}");
     assert!(!shown.contains("Winter-2026!"), "{shown}");
 }
+
+// ---- identity, clearing and reading edge cases ----
+
+fn reference(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn servicedesk_id_must_be_present_a_guid_and_the_reference() {
+    let id = "93498506-9dde-4593-b844-e3c51c0e2bc2";
+    let edited = |record: Json, reference_id: &str| {
+        let mut f = Form::from_record(spec("servicedesk"), record)
+            .with_reference(reference(&[("id", reference_id)]));
+        set(&mut f, "firstname", "Annabel");
+        f
+    };
+    let seed_record = seed("servicedesk", id);
+    // The reference may differ in case only (GUIDs are case-insensitive).
+    let ok = edited(seed_record.clone(), &id.to_uppercase());
+    assert_eq!(ok.build_update().unwrap().body["id"], json!(id));
+
+    let other = edited(seed_record.clone(), "11111111-2222-3333-4444-555555555555");
+    assert_eq!(
+        refused_rules(&other),
+        vec![(Some("id".into()), Rule::Identity)]
+    );
+
+    let mut missing = seed_record.clone();
+    missing.as_object_mut().unwrap().shift_remove("id");
+    assert_eq!(
+        refused_rules(&edited(missing, id)),
+        vec![(Some("id".into()), Rule::Required)]
+    );
+
+    let mut malformed = seed_record;
+    malformed["id"] = json!("not-a-guid");
+    assert_eq!(
+        refused_rules(&edited(malformed, "not-a-guid")),
+        vec![(Some("id".into()), Rule::Pattern)]
+    );
+}
+
+#[test]
+fn flags_without_an_empty_value_cannot_be_cleared() {
+    let mut cro = form("cro", "1001/5001");
+    let flag = cro.index("notify_on_new_request").unwrap();
+    let err = cro.clear(flag).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "notify_on_new_request cannot be cleared: cro documents no empty value for a flexible_bool field; set a value instead"
+    );
+    let mut exsited = form("exsited", "ACC-1001/CONTACT_1");
+    let flag = exsited.index("email.do_not_email").unwrap();
+    assert!(exsited.clear(flag).is_err());
+    assert_eq!(exsited.dirty_count() + cro.dirty_count(), 0);
+    // servicedesk's null stands for "no value" in a full replace.
+    let mut sd = form("servicedesk", "93498506-9dde-4593-b844-e3c51c0e2bc2");
+    let archived = sd.index("archived").unwrap();
+    sd.clear(archived).unwrap();
+    assert_eq!(sd.build_update().unwrap().body["archived"], Json::Null);
+}
+
+#[test]
+fn clearing_what_the_record_never_had_sends_nothing() {
+    let mut f = form("clemta", "64b8f1a2e4b0c8d9f0123456");
+    let tax = f.index("billing.tax_id").unwrap();
+    assert_eq!(f.clear(tax), Ok(false));
+    set(&mut f, "billing.tax_id", "X-1");
+    assert_eq!(f.clear(tax), Ok(true));
+    assert_eq!(f.build_update(), Err(BuildError::NoChanges));
+}
+
+#[test]
+fn exsited_custom_attributes_clear_to_an_empty_array() {
+    let mut f = form("exsited", "ACC-1001/CONTACT_2");
+    let attrs = f.index("custom_attributes").unwrap();
+    f.clear(attrs).unwrap();
+    assert_body(
+        &f,
+        json!({"account": {"contact": {"custom_attributes": []}}}),
+    );
+}
+
+#[test]
+fn cro_email_list_limits() {
+    let mut f = form("cro", "1001/5001");
+    // Exactly 256 characters is allowed: eleven addresses, the last one longer.
+    let mut parts = vec!["abcdefgh@contacts.com".to_string(); 11];
+    parts[10] = format!("{}@contacts.com", "b".repeat(23));
+    let address = parts.join(",");
+    assert_eq!(address.len(), 256);
+    set(&mut f, "email", &address);
+    assert!(f.build_update().is_ok());
+    set(&mut f, "email", &format!("{address},a@contacts.com"));
+    assert_eq!(
+        refused_rules(&f),
+        vec![(Some("email".into()), Rule::MaxLength)]
+    );
+    set(&mut f, "email", "   ");
+    assert_eq!(
+        refused_rules(&f),
+        vec![(
+            Some("email".into()),
+            Rule::Kind(rolo::vendor::Kind::EmailList)
+        )]
+    );
+}
+
+#[test]
+fn contactreg_every_person_field_is_refused_on_a_company() {
+    let mut company = form("contactreg", "1941878");
+    for name in [
+        "firstName",
+        "middleName",
+        "lastName",
+        "addressId",
+        "title",
+        "sex",
+        "birthday",
+        "birthPlace",
+        "birthState",
+        "birthCountry",
+        "skype",
+    ] {
+        let i = company.index(name).unwrap();
+        let err = company.set_text(i, "x").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("only allowed when contactType is People"),
+            "{name}: {err}"
+        );
+    }
+    let mut person = form("contactreg", "1941877");
+    for name in [
+        "name",
+        "businessNumber",
+        "placeOfIncorporation",
+        "incorporationDate",
+    ] {
+        let i = person.index(name).unwrap();
+        assert!(person.set_text(i, "x").is_err(), "{name}");
+    }
+    assert_eq!(company.dirty_count() + person.dirty_count(), 0);
+}
+
+#[test]
+fn reading_tolerates_plain_salutations_and_float_integers() {
+    let mut record = seed("exsited", "ACC-1001/CONTACT_1");
+    record["salutation"] = json!("Prof.");
+    let f = Form::from_record(spec("exsited"), record);
+    assert_eq!(
+        f.value(f.index("salutation").unwrap()),
+        &Value::text("Prof.")
+    );
+
+    let mut record = seed("contactreg", "1941877");
+    record["addressId"] = json!(1675073.0);
+    let f = Form::from_record(spec("contactreg"), record);
+    assert_eq!(
+        f.value(f.index("addressId").unwrap()),
+        &Value::text("1675073")
+    );
+    assert!(f.validate().is_empty());
+}

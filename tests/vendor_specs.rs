@@ -439,3 +439,28 @@ fn a_duplicate_field_name_is_refused() {
     assert_eq!(err.line, Some(26));
     assert!(err.message.contains("used by an earlier field"), "{err}");
 }
+
+#[test]
+fn overlapping_fields_and_foreign_list_params_are_refused() {
+    let overlap = format!("{ACME}\n[[fields]]\nname = \"name.first\"\nkind = \"text\"\n");
+    let err = parse_spec("o.toml", &overlap).unwrap_err();
+    assert_eq!(err.line, Some(26));
+    assert!(err.message.contains("overlaps field \"name\""), "{err}");
+
+    let list = format!("{ACME}\n[list]\npath = \"/orgs/{{org}}/people\"\nreference = \"{{id}}\"\n");
+    let err = parse_spec("l.toml", &list).unwrap_err();
+    assert_eq!(err.line, Some(26));
+    assert!(err.message.contains("list path uses {org}"), "{err}");
+
+    let wrapper = ACME.replacen(
+        "semantics = \"partial\"",
+        "semantics = \"partial\"\nrequest_wrapper = \"a..b\"",
+        1,
+    );
+    let err = parse_spec("w.toml", &wrapper).unwrap_err();
+    assert!(
+        err.message
+            .contains("request_wrapper \"a..b\" has an empty part"),
+        "{err}"
+    );
+}

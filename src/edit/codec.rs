@@ -6,6 +6,8 @@ use serde_json::Value as Json;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use super::Value;
 use crate::vendor::{JsonType, Kind};
@@ -47,6 +49,13 @@ pub fn from_json(kind: Kind, json: Option<&Json>) -> Value {
         (Kind::FlexibleBool, Json::Number(n)) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => {
             bool_text(n.as_i64() == Some(1)).to_string()
         }
+        (Kind::Integer, Json::Number(n))
+            if n.as_i64().is_none()
+                && n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15) =>
+        {
+            format!("{}", n.as_f64().unwrap_or_default() as i64)
+        }
         (Kind::EpochSeconds, Json::Number(n)) => match n.as_i64() {
             Some(secs) => format_epoch(secs),
             None => n.to_string(),
@@ -84,7 +93,8 @@ pub fn to_json(kind: Kind, json_type: Option<JsonType>, value: &Value) -> Result
             }
         }
         Kind::EmailList => {
-            if !text.trim().is_empty() {
+            // "" is an empty list ("at least 0 characters"); blanks alone are not a list.
+            if !text.is_empty() {
                 check_email_entries(text)?;
             }
             Ok(Json::String(text.clone()))
@@ -186,12 +196,16 @@ pub fn same(kind: Kind, json_type: Option<JsonType>, a: &Value, b: &Value) -> bo
     }
 }
 
-/// What clearing with `ClearAs::Empty` sets: empty text where the kind has an empty value.
-pub fn empty_value(kind: Kind) -> Value {
+/// The kind's empty value, which clearing with `ClearAs::Empty` sets: empty text for strings
+/// and lists, `[]`/`{}` for JSON arrays and objects. Flags and numbers have none.
+pub fn empty_value(kind: Kind, json_type: Option<JsonType>) -> Option<Value> {
     if kind.is_stringly() || kind == Kind::EmailArray {
-        Value::Text(String::new())
-    } else {
-        Value::Null
+        return Some(Value::Text(String::new()));
+    }
+    match (kind, json_type) {
+        (Kind::Json, Some(JsonType::Array)) => Some(Value::text("[]")),
+        (Kind::Json, Some(JsonType::Object)) => Some(Value::text("{}")),
+        _ => None,
     }
 }
 
@@ -310,8 +324,9 @@ pub fn parse_epoch(text: &str) -> Option<i64> {
     None
 }
 
-/// The ISO-3166 country a code or English name stands for, in any case and spacing
-/// ("AU", "aus", "036", "Australia", "AUSTRALIA", "United States").
+/// The ISO-3166 country a code or English name stands for, in any case, spacing and accents,
+/// and in the standard's inverted form ("AU", "aus", "036", "Australia", "AUSTRALIA",
+/// "Côte d'Ivoire", "Korea, Republic of").
 pub fn country(text: &str) -> Option<celes::Country> {
     let t = text.trim();
     if t.is_empty() {
@@ -320,17 +335,27 @@ pub fn country(text: &str) -> Option<celes::Country> {
     if let Ok(c) = t.parse::<celes::Country>() {
         return Some(c);
     }
-    // The crate's name keys are lowercase with spaces and punctuation removed. Codes are at
-    // most three characters and are never squashed ("A U" is not "AU").
+    // Codes are at most three characters and are never squashed ("A U" is not "AU").
     if t.chars().count() <= 3 {
         return None;
     }
-    let squashed: String = t
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    squashed.parse::<celes::Country>().ok()
+    // The crate's name keys are lowercase ASCII with spaces and punctuation removed.
+    let squash = |name: &str| -> String {
+        name.nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut candidates = vec![squash(t)];
+    // "Korea, Republic of" is "Republic of Korea"; "Congo, The Democratic Republic of the" too.
+    if let Some((head, tail)) = t.split_once(',') {
+        candidates.push(squash(&format!("{tail} {head}")));
+        candidates.push(squash(head));
+    }
+    candidates
+        .iter()
+        .find_map(|c| c.parse::<celes::Country>().ok())
 }
 
 #[cfg(test)]

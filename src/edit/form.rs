@@ -1,5 +1,6 @@
 //! The form: a contact's values as loaded and as edited, the dirty set, undo and redo.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -23,6 +24,14 @@ pub enum Access {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
+    #[error(
+        "{field} cannot be cleared: {vendor} documents no empty value for a {kind} field; set a value instead"
+    )]
+    NoEmptyValue {
+        field: String,
+        vendor: String,
+        kind: String,
+    },
     #[error("{vendor} has no field named {name:?}; `rolo vendors {vendor}` lists them")]
     UnknownField { vendor: String, name: String },
     #[error("{field} cannot be edited: {reason}")]
@@ -59,6 +68,9 @@ pub struct Form {
     dirty_count: usize,
     undo: Vec<Edit>,
     redo: Vec<Edit>,
+    /// The contact reference's values (`id`, `account_id`, …), when known: identity fields
+    /// must agree with them, since the reference is what the request's URL is made of.
+    reference: BTreeMap<String, String>,
 }
 
 impl Form {
@@ -84,7 +96,7 @@ impl Form {
         let original: Vec<Value> = spec
             .fields
             .iter()
-            .map(|f| codec::from_json(f.kind, f.response_path.get(&record)))
+            .map(|f| codec::from_json(f.kind, read_value(f, &record)))
             .collect();
         let count = original.len();
         Self {
@@ -96,7 +108,18 @@ impl Form {
             dirty_count: 0,
             undo: Vec::new(),
             redo: Vec::new(),
+            reference: BTreeMap::new(),
         }
+    }
+
+    /// Ties the form to the contact reference it was read with (values by placeholder name).
+    pub fn with_reference(mut self, reference: BTreeMap<String, String>) -> Self {
+        self.reference = reference;
+        self
+    }
+
+    pub fn reference(&self) -> &BTreeMap<String, String> {
+        &self.reference
     }
 
     pub fn spec(&self) -> &Arc<VendorSpec> {
@@ -242,13 +265,26 @@ impl Form {
     }
 
     /// Clears a field with the vendor's clear value (`null`, or the kind's empty value).
+    /// A field that was empty when loaded just goes back to that, so clearing a field the
+    /// record never had sends nothing.
     pub fn clear(&mut self, field: usize) -> Result<bool, EditError> {
+        self.check_editable(field)?;
+        if self.original[field].is_blank() {
+            return self.revert(field);
+        }
         let f = &self.spec.fields[field];
         let empty = match f.clear {
-            ClearAs::Null => Value::Null,
-            ClearAs::Empty => codec::empty_value(f.kind),
+            ClearAs::Null => Some(Value::Null),
+            ClearAs::Empty => codec::empty_value(f.kind, f.limits.json_type),
         };
-        self.set(field, empty)
+        match empty {
+            Some(value) => self.set(field, value),
+            None => Err(EditError::NoEmptyValue {
+                field: f.name.clone(),
+                vendor: self.spec.id.clone(),
+                kind: f.kind.to_string(),
+            }),
+        }
     }
 
     /// Puts back the value the vendor returned, as one undoable step.
@@ -318,6 +354,9 @@ impl Form {
     /// when it was changed while not applicable.
     pub fn field_issue(&self, field: usize) -> Option<Issue> {
         let f = &self.spec.fields[field];
+        if f.identity {
+            return self.identity_issue(field);
+        }
         if f.read_only.is_some() {
             return None;
         }
@@ -327,6 +366,24 @@ impl Form {
             return Some(Issue::field(f, Rule::Condition, reason));
         }
         check_value(f, &self.current[field]).err()
+    }
+
+    /// An identity field must pass its own rules and equal the reference it was read with
+    /// (servicedesk: "the id inside the body must equal the URI id").
+    fn identity_issue(&self, field: usize) -> Option<Issue> {
+        let f = &self.spec.fields[field];
+        if let Err(issue) = check_value(f, &self.current[field]) {
+            return Some(issue);
+        }
+        let expected = self.reference.get(&f.name)?;
+        let actual = self.current[field].as_text().unwrap_or("");
+        (!actual.eq_ignore_ascii_case(expected)).then(|| {
+            Issue::field(
+                f,
+                Rule::Identity,
+                format!("the record says {actual:?} but the contact reference is {expected:?}"),
+            )
+        })
     }
 
     /// Record-level problems: a forbidden update, a missing one-of group.
@@ -368,6 +425,17 @@ impl Form {
         issues.extend(self.record_issues());
         issues
     }
+}
+
+/// Where a field's value sits in a record. A reshaped field (exsited `salutation.name`) falls
+/// back to its request path when the vendor returns the plain value there instead.
+fn read_value<'a>(field: &Field, record: &'a Json) -> Option<&'a Json> {
+    field.response_path.get(record).or_else(|| {
+        if field.response_path == field.request_path {
+            return None;
+        }
+        field.request_path.get(record).filter(|v| !v.is_object())
+    })
 }
 
 /// Masks the values of secret fields so a form can be logged.

@@ -20,6 +20,8 @@ pub enum Rule {
     Condition,
     OneOfRequired,
     ForbidUpdate,
+    /// An identity field that is missing, malformed or not the contact the request addresses.
+    Identity,
 }
 
 /// One broken rule, written so that a user can act on it.

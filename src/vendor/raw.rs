@@ -300,10 +300,17 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         None => None,
         Some(l) => {
             let r = l.get_ref();
+            let path = template(r.path.get_ref(), r.path.span())?;
+            if let Some(p) = path.params().find(|p| !ref_params.contains(p)) {
+                return Err(lines.error(
+                    r.path.span(),
+                    format!("list path uses {{{p}}}, which the reference template {reference} does not give"),
+                ));
+            }
             Some(ListSpec {
                 method: check_method(r.method.get_ref())
                     .map_err(|m| lines.error(r.method.span(), m))?,
-                path: template(r.path.get_ref(), r.path.span())?,
+                path,
                 items: JsonPath::parse(&r.items),
                 reference: template(r.reference.get_ref(), r.reference.span())?,
                 label: r.label.iter().map(|s| JsonPath::parse(s)).collect(),
@@ -313,6 +320,18 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         }
     };
 
+    for (what, dotted) in [
+        ("request_wrapper", &raw.request_wrapper),
+        ("response_contact", &raw.response_contact),
+    ] {
+        if !dotted.is_empty() && dotted.split('.').any(str::is_empty) {
+            return Err(SpecError {
+                origin: origin.to_string(),
+                line: None,
+                message: format!("{what} {dotted:?} has an empty part"),
+            });
+        }
+    }
     let fields = convert_fields(&raw.fields, lines, vendor_clear)?;
     let index_of = |name: &str, span: Range<usize>| {
         fields
@@ -402,6 +421,27 @@ fn convert_fields(
             return Err(err(
                 r.name.span(),
                 "this name is used by an earlier field too".into(),
+            ));
+        }
+        // `billing` and `billing.email` cannot both be fields: one value would overwrite the other.
+        if let Some(other) = fields
+            .iter()
+            .find(|f| nested(&f.name, name) || nested(name, &f.name))
+        {
+            return Err(err(
+                r.name.span(),
+                format!(
+                    "overlaps field {:?}: one cannot sit inside the other",
+                    other.name
+                ),
+            ));
+        }
+        if let Some(path) = &r.response_path
+            && (path.is_empty() || path.split('.').any(str::is_empty))
+        {
+            return Err(err(
+                whole.clone(),
+                format!("response_path {path:?} has an empty part"),
             ));
         }
         let kind = Kind::from_name(r.kind.get_ref())
@@ -538,6 +578,13 @@ fn convert_fields(
         });
     }
     Ok(fields)
+}
+
+/// Whether `inner` sits inside `outer` (`billing.email` inside `billing`).
+fn nested(outer: &str, inner: &str) -> bool {
+    inner
+        .strip_prefix(outer)
+        .is_some_and(|rest| rest.starts_with('.'))
 }
 
 fn parse_clear(text: &str) -> Result<ClearAs, String> {

@@ -96,7 +96,8 @@ impl Template {
 
     /// Reads values back out of a string written with this template, e.g. `ACC-1001/CONTACT_1`
     /// against `{account_id}/{contact_type}`. A placeholder takes the shortest non-empty text up
-    /// to the next literal, so values cannot contain that literal.
+    /// to the next literal. Values go into URL paths, so one that could step out of its path
+    /// segment (`/`, `?`, `#`, `%`, `..`, spaces, control characters) is refused.
     pub fn capture(&self, input: &str) -> Option<BTreeMap<String, String>> {
         let mut values = BTreeMap::new();
         let mut rest = input;
@@ -109,16 +110,26 @@ impl Template {
                         Some(Piece::Literal(next)) => rest.find(next.as_str())?,
                         _ => rest.len(),
                     };
-                    if end == 0 {
+                    let value = &rest[..end];
+                    if !is_safe_value(value) {
                         return None;
                     }
-                    values.insert(name.clone(), rest[..end].to_string());
+                    values.insert(name.clone(), value.to_string());
                     rest = &rest[end..];
                 }
             }
         }
         rest.is_empty().then_some(values)
     }
+}
+
+fn is_safe_value(value: &str) -> bool {
+    !value.is_empty()
+        && value != "."
+        && value != ".."
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "/?#%\\".contains(c))
 }
 
 impl fmt::Display for Template {
@@ -158,6 +169,23 @@ mod tests {
         let v = path.capture("/customers/1/contacts/2/").unwrap();
         assert_eq!(v["customer_contact_id"], "2");
         assert!(path.capture("/customers/1/contacts/2").is_none());
+        // Nothing may step out of its path segment.
+        for smuggled in [
+            "1001/5001/../../x",
+            "1001/5001?x=1",
+            "1001/50%2F01",
+            "1001/..",
+            "1001/50 01",
+            "1001/5001#x",
+        ] {
+            assert!(t.capture(smuggled).is_none(), "{smuggled}");
+        }
+        let one = Template::parse("{id}").unwrap();
+        assert!(
+            one.capture("93498506-9dde-4593-b844-e3c51c0e2bc2")
+                .is_some()
+        );
+        assert!(one.capture("a/b").is_none());
     }
 
     #[test]
