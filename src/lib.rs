@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod edit;
 pub mod paths;
+pub mod sandbox;
 pub mod vendor;

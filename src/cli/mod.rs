@@ -1,5 +1,6 @@
 //! The command line: argument parsing and the subcommands that print.
 
+mod sandbox;
 mod table;
 mod vendors;
 
@@ -32,6 +33,15 @@ pub enum Command {
         /// A vendor id, e.g. clemta
         vendor: Option<String>,
     },
+    /// Serve the five emulated vendor APIs on loopback until Ctrl-C
+    Sandbox {
+        /// Address to listen on
+        #[arg(long, default_value = crate::sandbox::DEFAULT_LISTEN)]
+        listen: String,
+        /// Keep updated contacts in this file across restarts (written atomically)
+        #[arg(long)]
+        state: Option<std::path::PathBuf>,
+    },
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -40,6 +50,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut err = std::io::stderr().lock();
     let code = match cli.command {
         Command::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
+        Command::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,328 @@
+//! What every emulated vendor shares: the read, update and list handlers, ETag / If-Match,
+//! paging and persistence. What differs per vendor (auth, rules, shapes, error bodies) is a
+//! `Desk`.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use std::collections::HashMap;
+
+use axum::extract::{Query, RawPathParams, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, get, on};
+use serde_json::Value as Json;
+
+use super::checks::Violation;
+use super::store::{self, Store};
+
+/// Why a request is refused. Each vendor turns it into its own status and error body.
+#[derive(Debug)]
+pub enum Failure {
+    Unauthorized(String),
+    Forbidden(String),
+    NotFound,
+    /// `If-Match` names a version that is no longer current.
+    Stale,
+    /// The body is not JSON.
+    Malformed(String),
+    /// Rules broken by the body.
+    Invalid(Vec<Violation>),
+    /// A request the vendor refuses outright (status, code, message).
+    Refused(StatusCode, &'static str, String),
+}
+
+impl Failure {
+    /// The violations written as one line: "fax: must be …; email: …".
+    pub fn describe(violations: &[Violation]) -> String {
+        violations
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// One page of a list request: `?page=N&per_page=M` (1-based; defaults 1 and 50).
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Page {
+    fn from_query(query: &HashMap<String, String>) -> Self {
+        let number = |key: &str, default: usize| {
+            query
+                .get(key)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        Self {
+            page: number("page", 1),
+            per_page: number("per_page", 50),
+        }
+    }
+}
+
+pub const MAX_PER_PAGE: usize = 500;
+
+impl Page {
+    fn clamped(self) -> Self {
+        Self {
+            page: self.page.max(1),
+            per_page: self.per_page.clamp(1, MAX_PER_PAGE),
+        }
+    }
+
+    pub fn total_pages(&self, total: usize) -> usize {
+        total.div_ceil(self.per_page).max(1)
+    }
+}
+
+/// One emulated vendor.
+pub trait Desk: Send + Sync + 'static {
+    fn id(&self) -> &'static str;
+    /// The contact's route after `/<id>`, in axum syntax: `/contacts/{contact_id}`.
+    fn item_route(&self) -> &'static str;
+    fn list_route(&self) -> &'static str;
+    fn update_method(&self) -> MethodFilter;
+    /// Ok, or the 401/403 this vendor gives for these headers and this method.
+    fn authorize(&self, method: &Method, headers: &HeaderMap) -> Result<(), Failure>;
+    fn failure(&self, failure: Failure) -> Response;
+    /// Store key from the path's values (in route order).
+    fn key(&self, params: &[String]) -> String {
+        params.join("/")
+    }
+    /// Checks an update body against the stored record; returns what `apply` takes.
+    fn check_update(&self, key: &str, stored: &Json, body: Json) -> Result<Json, Failure>;
+    /// Changes the stored record, bookkeeping included.
+    fn apply(&self, stored: &mut Json, update: Json);
+    fn read_body(&self, key: &str, record: &Json) -> Json;
+    /// The update's response body; `None` for an empty body.
+    fn update_body(&self, key: &str, record: &Json) -> Option<Json>;
+    /// A page of the list; `scope` is the list route's value, if it has one.
+    fn list_response(
+        &self,
+        scope: Option<&str>,
+        page: Page,
+        items: Vec<Json>,
+        total: usize,
+    ) -> Response;
+    /// Headers every response of this vendor carries (cro `x-request-id`).
+    fn finish(&self, _response: &mut Response) {}
+}
+
+/// The sandbox's shared state.
+pub struct Sandbox {
+    pub store: Mutex<Store>,
+    pub state_file: Option<PathBuf>,
+    /// Serializes state-file writes so that a later snapshot is never overwritten by an earlier.
+    persist: tokio::sync::Mutex<()>,
+}
+
+impl Sandbox {
+    pub fn new(store: Store, state_file: Option<PathBuf>) -> Self {
+        Self {
+            store: Mutex::new(store),
+            state_file,
+            persist: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave a half-applied update (updates are
+        // computed before they are written), so a poisoned lock is still usable.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    async fn persist(&self) -> Result<(), store::StateError> {
+        let Some(path) = self.state_file.clone() else {
+            return Ok(());
+        };
+        let _turn = self.persist.lock().await;
+        let snapshot = self.store().snapshot();
+        tokio::task::spawn_blocking(move || store::save_state(&path, &snapshot))
+            .await
+            .unwrap_or_else(|e| {
+                Err(store::StateError::Write {
+                    path: PathBuf::new(),
+                    source: std::io::Error::other(e),
+                })
+            })
+    }
+}
+
+pub type App = Arc<Sandbox>;
+
+/// The routes of one vendor, under `/<id>`.
+pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
+    let prefix = format!("/{}", desk.id());
+    let (r, u, l) = (desk.clone(), desk.clone(), desk.clone());
+    let item = get(
+        move |State(app): State<App>, params: RawPathParams, headers: HeaderMap| {
+            let desk = r.clone();
+            async move { finish(&*desk, read(&app, &*desk, &values(&params), &headers)) }
+        },
+    )
+    .merge(on(
+        desk.update_method(),
+        move |State(app): State<App>,
+              method: Method,
+              params: RawPathParams,
+              headers: HeaderMap,
+              body: Bytes| {
+            let desk = u.clone();
+            async move {
+                let response =
+                    update(&app, &*desk, &method, &values(&params), &headers, body).await;
+                finish(&*desk, response)
+            }
+        },
+    ));
+    let list = get(
+        move |State(app): State<App>,
+              params: RawPathParams,
+              Query(query): Query<HashMap<String, String>>,
+              headers: HeaderMap| {
+            let desk = l.clone();
+            async move {
+                let scope = values(&params).into_iter().next();
+                finish(
+                    &*desk,
+                    list(
+                        &app,
+                        &*desk,
+                        scope.as_deref(),
+                        Page::from_query(&query),
+                        &headers,
+                    ),
+                )
+            }
+        },
+    );
+    Router::new()
+        .route(&format!("{prefix}{}", desk.item_route()), item)
+        .route(&format!("{prefix}{}", desk.list_route()), list)
+}
+
+fn values(params: &RawPathParams) -> Vec<String> {
+    params.iter().map(|(_, v)| v.to_string()).collect()
+}
+
+fn finish(desk: &dyn Desk, mut response: Response) -> Response {
+    desk.finish(&mut response);
+    response
+}
+
+fn with_etag(mut response: Response, etag: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+fn read(app: &App, desk: &dyn Desk, params: &[String], headers: &HeaderMap) -> Response {
+    if let Err(f) = desk.authorize(&Method::GET, headers) {
+        return desk.failure(f);
+    }
+    let key = desk.key(params);
+    let store = app.store();
+    let Some(contact) = store.get(desk.id(), &key) else {
+        return desk.failure(Failure::NotFound);
+    };
+    let body = desk.read_body(&key, &contact.record);
+    with_etag(axum::Json(body).into_response(), &contact.etag())
+}
+
+/// Whether an `If-Match` header (absent, `*`, or a list of tags) allows an update of `etag`.
+fn if_match_allows(headers: &HeaderMap, etag: &str) -> bool {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return true;
+    };
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    text.split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag == etag || tag.strip_prefix("W/") == Some(etag))
+}
+
+async fn update(
+    app: &App,
+    desk: &dyn Desk,
+    method: &Method,
+    params: &[String],
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(f) = desk.authorize(method, headers) {
+        return desk.failure(f);
+    }
+    let key = desk.key(params);
+    let (reply, etag) = {
+        let mut store = app.store();
+        let Some(contact) = store.get_mut(desk.id(), &key) else {
+            return desk.failure(Failure::NotFound);
+        };
+        if !if_match_allows(headers, &contact.etag()) {
+            return desk.failure(Failure::Stale);
+        }
+        let parsed: Json = match serde_json::from_slice(&body) {
+            Ok(json) => json,
+            Err(e) => return desk.failure(Failure::Malformed(e.to_string())),
+        };
+        let change = match desk.check_update(&key, &contact.record, parsed) {
+            Ok(change) => change,
+            Err(f) => return desk.failure(f),
+        };
+        desk.apply(&mut contact.record, change);
+        contact.revision += 1;
+        let reply = desk.update_body(&key, &contact.record);
+        let etag = contact.etag();
+        store.mark_changed(desk.id(), &key);
+        (reply, etag)
+    };
+    if let Err(e) = app.persist().await {
+        // The update is in memory but not on disk: say so rather than claim success.
+        return (StatusCode::INTERNAL_SERVER_ERROR, format!("sandbox: {e}")).into_response();
+    }
+    let response = match reply {
+        Some(body) => axum::Json(body).into_response(),
+        None => StatusCode::OK.into_response(),
+    };
+    with_etag(response, &etag)
+}
+
+fn list(
+    app: &App,
+    desk: &dyn Desk,
+    scope: Option<&str>,
+    page: Page,
+    headers: &HeaderMap,
+) -> Response {
+    if let Err(f) = desk.authorize(&Method::GET, headers) {
+        return desk.failure(f);
+    }
+    let page = page.clamped();
+    let store = app.store();
+    let all: Vec<&Json> = store
+        .list(desk.id(), scope)
+        .map(|(_, c)| &c.record)
+        .collect();
+    if scope.is_some() && all.is_empty() {
+        return desk.failure(Failure::NotFound);
+    }
+    let total = all.len();
+    let items: Vec<Json> = all
+        .into_iter()
+        .skip((page.page - 1) * page.per_page)
+        .take(page.per_page)
+        .cloned()
+        .collect();
+    desk.list_response(scope, page, items, total)
+}

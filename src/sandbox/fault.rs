@@ -1,0 +1,169 @@
+//! Fault injection for tests, chosen per request by the header
+//! `x-sandbox-fault: delay=MS, status=CODE, retry-after=S, drop, truncate, html`
+//! (any combination, comma-separated). It exists only in the sandbox.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http_body_util::BodyExt;
+
+use super::serve::DropConnection;
+
+pub const HEADER: &str = "x-sandbox-fault";
+
+/// The faults one request asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    pub delay_ms: Option<u64>,
+    pub status: Option<StatusCode>,
+    pub retry_after: Option<u64>,
+    pub drop: bool,
+    pub truncate: bool,
+    pub html: bool,
+}
+
+pub fn parse(text: &str) -> Result<Faults, String> {
+    let mut faults = Faults::default();
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (name, value) = match item.split_once('=') {
+            Some((n, v)) => (n.trim(), Some(v.trim())),
+            None => (item, None),
+        };
+        let number = |v: Option<&str>| -> Result<u64, String> {
+            v.and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{name} needs a whole number, e.g. {name}=500"))
+        };
+        match name {
+            "delay" => faults.delay_ms = Some(number(value)?),
+            "retry-after" => faults.retry_after = Some(number(value)?),
+            "status" => {
+                let code = number(value)?;
+                let status = u16::try_from(code)
+                    .ok()
+                    .and_then(|c| StatusCode::from_u16(c).ok())
+                    .ok_or_else(|| format!("status={code} is not an HTTP status"))?;
+                faults.status = Some(status);
+            }
+            "drop" => faults.drop = true,
+            "truncate" => faults.truncate = true,
+            "html" => faults.html = true,
+            other => {
+                return Err(format!(
+                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html"
+                ));
+            }
+        }
+    }
+    Ok(faults)
+}
+
+const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
+<body><h1>Bad Gateway</h1><p>The upstream server did not answer in time.</p><hr><address>sandbox-proxy</address></body></html>\n";
+
+pub async fn inject(request: Request, next: Next) -> Response {
+    let Some(value) = request.headers().get(HEADER) else {
+        return next.run(request).await;
+    };
+    let faults = match value.to_str().map_err(|e| e.to_string()).and_then(parse) {
+        Ok(f) => f,
+        Err(message) => {
+            return (StatusCode::BAD_REQUEST, format!("{HEADER}: {message}\n")).into_response();
+        }
+    };
+    if let Some(ms) = faults.delay_ms {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    if faults.drop {
+        // The connection task closes the socket without answering.
+        if let Some(DropConnection(kill)) = request.extensions().get() {
+            kill.notify_one();
+            std::future::pending::<()>().await;
+        }
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "drop is not available on this server\n",
+        )
+            .into_response();
+    }
+    let mut response = if faults.html {
+        let status = faults.status.unwrap_or(StatusCode::BAD_GATEWAY);
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            HTML_PAGE,
+        )
+            .into_response()
+    } else if let Some(status) = faults
+        .status
+        .or(faults.retry_after.map(|_| StatusCode::TOO_MANY_REQUESTS))
+    {
+        let body =
+            serde_json::json!({"message": format!("sandbox fault: status {}", status.as_u16())});
+        (status, axum::Json(body)).into_response()
+    } else {
+        next.run(request).await
+    };
+    if let Some(seconds) = faults.retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    if faults.truncate {
+        response = truncate(response).await;
+    }
+    response
+}
+
+/// Announces the whole body's length, sends half of it, then breaks the connection.
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(bytes.len().max(1)),
+    );
+    // The pause lets the head and the first half reach the client before the break.
+    let stream = futures_util::stream::unfold(Some(half), |state| async move {
+        match state {
+            Some(half) => Some((Ok::<Bytes, std::io::Error>(half), None)),
+            None => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                Some((Err(std::io::Error::other("sandbox fault: truncated")), None))
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_combinations_and_refuses_nonsense() {
+        let f = parse("delay=250, status=503,retry-after=2").unwrap();
+        assert_eq!(f.delay_ms, Some(250));
+        assert_eq!(f.status, Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(f.retry_after, Some(2));
+        assert_eq!(
+            parse("drop").unwrap(),
+            Faults {
+                drop: true,
+                ..Faults::default()
+            }
+        );
+        assert!(parse("delay").is_err());
+        assert!(parse("status=99").is_err());
+        assert!(parse("explode").is_err());
+    }
+}
