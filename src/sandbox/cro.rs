@@ -88,7 +88,15 @@ fn check(body: &Map<String, Json>) -> Report {
                         let entry = entry.trim_matches(|c: char| {
                             c == ' ' || c == '\n' || c == '\t' || c == '\r'
                         });
-                        report.email(&format!("email[{i}]"), entry, false);
+                        if !super::checks::looks_like_email(entry) {
+                            report.add(
+                                "email",
+                                format!(
+                                    "entry {} ({entry:?}) is not a valid e-mail address",
+                                    i + 1
+                                ),
+                            );
+                        }
                     }
                 }
             }

@@ -2,6 +2,8 @@
 //! apply an update body to a record using nothing but the spec's paths.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::sync::{Arc, OnceLock};
 
 use rolo::edit::Form;

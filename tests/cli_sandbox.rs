@@ -1,0 +1,90 @@
+//! `rolo sandbox` as a real process: it prints where it listens, serves, and with `--state`
+//! keeps an update even when killed with SIGKILL right after answering it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Starts `rolo sandbox` on a free port and returns it with its base URL.
+fn spawn(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rolo starts");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let _ = tx.send(first);
+        for _ in lines {}
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("rolo sandbox says where it listens");
+    let url = first.rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+    (child, url)
+}
+
+#[test]
+fn sandbox_process_keeps_state_across_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let path = "/exsited/api/v3/accounts/ACC-1001/contacts/CONTACT_2";
+    let auth = ("Authorization", "Bearer sandbox-exsited-token");
+
+    let (mut first, url) = spawn(&["--state", state_arg]);
+    let status = runtime.block_on(async {
+        client
+            .put(format!("{url}{path}"))
+            .header(auth.0, auth.1)
+            .body(r#"{"account":{"contact":{"city":"Geelong"}}}"#)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+    first.kill().unwrap(); // SIGKILL: no chance to tidy up
+    first.wait().unwrap();
+
+    let (mut second, url) = spawn(&["--state", state_arg]);
+    let body: serde_json::Value = runtime.block_on(async {
+        client
+            .get(format!("{url}{path}"))
+            .header(auth.0, auth.1)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    second.kill().unwrap();
+    second.wait().unwrap();
+    assert_eq!(body["account"]["contacts"]["city"], "Geelong");
+    assert_eq!(body["account"]["contacts"]["version"], "4");
+}
+
+#[test]
+fn a_taken_port_is_a_usage_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .args(["sandbox", "--listen", &addr])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("cannot listen on {addr}")));
+}
