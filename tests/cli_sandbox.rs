@@ -88,3 +88,71 @@ fn a_taken_port_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("cannot listen on {addr}")));
 }
+
+/// Kills the sandbox at arbitrary moments while updates stream in: every time, the state file
+/// is whole (or absent) and the sandbox starts again from it.
+#[test]
+fn a_sandbox_killed_mid_write_leaves_a_whole_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap().to_string();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    for round in 0..6u64 {
+        let (mut child, url) = spawn(&["--state", &state_arg]);
+        let writers = runtime.spawn(async move {
+            let client = reqwest::Client::new();
+            let mut tasks = Vec::new();
+            for w in 0..4u64 {
+                let (client, url) = (client.clone(), url.clone());
+                tasks.push(tokio::spawn(async move {
+                    for i in 0..10_000u64 {
+                        let body =
+                            format!(r#"{{"name":"writer {w} update {i} {}"}}"#, "x".repeat(64));
+                        let sent = client
+                            .patch(format!(
+                                "{url}/cro/customers/1001/contacts/{}/",
+                                if i % 500 == 0 {
+                                    5001
+                                } else {
+                                    6000 + (i % 1000)
+                                }
+                            ))
+                            .header("Authorization", "Bearer sandbox.cro-token")
+                            .header("x-tenant-id", "1")
+                            .body(body)
+                            .send()
+                            .await;
+                        if sent.is_err() {
+                            break; // the sandbox is gone
+                        }
+                    }
+                }));
+            }
+            for t in tasks {
+                let _ = t.await;
+            }
+        });
+        std::thread::sleep(Duration::from_millis(60 + round * 37));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        runtime.block_on(writers).unwrap();
+        if state.exists() {
+            let text = std::fs::read_to_string(&state).unwrap();
+            let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
+            assert!(
+                parsed.is_ok(),
+                "round {round}: torn state file ({} bytes)",
+                text.len()
+            );
+        }
+    }
+    // And it still starts from what is there.
+    let (mut child, _) = spawn(&["--state", &state_arg]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(state.exists(), "some update was saved");
+}

@@ -308,8 +308,9 @@ async fn cro_needs_a_tenant_and_the_dispatcher_role() {
     let dispatcher = ("Authorization", "Bearer sandbox.cro-token");
     let viewer = ("Authorization", "Bearer sandbox.cro-viewer");
 
+    // The tenant id is part of the credentials.
     let no_tenant = api.send(Method::PATCH, &path, &[dispatcher], body).await;
-    assert_eq!(no_tenant.status, StatusCode::BAD_REQUEST);
+    assert_eq!(no_tenant.status, StatusCode::UNAUTHORIZED);
     assert!(
         no_tenant.json()["detail"]
             .as_str()
@@ -324,7 +325,7 @@ async fn cro_needs_a_tenant_and_the_dispatcher_role() {
             body,
         )
         .await;
-    assert_eq!(bad_tenant.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad_tenant.status, StatusCode::UNAUTHORIZED);
     let other_tenant = api
         .send(
             Method::PATCH,
@@ -599,8 +600,43 @@ fn violations() -> Vec<(&'static str, String, &'static str)> {
         ),
         (
             "servicedesk",
-            sd(&|r| r["modified_dateutc"] = json!("2026-01-01T00:00:00Z")),
-            "contact.modified_dateutc",
+            sd(&|r| r["phone"] = json!("1".repeat(51))),
+            "contact.phone",
+        ),
+        (
+            "servicedesk",
+            sd(&|r| r["private_phone"] = json!("1".repeat(51))),
+            "contact.private_phone",
+        ),
+        (
+            "servicedesk",
+            sd(&|r| r["private_mobile"] = json!("1".repeat(51))),
+            "contact.private_mobile",
+        ),
+        (
+            "servicedesk",
+            sd(&|r| r["email"] = json!("e".repeat(251))),
+            "contact.email",
+        ),
+        (
+            "servicedesk",
+            sd(&|r| r["private_email"] = json!("e".repeat(251))),
+            "contact.private_email",
+        ),
+        (
+            "servicedesk",
+            sd(&|r| r["create_date"] = json!("yesterday")),
+            "contact.create_date",
+        ),
+        (
+            "servicedesk",
+            sd(&|r| r["db_language_id"] = json!("en")),
+            "contact.db_language_id",
+        ),
+        (
+            "servicedesk",
+            sd(&|r| r["db_title_id"] = json!("mr")),
+            "contact.db_title_id",
         ),
     ]
 }
@@ -947,8 +983,12 @@ async fn injected_faults() {
         ]))
         .send()
         .await;
+    // Sent, then closed unanswered: not a refused connection, not a timeout.
     let err = dropped.unwrap_err();
-    assert!(!err.is_timeout() && err.status().is_none(), "{err:?}");
+    assert!(
+        err.is_request() && !err.is_connect() && !err.is_timeout(),
+        "{err:?}"
+    );
 
     // Truncated: the head arrives, the body stops half-way.
     let truncated = api
@@ -982,6 +1022,23 @@ async fn injected_faults() {
         .await;
     assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
     assert!(nonsense.text.contains("unknown fault"));
+}
+
+/// A comma-separated list of valid short addresses exactly `len` characters long.
+fn email_list(len: usize) -> String {
+    let mut list = String::new();
+    let mut n = 0;
+    while list.len() + 40 < len {
+        list.push_str(&format!(
+            "{}u{n:03}@contacts.com",
+            if list.is_empty() { "" } else { "," }
+        ));
+        n += 1;
+    }
+    let pad = len - list.len() - 1 - "@contacts.com".len();
+    list.push_str(&format!(",{}@contacts.com", "p".repeat(pad)));
+    assert_eq!(list.len(), len);
+    list
 }
 
 fn headers(pairs: &[(&'static str, &'static str)]) -> reqwest::header::HeaderMap {
@@ -1068,4 +1125,222 @@ async fn the_index_lists_vendors_and_credentials() {
     assert_eq!(auth("cro").len(), 2);
     let unknown = api.send(Method::GET, "/nowhere", &[], None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn boundary_values_are_accepted() {
+    let api = start(None).await;
+    let cro = [
+        format!(r#"{{"fax":"1234567","name":"{}","number":"{}"}}"#, "n".repeat(128), "9".repeat(90)),
+        r#"{"fax":"123456789012345","name":"A","number":"0"}"#.to_string(),
+        format!(r#"{{"email":"{}"}}"#, email_list(256)),
+        r#"{"email":""}"#.to_string(),
+        r#"{"email":"a@contacts.com,\n\tb@contacts.com"}"#.to_string(),
+        r#"{"notify_on_new_request":"fAlSe","notify_on_failed_request":1,"notify_on_completed_request":true}"#.to_string(),
+    ];
+    for body in cro {
+        let reply = update(&api, "cro", &body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{body}: {}", reply.text);
+    }
+    let mut record = serde_json::from_str::<Json>(&good_update("servicedesk")).unwrap();
+    for (key, len) in [
+        ("firstname", 50),
+        ("lastname", 50),
+        ("functions", 64),
+        ("e_login", 50),
+        ("e_password", 50),
+        ("phone", 50),
+        ("mobile", 50),
+        ("private_phone", 50),
+        ("private_mobile", 50),
+        ("reference_back_office", 50),
+        ("email", 250),
+        ("skype", 250),
+        ("private_email", 250),
+    ] {
+        record[key] = json!("x".repeat(len));
+    }
+    record["birthdate"] = json!("1980-05-17");
+    let reply = update(&api, "servicedesk", &record.to_string()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let company = api
+        .call(
+            "contactreg",
+            Method::PATCH,
+            "/contacts/1941878",
+            &[],
+            Some(r#"{"placeOfIncorporation":"Côte d'Ivoire","incorporationDate":"2010-02-28"}"#),
+        )
+        .await;
+    assert_eq!(company.status, StatusCode::OK, "{}", company.text);
+    let bad = api
+        .call(
+            "contactreg",
+            Method::PATCH,
+            "/contacts/1941878",
+            &[],
+            Some(r#"{"placeOfIncorporation":"Narnia","incorporationDate":"2010-02-30"}"#),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text.contains("placeOfIncorporation: ") && bad.text.contains("incorporationDate: "),
+        "{}",
+        bad.text
+    );
+}
+
+#[tokio::test]
+async fn the_pages_own_example_requests_are_accepted() {
+    let api = start(None).await;
+    // contactreg's example sends the whole People record back, read-only keys included.
+    let page = r#"{"addressId":1675073,"birthCountry":"AUSTRALIA","birthPlace":"CLAYTON","birthState":"VIC","birthday":"2001-08-01","businessNumber":"","companyNumber":null,"contactType":"People","email":"c@v.com","firstName":"Christian","id":1941877,"incorporationDate":null,"lastName":"Vieri","middleName":"","mobile":null,"name":"Christian Vieri","nationality":null,"phone1":null,"phone2":null,"placeOfIncorporation":null,"representativeIds":null,"sex":null,"skype":null,"taxNumber":"","title":null}"#;
+    let reply = update(&api, "contactreg", page).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.text, page);
+    // servicedesk's sample request, modified_dateutc and all.
+    let sample = include_str!("fixtures/servicedesk-page-sample.json");
+    let reply = update(&api, "servicedesk", sample).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let stored = api.get("servicedesk", SERVICEDESK).await.json();
+    assert_eq!(stored["email"], "sample string 18");
+    assert_ne!(
+        stored["modified_dateutc"],
+        "2026-04-24T10:59:50.6554761+00:00"
+    );
+    // cro's page writes the path without the trailing slash too.
+    let reply = api
+        .call(
+            "cro",
+            Method::PATCH,
+            "/customers/1001/contacts/5001",
+            &[],
+            Some(r#"{"email":"test.updated@contacts.com"}"#),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert!(reply.header("x-request-id").is_some());
+}
+
+#[tokio::test]
+async fn paging_edges() {
+    let api = start(None).await;
+    for (query, expect_len, first_id) in [
+        ("?page=0&per_page=2", 2, Some("64b8f1a2e4b0c8d9f0123456")),
+        ("?page=999&per_page=2", 0, None),
+        ("?page=18446744073709551615&per_page=500", 0, None),
+        ("?per_page=0", 1, Some("64b8f1a2e4b0c8d9f0123456")),
+        ("?page=x&per_page=y", 50, Some("64b8f1a2e4b0c8d9f0123456")),
+    ] {
+        let reply = api.get("clemta", &format!("/contacts{query}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}");
+        let data = reply.json()["data"].as_array().unwrap().clone();
+        assert_eq!(data.len(), expect_len, "{query}");
+        assert_eq!(
+            data.first().and_then(|d| d["id"].as_str()),
+            first_id,
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn if_match_star_and_weak_tags() {
+    let api = start(None).await;
+    let star = api
+        .call(
+            "clemta",
+            Method::PATCH,
+            CLEMTA,
+            &[("If-Match", "*")],
+            Some(&good_update("clemta")),
+        )
+        .await;
+    assert_eq!(star.status, StatusCode::OK);
+    let weak = api
+        .call(
+            "clemta",
+            Method::PATCH,
+            CLEMTA,
+            &[("If-Match", "W/\"2\"")],
+            Some(&good_update("clemta")),
+        )
+        .await;
+    assert_eq!(
+        weak.status,
+        StatusCode::PRECONDITION_FAILED,
+        "a weak tag never matches If-Match"
+    );
+    let listed = api
+        .call(
+            "clemta",
+            Method::PATCH,
+            CLEMTA,
+            &[("If-Match", "\"7\", \"2\"")],
+            Some(&good_update("clemta")),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn updates_of_unknown_contacts_are_404() {
+    let api = start(None).await;
+    let missing = [
+        ("clemta", "/contacts/000000000000000000000000", "PATCH"),
+        (
+            "exsited",
+            "/api/v3/accounts/ACC-1001/contacts/CONTACT_9",
+            "PUT",
+        ),
+        ("contactreg", "/contacts/1", "PATCH"),
+        ("cro", "/customers/1001/contacts/1/", "PATCH"),
+        (
+            "servicedesk",
+            "/api/contact/00000000-0000-0000-0000-000000000000",
+            "PUT",
+        ),
+    ];
+    for (vendor, path, verb) in missing {
+        let reply = api
+            .call(vendor, method(verb), path, &[], Some(&good_update(vendor)))
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{vendor}");
+    }
+}
+
+#[tokio::test]
+async fn cro_stamps_every_answer_with_a_request_id() {
+    let api = start(None).await;
+    let fault = api
+        .call(
+            "cro",
+            Method::GET,
+            CRO,
+            &[("x-sandbox-fault", "status=503")],
+            None,
+        )
+        .await;
+    assert_eq!(fault.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        fault.json()["code"],
+        "SANDBOX_FAULT",
+        "faults answer in the vendor's shape"
+    );
+    let wrong_method = api.call("cro", Method::DELETE, CRO, &[], None).await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    for reply in [&fault, &wrong_method] {
+        assert!(uuid::Uuid::parse_str(reply.header("x-request-id").unwrap()).is_ok());
+    }
+    let no_content = api
+        .call(
+            "clemta",
+            Method::GET,
+            CLEMTA,
+            &[("x-sandbox-fault", "status=204")],
+            None,
+        )
+        .await;
+    assert_eq!(no_content.status, StatusCode::NO_CONTENT);
+    assert_eq!(no_content.text, "");
 }

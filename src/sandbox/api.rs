@@ -85,9 +85,9 @@ impl Page {
 /// One emulated vendor.
 pub trait Desk: Send + Sync + 'static {
     fn id(&self) -> &'static str;
-    /// The contact's route after `/<id>`, in axum syntax: `/contacts/{contact_id}`.
-    fn item_route(&self) -> &'static str;
-    fn list_route(&self) -> &'static str;
+    /// The contact's routes after `/<id>`, in axum syntax: `/contacts/{contact_id}`.
+    fn item_routes(&self) -> &'static [&'static str];
+    fn list_routes(&self) -> &'static [&'static str];
     fn update_method(&self) -> MethodFilter;
     /// Ok, or the 401/403 this vendor gives for these headers and this method.
     fn authorize(&self, method: &Method, headers: &HeaderMap) -> Result<(), Failure>;
@@ -140,33 +140,40 @@ impl Sandbox {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    async fn persist(&self) -> Result<(), store::StateError> {
+    /// Writes the state file after an update. The save runs in a task of its own, so a client
+    /// hanging up mid-save can neither cut it short nor let a later save overtake it.
+    async fn persist(self: &Arc<Self>) -> Result<(), store::StateError> {
         let Some(path) = self.state_file.clone() else {
             return Ok(());
         };
-        let _turn = self.persist.lock().await;
-        let snapshot = self.store().snapshot();
-        tokio::task::spawn_blocking(move || store::save_state(&path, &snapshot))
-            .await
-            .unwrap_or_else(|e| {
-                Err(store::StateError::Write {
-                    path: PathBuf::new(),
-                    source: std::io::Error::other(e),
-                })
-            })
+        let app = self.clone();
+        let failed = |e: String| store::StateError::Write {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        };
+        let target = path.clone();
+        tokio::spawn(async move {
+            let _turn = app.persist.lock().await;
+            let snapshot = app.store().snapshot();
+            tokio::task::spawn_blocking(move || store::save_state(&target, &snapshot)).await
+        })
+        .await
+        .map_err(|e| failed(e.to_string()))?
+        .map_err(|e| failed(e.to_string()))?
     }
 }
 
 pub type App = Arc<Sandbox>;
 
-/// The routes of one vendor, under `/<id>`.
+/// The routes of one vendor, under `/<id>`. Faults are injected inside the vendor's router so
+/// that they answer in its error shape, and `Desk::finish` wraps everything it answers.
 pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
     let prefix = format!("/{}", desk.id());
     let (r, u, l) = (desk.clone(), desk.clone(), desk.clone());
     let item = get(
         move |State(app): State<App>, params: RawPathParams, headers: HeaderMap| {
             let desk = r.clone();
-            async move { finish(&*desk, read(&app, &*desk, &values(&params), &headers)) }
+            async move { read(&app, &*desk, &values(&params), &headers) }
         },
     )
     .merge(on(
@@ -177,11 +184,7 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
               headers: HeaderMap,
               body: Bytes| {
             let desk = u.clone();
-            async move {
-                let response =
-                    update(&app, &*desk, &method, &values(&params), &headers, body).await;
-                finish(&*desk, response)
-            }
+            async move { update(&app, &*desk, &method, &values(&params), &headers, body).await }
         },
     ));
     let list = get(
@@ -192,29 +195,36 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
             let desk = l.clone();
             async move {
                 let scope = values(&params).into_iter().next();
-                finish(
+                list(
+                    &app,
                     &*desk,
-                    list(
-                        &app,
-                        &*desk,
-                        scope.as_deref(),
-                        Page::from_query(&query),
-                        &headers,
-                    ),
+                    scope.as_deref(),
+                    Page::from_query(&query),
+                    &headers,
                 )
             }
         },
     );
-    Router::new()
-        .route(&format!("{prefix}{}", desk.item_route()), item)
-        .route(&format!("{prefix}{}", desk.list_route()), list)
+    let mut router = Router::new();
+    for route in desk.item_routes() {
+        router = router.route(&format!("{prefix}{route}"), item.clone());
+    }
+    for route in desk.list_routes() {
+        router = router.route(&format!("{prefix}{route}"), list.clone());
+    }
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            desk.clone(),
+            super::fault::inject,
+        ))
+        .layer(axum::middleware::map_response_with_state(desk, finish))
 }
 
 fn values(params: &RawPathParams) -> Vec<String> {
     params.iter().map(|(_, v)| v.to_string()).collect()
 }
 
-fn finish(desk: &dyn Desk, mut response: Response) -> Response {
+async fn finish(State(desk): State<Arc<dyn Desk>>, mut response: Response) -> Response {
     desk.finish(&mut response);
     response
 }
@@ -249,7 +259,8 @@ fn if_match_allows(headers: &HeaderMap, etag: &str) -> bool {
     };
     text.split(',')
         .map(str::trim)
-        .any(|tag| tag == "*" || tag == etag || tag.strip_prefix("W/") == Some(etag))
+        // If-Match uses the strong comparison (RFC 9110 13.1.1): a weak tag never matches.
+        .any(|tag| tag == "*" || tag == etag)
 }
 
 async fn update(
@@ -320,7 +331,7 @@ fn list(
     let total = all.len();
     let items: Vec<Json> = all
         .into_iter()
-        .skip((page.page - 1) * page.per_page)
+        .skip((page.page - 1).saturating_mul(page.per_page))
         .take(page.per_page)
         .cloned()
         .collect();

@@ -65,12 +65,12 @@ impl Desk for Clemta {
         "clemta"
     }
 
-    fn item_route(&self) -> &'static str {
-        "/contacts/{contact_id}"
+    fn item_routes(&self) -> &'static [&'static str] {
+        &["/contacts/{contact_id}"]
     }
 
-    fn list_route(&self) -> &'static str {
-        "/contacts"
+    fn list_routes(&self) -> &'static [&'static str] {
+        &["/contacts"]
     }
 
     fn update_method(&self) -> MethodFilter {

@@ -62,35 +62,35 @@ fn error(status: StatusCode, code: &str, message: &str, errors: &[Violation]) ->
         .into_response()
 }
 
-/// ISO 3166 code or English name; the sandbox reads the standard through `celes`, not through
-/// rolo's own country check.
+/// ISO 3166 code or English name (any case, accents, the standard's "Korea, Republic of"
+/// order). The sandbox reads the standard through `celes` with a matcher of its own, not
+/// through rolo's country check.
 fn is_country(text: &str) -> bool {
-    let squashed: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    text.parse::<celes::Country>().is_ok()
-        || (squashed.len() > 3 && squashed.parse::<celes::Country>().is_ok())
+    use unicode_normalization::UnicodeNormalization;
+    let key = |s: &str| -> String {
+        s.nfkd()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let mut keys = vec![text.trim().to_string(), key(text)];
+    if let Some((head, tail)) = text.split_once(',') {
+        keys.push(key(&format!("{tail}{head}")));
+    }
+    keys.iter()
+        .any(|k| !k.is_empty() && k.parse::<celes::Country>().is_ok())
+}
+
+/// Whether a contact of this type may set this key.
+fn allowed(kind: &str, key: &str) -> bool {
+    ANYONE.contains(&key)
+        || (kind == "People" && PERSON.contains(&key))
+        || (kind == "Company" && COMPANY.contains(&key))
+        || ((kind == "Company" || kind == "Other Entity") && key == "name")
 }
 
 fn check(kind: &str, body: &serde_json::Map<String, Json>) -> Report {
     let mut report = Report::default();
-    let allowed: Vec<&str> = ANYONE
-        .iter()
-        .copied()
-        .chain(if kind == "People" {
-            PERSON.to_vec()
-        } else {
-            Vec::new()
-        })
-        .chain(if kind == "Company" {
-            COMPANY.to_vec()
-        } else {
-            Vec::new()
-        })
-        .chain(if kind == "Company" || kind == "Other Entity" {
-            vec!["name"]
-        } else {
-            Vec::new()
-        })
-        .collect();
     for key in body.keys() {
         let k = key.as_str();
         if READ_ONLY.contains(&k) {
@@ -104,13 +104,13 @@ fn check(kind: &str, body: &serde_json::Map<String, Json>) -> Report {
             report.add(k, "is only allowed if the contactType is 'People'");
         } else if COMPANY.contains(&k) && kind != "Company" {
             report.add(k, "is only allowed if the contactType is 'Company'");
-        } else if !allowed.contains(&k) {
+        } else if !allowed(kind, k) {
             report.add(k, "is not a field of a contact");
         }
     }
     for (key, value) in body {
         let k = key.as_str();
-        if !allowed.contains(&k) {
+        if !allowed(kind, k) {
             continue;
         }
         if k == "addressId" {
@@ -147,12 +147,12 @@ impl Desk for ContactReg {
         "contactreg"
     }
 
-    fn item_route(&self) -> &'static str {
-        "/contacts/{contactId}"
+    fn item_routes(&self) -> &'static [&'static str] {
+        &["/contacts/{contactId}"]
     }
 
-    fn list_route(&self) -> &'static str {
-        "/contacts"
+    fn list_routes(&self) -> &'static [&'static str] {
+        &["/contacts"]
     }
 
     fn update_method(&self) -> MethodFilter {
@@ -212,9 +212,18 @@ impl Desk for ContactReg {
                 "must be a JSON object",
             )]));
         };
-        let report = check(kind, object);
+        // The page's own example request sends the whole record back: keys that change nothing
+        // (a read-only or not-allowed key with the stored value, or null/"" for a field this
+        // contact type does not have) are passed over rather than refused.
+        let changes: serde_json::Map<String, Json> = object
+            .iter()
+            .filter(|(k, v)| allowed(kind, k) || stored.get(k.as_str()) != Some(*v))
+            .filter(|(k, v)| allowed(kind, k) || !(v.is_null() || v.as_str() == Some("")))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let report = check(kind, &changes);
         if report.is_empty() {
-            Ok(body)
+            Ok(Json::Object(changes))
         } else {
             Err(Failure::Invalid(report.0))
         }

@@ -114,12 +114,19 @@ impl Desk for Cro {
         "cro"
     }
 
-    fn item_route(&self) -> &'static str {
-        "/customers/{customer_id}/contacts/{customer_contact_id}/"
+    /// The page writes the path both with and without the trailing slash.
+    fn item_routes(&self) -> &'static [&'static str] {
+        &[
+            "/customers/{customer_id}/contacts/{customer_contact_id}/",
+            "/customers/{customer_id}/contacts/{customer_contact_id}",
+        ]
     }
 
-    fn list_route(&self) -> &'static str {
-        "/customers/{customer_id}/contacts/"
+    fn list_routes(&self) -> &'static [&'static str] {
+        &[
+            "/customers/{customer_id}/contacts/",
+            "/customers/{customer_id}/contacts",
+        ]
     }
 
     fn update_method(&self) -> MethodFilter {
@@ -137,19 +144,16 @@ impl Desk for Cro {
             Some(VIEWER_TOKEN) => "Viewer",
             _ => return Err(Failure::Unauthorized("Invalid token.".into())),
         };
+        // The tenant id is part of the credentials: missing or malformed is a 401.
         let tenant = headers.get("x-tenant-id").and_then(|v| v.to_str().ok());
         match tenant.map(|t| t.trim().parse::<i64>()) {
             None => {
-                return Err(Failure::Refused(
-                    StatusCode::BAD_REQUEST,
-                    "tenant_required",
+                return Err(Failure::Unauthorized(
                     "The x-tenant-id header is required.".into(),
                 ));
             }
             Some(Err(_)) => {
-                return Err(Failure::Refused(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_tenant",
+                return Err(Failure::Unauthorized(
                     "The x-tenant-id header must be an integer.".into(),
                 ));
             }

@@ -177,12 +177,12 @@ impl Desk for Exsited {
         "exsited"
     }
 
-    fn item_route(&self) -> &'static str {
-        "/api/v3/accounts/{account_id}/contacts/{contact_type}"
+    fn item_routes(&self) -> &'static [&'static str] {
+        &["/api/v3/accounts/{account_id}/contacts/{contact_type}"]
     }
 
-    fn list_route(&self) -> &'static str {
-        "/api/v3/accounts/{account_id}/contacts"
+    fn list_routes(&self) -> &'static [&'static str] {
+        &["/api/v3/accounts/{account_id}/contacts"]
     }
 
     fn update_method(&self) -> MethodFilter {

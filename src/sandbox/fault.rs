@@ -12,6 +12,11 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http_body_util::BodyExt;
 
+use std::sync::Arc;
+
+use axum::extract::State;
+
+use super::api::{Desk, Failure};
 use super::serve::DropConnection;
 
 pub const HEADER: &str = "x-sandbox-fault";
@@ -45,8 +50,9 @@ pub fn parse(text: &str) -> Result<Faults, String> {
                 let code = number(value)?;
                 let status = u16::try_from(code)
                     .ok()
+                    .filter(|c| (200..=599).contains(c))
                     .and_then(|c| StatusCode::from_u16(c).ok())
-                    .ok_or_else(|| format!("status={code} is not an HTTP status"))?;
+                    .ok_or_else(|| format!("status={code} is not a final HTTP status (200-599)"))?;
                 faults.status = Some(status);
             }
             "drop" => faults.drop = true,
@@ -65,7 +71,8 @@ pub fn parse(text: &str) -> Result<Faults, String> {
 const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
 <body><h1>Bad Gateway</h1><p>The upstream server did not answer in time.</p><hr><address>sandbox-proxy</address></body></html>\n";
 
-pub async fn inject(request: Request, next: Next) -> Response {
+/// Runs inside each vendor's router, so injected errors come in that vendor's error shape.
+pub async fn inject(State(desk): State<Arc<dyn Desk>>, request: Request, next: Next) -> Response {
     let Some(value) = request.headers().get(HEADER) else {
         return next.run(request).await;
     };
@@ -102,9 +109,15 @@ pub async fn inject(request: Request, next: Next) -> Response {
         .status
         .or(faults.retry_after.map(|_| StatusCode::TOO_MANY_REQUESTS))
     {
-        let body =
-            serde_json::json!({"message": format!("sandbox fault: status {}", status.as_u16())});
-        (status, axum::Json(body)).into_response()
+        if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
+            status.into_response()
+        } else {
+            desk.failure(Failure::Refused(
+                status,
+                "SANDBOX_FAULT",
+                format!("sandbox fault: status {}", status.as_u16()),
+            ))
+        }
     } else {
         next.run(request).await
     };
@@ -164,6 +177,7 @@ mod tests {
         );
         assert!(parse("delay").is_err());
         assert!(parse("status=99").is_err());
+        assert!(parse("status=100").is_err());
         assert!(parse("explode").is_err());
     }
 }

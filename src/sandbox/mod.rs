@@ -32,7 +32,19 @@ pub use store::StateError;
 /// The default address of `rolo sandbox`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
 
-/// The demo credentials each vendor accepts: (vendor, header, value).
+/// The demo secret each vendor accepts (the part a profile's `secret` holds).
+pub const DEMO_SECRETS: [(&str, &str); 5] = [
+    ("clemta", clemta::API_KEY),
+    ("exsited", exsited::TOKEN),
+    ("contactreg", contactreg::TOKEN),
+    ("cro", cro::DISPATCHER_TOKEN),
+    ("servicedesk", servicedesk::TOKEN),
+];
+
+/// The tenant id the cro demo user belongs to.
+pub const DEMO_TENANT: i64 = cro::TENANT;
+
+/// The demo credentials as headers: (vendor, header, value).
 pub const CREDENTIALS: [(&str, &str, &str); 6] = [
     ("clemta", "X-API-Key", clemta::API_KEY),
     ("exsited", "Authorization", "Bearer sandbox-exsited-token"),
@@ -77,10 +89,7 @@ pub fn router(app: App) -> Router {
     for desk in desks() {
         router = router.merge(api::routes(desk));
     }
-    router
-        .fallback(unknown_route)
-        .layer(axum::middleware::from_fn(fault::inject))
-        .with_state(app)
+    router.fallback(unknown_route).with_state(app)
 }
 
 async fn index() -> impl IntoResponse {

@@ -62,7 +62,11 @@ fn present(body: &Map<String, Json>, key: &str) -> bool {
 fn check(uri_id: &str, body: &Map<String, Json>) -> Report {
     let mut report = Report::default();
     let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
-    report.only_keys("contact", body, &names, &["modified_dateutc"]);
+    // The page lists modified_dateutc among the body parameters (its sample sends it) as a
+    // read-only system field: it is accepted and ignored, and `apply` sets it.
+    let mut names = names;
+    names.push("modified_dateutc");
+    report.only_keys("contact", body, &names, &[]);
     match body.get("id").and_then(Json::as_str) {
         None => report.add("contact.id", "The id field is required."),
         Some(id) if !id.eq_ignore_ascii_case(uri_id) => report.add(
@@ -123,12 +127,12 @@ impl Desk for ServiceDesk {
         "servicedesk"
     }
 
-    fn item_route(&self) -> &'static str {
-        "/api/contact/{id}"
+    fn item_routes(&self) -> &'static [&'static str] {
+        &["/api/contact/{id}"]
     }
 
-    fn list_route(&self) -> &'static str {
-        "/api/contact"
+    fn list_routes(&self) -> &'static [&'static str] {
+        &["/api/contact"]
     }
 
     fn update_method(&self) -> MethodFilter {

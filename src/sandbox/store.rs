@@ -185,7 +185,10 @@ pub fn save_state(path: &Path, state: &StateFile) -> Result<(), StateError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Each save has a temp file of its own, so no two writers ever share one.
+    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let bytes = serde_json::to_vec(state).map_err(|e| fail(std::io::Error::other(e)))?;
     let mut file = std::fs::File::create(&temp).map_err(fail)?;
     file.write_all(&bytes).map_err(fail)?;
