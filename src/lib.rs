@@ -4,6 +4,7 @@
 //! model (`edit`). The command line (`cli`) only parses arguments and prints.
 
 pub mod cli;
+pub mod client;
 pub mod edit;
 pub mod paths;
 pub mod sandbox;

@@ -1,5 +1,8 @@
 //! The command line: argument parsing and the subcommands that print.
 
+mod contact;
+mod context;
+mod profiles;
 mod sandbox;
 mod table;
 mod vendors;
@@ -11,7 +14,10 @@ use clap::{Parser, Subcommand};
 /// Exit codes of PRODUCT.md "Command line".
 pub mod exit {
     pub const OK: u8 = 0;
+    /// Usage or configuration error.
     pub const USAGE: u8 = 2;
+    /// Refused before sending (validation, a read-only field, a conflict).
+    pub const REFUSED: u8 = 3;
 }
 
 #[derive(Debug, Parser)]
@@ -33,6 +39,45 @@ pub enum Command {
         /// A vendor id, e.g. clemta
         vendor: Option<String>,
     },
+    /// List profiles (built-in and configured)
+    Profiles,
+    /// Read one contact
+    Get {
+        /// Profile to use (default: default_profile in config.toml)
+        #[arg(short, long)]
+        profile: Option<String>,
+        /// Contact reference, as `rolo vendors VENDOR` shows it (e.g. ACC-1001/CONTACT_1)
+        reference: String,
+        /// Print the exchange as JSON
+        #[arg(long)]
+        json: bool,
+        /// Print the recorded exchange (secrets redacted) to stderr
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Change fields of one contact, sending only what the vendor needs
+    Patch {
+        #[arg(short, long)]
+        profile: Option<String>,
+        reference: String,
+        /// FIELD=VALUE, with FIELD as `rolo vendors VENDOR` names it (e.g. billing.phone)
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// Clear FIELD (the vendor's null or empty value)
+        #[arg(long = "clear", value_name = "FIELD")]
+        clear: Vec<String>,
+        /// Print the request without sending it
+        #[arg(long)]
+        dry_run: bool,
+        /// Print {"method","url","headers","body"} (and the response, when sent) as JSON
+        #[arg(long, conflicts_with = "curl")]
+        json: bool,
+        /// Print the request as a curl command
+        #[arg(long)]
+        curl: bool,
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// Serve the five emulated vendor APIs on loopback until Ctrl-C
     Sandbox {
         /// Address to listen on
@@ -51,6 +96,45 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
         Command::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
+        Command::Profiles => profiles::run(&mut out, &mut err),
+        Command::Get {
+            profile,
+            reference,
+            json,
+            verbose,
+        } => contact::get(
+            contact::GetArgs {
+                profile: profile.as_deref(),
+                reference: &reference,
+                json,
+                verbose,
+            },
+            &mut out,
+            &mut err,
+        ),
+        Command::Patch {
+            profile,
+            reference,
+            set,
+            clear,
+            dry_run,
+            json,
+            curl,
+            verbose,
+        } => contact::patch(
+            contact::PatchArgs {
+                profile: profile.as_deref(),
+                reference: &reference,
+                set: &set,
+                clear: &clear,
+                dry_run,
+                json,
+                curl,
+                verbose,
+            },
+            &mut out,
+            &mut err,
+        ),
     };
     ExitCode::from(code)
 }

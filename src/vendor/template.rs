@@ -82,13 +82,18 @@ impl Template {
         })
     }
 
-    /// Fills the placeholders; `None` names the first placeholder `lookup` has no value for.
-    pub fn render<'a>(&self, lookup: impl Fn(&str) -> Option<&'a str>) -> Result<String, String> {
+    /// Fills the placeholders; `Err` names the first placeholder `lookup` has no value for.
+    pub fn render<S: AsRef<str>>(
+        &self,
+        lookup: impl Fn(&str) -> Option<S>,
+    ) -> Result<String, String> {
         let mut out = String::with_capacity(self.source.len() + 16);
         for piece in &self.pieces {
             match piece {
                 Piece::Literal(text) => out.push_str(text),
-                Piece::Param(name) => out.push_str(lookup(name).ok_or_else(|| name.clone())?),
+                Piece::Param(name) => {
+                    out.push_str(lookup(name).ok_or_else(|| name.clone())?.as_ref())
+                }
             }
         }
         Ok(out)
@@ -191,7 +196,7 @@ mod tests {
     #[test]
     fn render_names_the_missing_value() {
         let t = Template::parse("Bearer {secret}").unwrap();
-        assert_eq!(t.render(|_| None), Err("secret".to_string()));
+        assert_eq!(t.render(|_| None::<&str>), Err("secret".to_string()));
     }
 
     #[test]

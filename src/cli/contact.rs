@@ -1,0 +1,239 @@
+//! `rolo get` and `rolo patch`: the same session, form and update builder the TUI uses.
+
+use std::io::Write;
+
+use serde_json::Value as Json;
+
+use super::context::{self, Context};
+use super::exit;
+use crate::client::Session;
+use crate::edit::{BuildError, EditError, Form, Value};
+
+pub struct GetArgs<'a> {
+    pub profile: Option<&'a str>,
+    pub reference: &'a str,
+    pub json: bool,
+    pub verbose: bool,
+}
+
+pub struct PatchArgs<'a> {
+    pub profile: Option<&'a str>,
+    pub reference: &'a str,
+    pub set: &'a [String],
+    pub clear: &'a [String],
+    pub dry_run: bool,
+    pub json: bool,
+    pub curl: bool,
+    pub verbose: bool,
+}
+
+fn print_json(out: &mut dyn Write, json: &Json) {
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(json).unwrap_or_default()
+    );
+}
+
+/// A value as the CLI prints it: secrets masked, null shown as such.
+fn shown(form: &Form, i: usize, value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Text(_) if form.fields()[i].is_secret() => "***".into(),
+        Value::Text(t) => t.replace('\n', "\\n"),
+    }
+}
+
+fn open(
+    profile: Option<&str>,
+    reference: &str,
+    err: &mut dyn Write,
+) -> Result<(Context, Session, crate::client::Reference), u8> {
+    let ctx = context::load(err)?;
+    let session = ctx.session(profile, err)?;
+    let reference = session.reference(reference).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        exit::USAGE
+    })?;
+    Ok((ctx, session, reference))
+}
+
+pub fn get(args: GetArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (_ctx, session, reference) = match open(args.profile, args.reference, err) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let runtime = match context::runtime(err) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let (form, loaded) = match runtime.block_on(session.load(&reference)) {
+        Ok(v) => v,
+        Err(f) => return context::failed(&f, args.verbose, err),
+    };
+    if args.verbose {
+        let _ = write!(err, "{}", loaded.exchange.to_text());
+    }
+    if args.json {
+        print_json(out, &loaded.exchange.to_json());
+        return exit::OK;
+    }
+    let _ = writeln!(
+        out,
+        "{} {} ({})",
+        session.spec.id, reference.text, session.profile
+    );
+    let width = form
+        .fields()
+        .iter()
+        .map(|f| f.name.len())
+        .max()
+        .unwrap_or(0);
+    for (i, field) in form.fields().iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:width$}  {}",
+            field.name,
+            shown(&form, i, form.value(i))
+        );
+    }
+    exit::OK
+}
+
+/// Applies `--clear` then `--set` edits; a field named by both is a usage error.
+fn apply_edits(form: &mut Form, args: &PatchArgs, err: &mut dyn Write) -> Result<(), u8> {
+    let mut sets = Vec::new();
+    for item in args.set {
+        let Some((name, value)) = item.split_once('=') else {
+            let _ = writeln!(err, "error: --set {item:?} needs the form FIELD=VALUE");
+            return Err(exit::USAGE);
+        };
+        sets.push((name.trim(), value));
+    }
+    if let Some(both) = args.clear.iter().find(|c| sets.iter().any(|(n, _)| n == c)) {
+        let _ = writeln!(err, "error: {both} is both --set and --clear; give one");
+        return Err(exit::USAGE);
+    }
+    let index = |form: &Form, name: &str, err: &mut dyn Write| {
+        form.index(name).map_err(|e| {
+            let _ = writeln!(err, "error: {e}");
+            exit::USAGE
+        })
+    };
+    let refused = |e: EditError, err: &mut dyn Write| {
+        let _ = writeln!(err, "error: refused before sending: {e}");
+        exit::REFUSED
+    };
+    for name in args.clear {
+        let i = index(form, name, err)?;
+        form.clear(i).map_err(|e| refused(e, err))?;
+    }
+    for (name, value) in sets {
+        let i = index(form, name, err)?;
+        form.set_text(i, value).map_err(|e| refused(e, err))?;
+    }
+    Ok(())
+}
+
+pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    if args.set.is_empty() && args.clear.is_empty() {
+        let _ = writeln!(
+            err,
+            "error: nothing to change: give --set FIELD=VALUE or --clear FIELD (`rolo vendors VENDOR` lists the fields)"
+        );
+        return exit::USAGE;
+    }
+    let (_ctx, session, reference) = match open(args.profile, args.reference, err) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let runtime = match context::runtime(err) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let (mut form, loaded) = match runtime.block_on(session.load(&reference)) {
+        Ok(v) => v,
+        Err(f) => return context::failed(&f, args.verbose, err),
+    };
+    if args.verbose {
+        let _ = write!(err, "{}", loaded.exchange.to_text());
+    }
+    if let Err(code) = apply_edits(&mut form, &args, err) {
+        return code;
+    }
+    let update = match form.build_update() {
+        Ok(u) => u,
+        Err(BuildError::NoChanges) => {
+            let _ = writeln!(
+                err,
+                "nothing to send: every field already has the value given"
+            );
+            return exit::OK;
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return exit::REFUSED;
+        }
+    };
+    if args.dry_run {
+        let recorded = session.record(&session.prepare_update(
+            &reference,
+            &update.body,
+            loaded.etag.as_deref(),
+        ));
+        if args.json {
+            print_json(out, &recorded.to_json());
+        } else if args.curl {
+            let _ = writeln!(out, "{}", recorded.to_curl());
+        } else {
+            let _ = write!(out, "{}", recorded.to_text());
+        }
+        return exit::OK;
+    }
+    let sent = match runtime.block_on(session.update(&reference, &form)) {
+        Ok(s) => s,
+        Err(f) => return context::failed(&f, args.verbose, err),
+    };
+    if args.verbose {
+        for exchange in &sent.exchanges {
+            let _ = write!(err, "{}", exchange.to_text());
+        }
+    }
+    // The update's own exchange: the one whose method is the update's.
+    let update_exchange = sent
+        .exchanges
+        .iter()
+        .rev()
+        .find(|e| e.request.method == session.spec.update.method);
+    if args.json {
+        if let Some(e) = update_exchange {
+            print_json(out, &e.to_json());
+        }
+        return exit::OK;
+    }
+    if args.curl {
+        if let Some(e) = update_exchange {
+            let _ = writeln!(out, "{}", e.request.to_curl());
+        }
+        return exit::OK;
+    }
+    let message = sent
+        .outcome
+        .message
+        .clone()
+        .unwrap_or_else(|| "the vendor accepted the update".into());
+    let _ = writeln!(out, "HTTP {}: {message}", sent.status);
+    let stored = Form::from_record(session.spec.clone(), sent.record.clone());
+    for change in &sent.changes {
+        let i = stored.index(&change.field).unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "  {}: {} → {} (stored: {})",
+            change.field,
+            shown(&form, i, &change.before),
+            shown(&form, i, &change.after),
+            shown(&stored, i, stored.value(i))
+        );
+    }
+    exit::OK
+}

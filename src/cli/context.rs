@@ -1,0 +1,75 @@
+//! What the commands that talk to vendors share: the catalog, the config, the chosen profile,
+//! and a small async runtime.
+
+use std::io::Write;
+
+use super::exit;
+use crate::client::{Config, Failed, Session};
+use crate::paths;
+use crate::vendor::Catalog;
+
+pub struct Context {
+    pub catalog: Catalog,
+    pub config: Config,
+}
+
+/// Loads vendor specs (broken user specs are warnings) and config.toml (a broken one is an
+/// error, exit 2).
+pub fn load(err: &mut dyn Write) -> Result<Context, u8> {
+    let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
+    for problem in catalog.problems() {
+        let _ = writeln!(err, "warning: vendor spec skipped: {problem}");
+    }
+    match Config::load(paths::config_dir().as_deref(), &catalog) {
+        Ok(config) => Ok(Context { catalog, config }),
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            Err(exit::USAGE)
+        }
+    }
+}
+
+impl Context {
+    /// The profile asked for, or the default one.
+    pub fn profile_name(&self, asked: Option<&str>, err: &mut dyn Write) -> Result<String, u8> {
+        match asked.or(self.config.default_profile.as_deref()) {
+            Some(name) => Ok(name.to_string()),
+            None => {
+                let _ = writeln!(
+                    err,
+                    "error: no profile given: use -p PROFILE (`rolo profiles` lists them) or set default_profile in config.toml"
+                );
+                Err(exit::USAGE)
+            }
+        }
+    }
+
+    pub fn session(&self, asked: Option<&str>, err: &mut dyn Write) -> Result<Session, u8> {
+        let name = self.profile_name(asked, err)?;
+        Session::open(&name, &self.config, &self.catalog).map_err(|e| {
+            let _ = writeln!(err, "error: {e}");
+            exit::USAGE
+        })
+    }
+}
+
+pub fn runtime(err: &mut dyn Write) -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
+            exit::USAGE
+        })
+}
+
+/// Reports a failed exchange: `-v` shows what was exchanged; the error and its exit code.
+pub fn failed(failed: &Failed, verbose: bool, err: &mut dyn Write) -> u8 {
+    if verbose {
+        for exchange in &failed.exchanges {
+            let _ = write!(err, "{}", exchange.to_text());
+        }
+    }
+    let _ = writeln!(err, "error: {}", failed.error);
+    failed.error.exit_code()
+}

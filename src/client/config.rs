@@ -1,0 +1,420 @@
+//! `config.toml`: profiles (vendor + base URL + secret + vendor extras), the default profile
+//! and HTTP settings, plus the built-in `sandbox-<vendor>` profiles.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::secret::{Secret, SecretSource};
+use crate::vendor::{Catalog, Kind, VendorSpec};
+
+/// Where the built-in sandbox profiles point unless `ROLO_SANDBOX_URL` says otherwise.
+pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:7878";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    /// The whole exchange, body included.
+    pub timeout: Duration,
+    /// Bodies larger than this are refused rather than held in memory.
+    pub max_body_bytes: usize,
+    /// The longest `Retry-After` a 429 is retried after; longer ones are reported instead.
+    pub max_retry_after: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 64 * 1024 * 1024,
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileOrigin {
+    BuiltIn,
+    Config,
+}
+
+/// A vendor + a base URL + credentials + vendor extras.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub vendor: String,
+    pub base_url: String,
+    pub secret: SecretSource,
+    /// Vendor extras (cro `tenant_id`) as the text sent in headers.
+    pub extras: BTreeMap<String, String>,
+    /// Extra headers sent with every request (`headers = { "x-trace" = "on" }`).
+    pub headers: BTreeMap<String, String>,
+    pub origin: ProfileOrigin,
+}
+
+/// A problem with the config file: which file, which line, what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub path: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file read, if there was one.
+    pub path: Option<PathBuf>,
+    pub default_profile: Option<String>,
+    pub http: HttpSettings,
+    /// Built-in profiles first, then the configured ones (a configured profile may not reuse a
+    /// built-in name).
+    pub profiles: Vec<Profile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    default_profile: Option<Spanned<String>>,
+    http: Option<Spanned<RawHttp>>,
+    #[serde(default)]
+    profiles: IndexMap<String, Spanned<IndexMap<String, Spanned<toml::Value>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    connect_timeout_ms: Option<u64>,
+    timeout_ms: Option<u64>,
+    max_body_mb: Option<usize>,
+    max_retry_after_s: Option<u64>,
+}
+
+impl Config {
+    /// The built-in profiles only.
+    pub fn built_in(catalog: &Catalog) -> Self {
+        Self {
+            path: None,
+            default_profile: None,
+            http: HttpSettings::default(),
+            profiles: built_in_profiles(catalog),
+        }
+    }
+
+    /// `config.toml` in `dir` (missing: built-ins only).
+    pub fn load(dir: Option<&Path>, catalog: &Catalog) -> Result<Self, ConfigError> {
+        let Some(path) = dir.map(|d| d.join("config.toml")) else {
+            return Ok(Self::built_in(catalog));
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&path, &text, catalog),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::built_in(catalog)),
+            Err(e) => Err(ConfigError {
+                path: path.display().to_string(),
+                line: None,
+                message: format!("cannot read it: {e}"),
+            }),
+        }
+    }
+
+    pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let line_of = |offset: usize| {
+            text.as_bytes()[..offset.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+        };
+        let err = |span: Range<usize>, message: String| ConfigError {
+            path: shown.clone(),
+            line: Some(line_of(span.start)),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+            path: shown.clone(),
+            line: e.span().map(|s| line_of(s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        let mut config = Self::built_in(catalog);
+        config.path = Some(path.to_path_buf());
+        if let Some(http) = raw.http {
+            let h = http.get_ref();
+            let defaults = HttpSettings::default();
+            if h.timeout_ms == Some(0)
+                || h.connect_timeout_ms == Some(0)
+                || h.max_body_mb == Some(0)
+            {
+                return Err(err(
+                    http.span(),
+                    "timeouts and max_body_mb must be greater than 0".into(),
+                ));
+            }
+            config.http = HttpSettings {
+                connect_timeout: h
+                    .connect_timeout_ms
+                    .map(Duration::from_millis)
+                    .unwrap_or(defaults.connect_timeout),
+                timeout: h
+                    .timeout_ms
+                    .map(Duration::from_millis)
+                    .unwrap_or(defaults.timeout),
+                max_body_bytes: h
+                    .max_body_mb
+                    .map(|mb| mb.saturating_mul(1024 * 1024))
+                    .unwrap_or(defaults.max_body_bytes),
+                max_retry_after: h
+                    .max_retry_after_s
+                    .map(Duration::from_secs)
+                    .unwrap_or(defaults.max_retry_after),
+            };
+        }
+        for (name, table) in &raw.profiles {
+            if config.profiles.iter().any(|p| &p.name == name) {
+                return Err(err(
+                    table.span(),
+                    format!("profile {name:?} is a built-in name; choose another"),
+                ));
+            }
+            config
+                .profiles
+                .push(parse_profile(name, table, catalog, &err)?);
+        }
+        if let Some(default) = raw.default_profile {
+            let name = default.get_ref();
+            if !config.profiles.iter().any(|p| &p.name == name) {
+                return Err(err(
+                    default.span(),
+                    format!(
+                        "default_profile {name:?} is not a profile here; `rolo profiles` lists them"
+                    ),
+                ));
+            }
+            config.default_profile = Some(name.clone());
+        }
+        Ok(config)
+    }
+
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.profiles.iter().map(|p| p.name.as_str()).collect()
+    }
+}
+
+type ErrAt<'a> = dyn Fn(Range<usize>, String) -> ConfigError + 'a;
+
+fn parse_profile(
+    name: &str,
+    table: &Spanned<IndexMap<String, Spanned<toml::Value>>>,
+    catalog: &Catalog,
+    err: &ErrAt,
+) -> Result<Profile, ConfigError> {
+    let entries = table.get_ref();
+    let text = |key: &str| -> Result<Option<(&str, Range<usize>)>, ConfigError> {
+        match entries.get(key) {
+            None => Ok(None),
+            Some(v) => match v.get_ref().as_str() {
+                Some(s) => Ok(Some((s, v.span()))),
+                None => Err(err(
+                    v.span(),
+                    format!("profile {name:?}: {key} must be a string"),
+                )),
+            },
+        }
+    };
+    let (vendor, vendor_span) = text("vendor")?.ok_or_else(|| {
+        err(
+            table.span(),
+            format!("profile {name:?} needs vendor = \"…\""),
+        )
+    })?;
+    let spec: &Arc<VendorSpec> = catalog.get(vendor).ok_or_else(|| {
+        err(
+            vendor_span.clone(),
+            format!(
+                "profile {name:?}: no vendor {vendor:?}; known: {}",
+                catalog.ids().join(", ")
+            ),
+        )
+    })?;
+    let (base_url, url_span) = text("base_url")?.ok_or_else(|| {
+        err(
+            table.span(),
+            format!("profile {name:?} needs base_url = \"https://…\""),
+        )
+    })?;
+    match reqwest::Url::parse(base_url) {
+        Ok(url) if url.scheme() == "http" || url.scheme() == "https" => {}
+        _ => {
+            return Err(err(
+                url_span,
+                format!("profile {name:?}: base_url {base_url:?} is not an http(s) URL"),
+            ));
+        }
+    }
+    let secret = match entries.get("secret") {
+        None => {
+            return Err(err(
+                table.span(),
+                format!(
+                    "profile {name:?} needs secret = {{ env = \"…\" }}, {{ command = \"…\" }}, {{ keyring = \"…\" }} or a literal"
+                ),
+            ));
+        }
+        Some(value) => parse_secret(name, value, err)?,
+    };
+    let mut extras = BTreeMap::new();
+    for (key, value) in entries {
+        if matches!(key.as_str(), "vendor" | "base_url" | "secret" | "headers") {
+            continue;
+        }
+        let Some(extra) = spec.extras.iter().find(|e| &e.name == key) else {
+            let known: Vec<&str> = spec.extras.iter().map(|e| e.name.as_str()).collect();
+            let hint = if known.is_empty() {
+                format!("{vendor} takes no extras")
+            } else {
+                format!("{vendor} takes {}", known.join(", "))
+            };
+            return Err(err(
+                value.span(),
+                format!("profile {name:?}: unknown key {key:?} ({hint})"),
+            ));
+        };
+        let shown = match (extra.kind, value.get_ref()) {
+            (Kind::Integer, toml::Value::Integer(n)) => n.to_string(),
+            (Kind::Integer, _) => {
+                return Err(err(
+                    value.span(),
+                    format!("profile {name:?}: {key} must be a whole number"),
+                ));
+            }
+            (_, toml::Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        };
+        extras.insert(key.clone(), shown);
+    }
+    if let Some(missing) = spec
+        .extras
+        .iter()
+        .find(|e| e.required && !extras.contains_key(&e.name))
+    {
+        return Err(err(
+            table.span(),
+            format!(
+                "profile {name:?}: {vendor} needs {} ({})",
+                missing.name, missing.help
+            ),
+        ));
+    }
+    let mut headers = BTreeMap::new();
+    if let Some(table) = entries.get("headers") {
+        let bad = || {
+            err(
+                table.span(),
+                format!(
+                    "profile {name:?}: headers must be a table of strings, e.g. headers = {{ \"x-trace\" = \"on\" }}"
+                ),
+            )
+        };
+        for (k, v) in table.get_ref().as_table().ok_or_else(bad)? {
+            let valid = reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_ok();
+            match v.as_str() {
+                Some(v) if valid && reqwest::header::HeaderValue::from_str(v).is_ok() => {
+                    headers.insert(k.clone(), v.to_string());
+                }
+                _ => return Err(bad()),
+            }
+        }
+    }
+    Ok(Profile {
+        name: name.to_string(),
+        vendor: vendor.to_string(),
+        base_url: base_url.to_string(),
+        secret,
+        extras,
+        headers,
+        origin: ProfileOrigin::Config,
+    })
+}
+
+fn parse_secret(
+    name: &str,
+    value: &Spanned<toml::Value>,
+    err: &ErrAt,
+) -> Result<SecretSource, ConfigError> {
+    let bad = || {
+        err(
+            value.span(),
+            format!(
+                "profile {name:?}: secret must be {{ env = \"…\" }}, {{ command = \"…\" }}, {{ keyring = \"…\" }} or a string"
+            ),
+        )
+    };
+    match value.get_ref() {
+        toml::Value::String(s) if !s.is_empty() => {
+            Ok(SecretSource::Literal(Secret::new(s.clone())))
+        }
+        toml::Value::Table(t) if t.len() == 1 => {
+            let (kind, v) = t.iter().next().ok_or_else(bad)?;
+            let v = v
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .ok_or_else(bad)?
+                .to_string();
+            match kind.as_str() {
+                "env" => Ok(SecretSource::Env(v)),
+                "command" => Ok(SecretSource::Command(v)),
+                "keyring" => Ok(SecretSource::Keyring(v)),
+                _ => Err(bad()),
+            }
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// `sandbox-<vendor>` for every vendor the sandbox serves, with its demo credentials.
+fn built_in_profiles(catalog: &Catalog) -> Vec<Profile> {
+    let base =
+        std::env::var("ROLO_SANDBOX_URL").unwrap_or_else(|_| DEFAULT_SANDBOX_URL.to_string());
+    crate::sandbox::DEMO_SECRETS
+        .iter()
+        .filter(|(vendor, _)| catalog.get(vendor).is_some())
+        .map(|(vendor, secret)| {
+            let mut extras = BTreeMap::new();
+            if *vendor == "cro" {
+                extras.insert(
+                    "tenant_id".to_string(),
+                    crate::sandbox::DEMO_TENANT.to_string(),
+                );
+            }
+            Profile {
+                name: format!("sandbox-{vendor}"),
+                vendor: vendor.to_string(),
+                base_url: format!("{}/{vendor}", base.trim_end_matches('/')),
+                secret: SecretSource::BuiltIn(Secret::new(*secret)),
+                extras,
+                headers: BTreeMap::new(),
+                origin: ProfileOrigin::BuiltIn,
+            }
+        })
+        .collect()
+}

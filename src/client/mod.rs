@@ -1,0 +1,18 @@
+//! Talking to vendors: profiles and secrets, contact references, the HTTP session, recorded
+//! exchanges with secrets redacted, the vendor's envelope, and typed errors.
+
+pub mod config;
+pub mod envelope;
+pub mod error;
+pub mod exchange;
+pub mod reference;
+pub mod secret;
+pub mod session;
+
+pub use config::{Config, ConfigError, HttpSettings, Profile, ProfileOrigin};
+pub use envelope::Outcome;
+pub use error::{BuildRefusal, ClientError, Conflict};
+pub use exchange::{Exchange, RecordedRequest, RecordedResponse, Redactor};
+pub use reference::{Reference, ReferenceError};
+pub use secret::{Secret, SecretSource};
+pub use session::{Failed, ListItem, Listing, Loaded, OpenError, Prepared, Sent, Session};

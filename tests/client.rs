@@ -1,0 +1,439 @@
+//! The client library against the in-process sandbox: reads, nested updates, conflicts with a
+//! second writer, full-replace rebuilds, and every failure class mapped to its error.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::http::{Api, start};
+use reqwest::Method;
+use rolo::client::{
+    ClientError, Config, HttpSettings, Profile, ProfileOrigin, Secret, SecretSource, Session,
+};
+use rolo::edit::Value;
+use rolo::vendor::Catalog;
+
+const REFS: [(&str, &str); 5] = [
+    ("clemta", "64b8f1a2e4b0c8d9f0123456"),
+    ("exsited", "ACC-1001/CONTACT_1"),
+    ("contactreg", "1941877"),
+    ("cro", "1001/5001"),
+    ("servicedesk", "93498506-9dde-4593-b844-e3c51c0e2bc2"),
+];
+
+/// A session on the sandbox's demo profile for a vendor, optionally with extra headers and a
+/// shorter timeout.
+fn session(
+    api: &Api,
+    vendor: &str,
+    headers: &[(&str, &str)],
+    timeout: Option<Duration>,
+) -> Session {
+    let catalog = Catalog::built_in();
+    let config = Config::built_in(&catalog);
+    let mut profile = config
+        .profile(&format!("sandbox-{vendor}"))
+        .unwrap()
+        .clone();
+    profile.base_url = format!("{}/{vendor}", api.running.url());
+    profile.headers = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let secret = match &profile.secret {
+        SecretSource::BuiltIn(s) => s.clone(),
+        _ => unreachable!(),
+    };
+    let mut settings = HttpSettings::default();
+    if let Some(t) = timeout {
+        settings.timeout = t;
+    }
+    Session::new(
+        catalog.get(vendor).unwrap().clone(),
+        &profile,
+        secret,
+        settings,
+    )
+    .unwrap()
+}
+
+fn set(form: &mut rolo::edit::Form, name: &str, text: &str) {
+    let i = form.index(name).unwrap();
+    form.set_text(i, text).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_every_vendor_into_a_form() {
+    let api = start(None).await;
+    let expect = [
+        ("clemta", "full_name", "John Doe"),
+        ("exsited", "salutation", "Mr."),
+        ("contactreg", "name", "Christian Vieri"),
+        ("cro", "notify_on_completed_request", "true"),
+        ("servicedesk", "lastname", "Schmidt"),
+    ];
+    for ((vendor, reference), (_, field, value)) in REFS.iter().zip(expect) {
+        let s = session(&api, vendor, &[], None);
+        let r = s.reference(reference).unwrap();
+        let (form, loaded) = s.load(&r).await.unwrap();
+        assert_eq!(
+            form.value(form.index(field).unwrap()),
+            &Value::text(value),
+            "{vendor}"
+        );
+        assert_eq!(loaded.etag.as_deref(), Some("\"1\""));
+        let shown = loaded.exchange.to_text();
+        let secret = rolo::sandbox::DEMO_SECRETS
+            .iter()
+            .find(|(v, _)| v == vendor)
+            .unwrap()
+            .1;
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(shown.contains("***"), "{shown}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_a_nested_field_for_each_vendor() {
+    let api = start(None).await;
+    let edits = [
+        ("clemta", "billing.phone", "5550001111"),
+        ("exsited", "mobile.number", "400111222"),
+        ("contactreg", "birthPlace", "MELBOURNE"),
+        ("cro", "notify_on_new_request", "True"),
+        ("servicedesk", "private_mobile", "+49 171 0000000"),
+    ];
+    for ((vendor, reference), (_, field, value)) in REFS.iter().zip(edits) {
+        let s = session(&api, vendor, &[], None);
+        let r = s.reference(reference).unwrap();
+        let (mut form, _) = s.load(&r).await.unwrap();
+        set(&mut form, field, value);
+        let sent = s
+            .update(&r, &form)
+            .await
+            .unwrap_or_else(|f| panic!("{vendor}: {}", f.error));
+        assert_eq!(sent.status, 200, "{vendor}");
+        assert_eq!(sent.changes.len(), 1);
+        // What the vendor now stores, read back independently.
+        let (after, _) = s.load(&r).await.unwrap();
+        let i = after.index(field).unwrap();
+        assert!(
+            rolo::edit::codec::same(
+                after.fields()[i].kind,
+                None,
+                after.value(i),
+                &Value::text(value)
+            ),
+            "{vendor}: {:?}",
+            after.value(i)
+        );
+        // Nothing else changed.
+        for (j, f) in after.fields().iter().enumerate() {
+            if j != i && f.read_only.is_none() {
+                assert!(
+                    rolo::edit::codec::same(
+                        f.kind,
+                        f.limits.json_type,
+                        after.value(j),
+                        form.original(j)
+                    ),
+                    "{vendor}.{}",
+                    f.name
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_writer_on_the_same_field_is_a_conflict_and_nothing_is_sent() {
+    let api = start(None).await;
+    let s = session(&api, "cro", &[], None);
+    let r = s.reference("1001/5001").unwrap();
+    let (mut form, _) = s.load(&r).await.unwrap();
+    set(&mut form, "name", "Mine");
+    let other = api
+        .call(
+            "cro",
+            Method::PATCH,
+            "/customers/1001/contacts/5001/",
+            &[],
+            Some(r#"{"name":"Theirs"}"#),
+        )
+        .await;
+    assert_eq!(other.status, 200);
+    let failed = s.update(&r, &form).await.unwrap_err();
+    let ClientError::Conflict(conflicts) = &failed.error else {
+        panic!("{}", failed.error)
+    };
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].field, "name");
+    assert_eq!(conflicts[0].original, Value::text("Dispatch Desk"));
+    assert_eq!(conflicts[0].server, Value::text("Theirs"));
+    assert_eq!(conflicts[0].mine, Value::text("Mine"));
+    assert_eq!(failed.error.exit_code(), 3);
+    // Only the re-read went out.
+    assert_eq!(failed.exchanges.len(), 1);
+    assert_eq!(failed.exchanges[0].request.method, "GET");
+    assert_eq!(
+        api.get("cro", "/customers/1001/contacts/5001/")
+            .await
+            .json()["name"],
+        "Theirs"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_replace_is_rebuilt_on_the_fresh_record() {
+    let api = start(None).await;
+    let s = session(&api, "servicedesk", &[], None);
+    let r = s.reference("93498506-9dde-4593-b844-e3c51c0e2bc2").unwrap();
+    let (mut form, _) = s.load(&r).await.unwrap();
+    set(&mut form, "firstname", "Annabel");
+    // Someone else changes another field meanwhile.
+    let mut theirs = common::seed("servicedesk", "93498506-9dde-4593-b844-e3c51c0e2bc2");
+    theirs
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("modified_dateutc");
+    theirs["notes"] = serde_json::json!("changed by a colleague");
+    let path = "/api/contact/93498506-9dde-4593-b844-e3c51c0e2bc2";
+    assert_eq!(
+        api.call(
+            "servicedesk",
+            Method::PUT,
+            path,
+            &[],
+            Some(&theirs.to_string())
+        )
+        .await
+        .status,
+        200
+    );
+    let sent = s
+        .update(&r, &form)
+        .await
+        .unwrap_or_else(|f| panic!("{}", f.error));
+    let stored = api.get("servicedesk", path).await.json();
+    assert_eq!(stored["firstname"], "Annabel");
+    assert_eq!(
+        stored["notes"], "changed by a colleague",
+        "the colleague's change is not wiped"
+    );
+    // Re-read, update, and the read after a body-less answer.
+    let methods: Vec<&str> = sent
+        .exchanges
+        .iter()
+        .map(|e| e.request.method.as_str())
+        .collect();
+    assert_eq!(methods, ["GET", "PUT", "GET"]);
+    assert_eq!(sent.record["firstname"], "Annabel");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_updates_keep_other_server_changes_and_send_if_match() {
+    let api = start(None).await;
+    let s = session(&api, "clemta", &[], None);
+    let r = s.reference("64b8f1a2e4b0c8d9f0123456").unwrap();
+    let (mut form, _) = s.load(&r).await.unwrap();
+    set(&mut form, "billing.phone", "5550002222");
+    let path = "/contacts/64b8f1a2e4b0c8d9f0123456";
+    api.call(
+        "clemta",
+        Method::PATCH,
+        path,
+        &[],
+        Some(r#"{"description":"theirs"}"#),
+    )
+    .await;
+    let sent = s.update(&r, &form).await.unwrap();
+    let update = &sent.exchanges[1].request;
+    assert!(
+        update
+            .headers
+            .iter()
+            .any(|(k, v)| k == "if-match" && v == "\"2\""),
+        "{:?}",
+        update.headers
+    );
+    assert_eq!(
+        update.body.as_deref(),
+        Some(r#"{"billing":{"phone":"5550002222"}}"#)
+    );
+    let stored = api.get("clemta", path).await.json();
+    assert_eq!(stored["data"]["description"], "theirs");
+    assert_eq!(stored["data"]["billing"]["phone"], "5550002222");
+}
+
+async fn error_for(
+    api: &Api,
+    vendor: &str,
+    fault: &str,
+    timeout: Option<Duration>,
+) -> (ClientError, usize) {
+    let (_, reference) = REFS.iter().find(|(v, _)| *v == vendor).unwrap();
+    let s = session(api, vendor, &[("x-sandbox-fault", fault)], timeout);
+    let failed = s.read(&s.reference(reference).unwrap()).await.unwrap_err();
+    (failed.error, failed.exchanges.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_injected_fault_becomes_its_error() {
+    let api = start(None).await;
+    let (e, _) = error_for(&api, "clemta", "status=503", None).await;
+    assert!(matches!(e, ClientError::Status { status: 503, .. }), "{e}");
+    assert_eq!(e.exit_code(), 4);
+    assert!(e.to_string().contains("server error"), "{e}");
+
+    // 429 is retried once after its Retry-After, then reported.
+    let (e, exchanges) = error_for(&api, "cro", "retry-after=1", None).await;
+    assert!(
+        matches!(
+            e,
+            ClientError::Status {
+                status: 429,
+                retry_after: Some(1),
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(exchanges, 2);
+
+    let (e, _) = error_for(&api, "exsited", "drop", None).await;
+    assert!(matches!(e, ClientError::Closed { .. }), "{e}");
+    assert_eq!(e.exit_code(), 5);
+
+    let (e, _) = error_for(&api, "contactreg", "truncate", None).await;
+    assert!(matches!(e, ClientError::Truncated { .. }), "{e}");
+    assert_eq!(e.exit_code(), 5);
+
+    let (e, _) = error_for(&api, "servicedesk", "html", None).await;
+    assert_eq!(
+        e,
+        ClientError::Html {
+            status: 502,
+            title: Some("502 Bad Gateway".into())
+        }
+    );
+    assert_eq!(e.exit_code(), 4);
+
+    let (e, _) = error_for(
+        &api,
+        "clemta",
+        "delay=3000",
+        Some(Duration::from_millis(300)),
+    )
+    .await;
+    assert!(matches!(e, ClientError::Timeout { .. }), "{e}");
+    assert_eq!(e.exit_code(), 5);
+
+    let (e, _) = error_for(&api, "clemta", "status=204", None).await;
+    assert_eq!(e, ClientError::Empty { status: 204 });
+
+    let (e, _) = error_for(&api, "cro", "status=403", None).await;
+    assert!(
+        e.to_string()
+            .starts_with("HTTP 403: the credentials are not allowed"),
+        "{e}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documented_statuses_read_the_vendors_envelope() {
+    let api = start(None).await;
+    let s = session(&api, "clemta", &[], None);
+    let missing = s
+        .read(&s.reference("000000000000000000000000").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        missing.error.to_string(),
+        "HTTP 404: no such contact at this vendor: check the reference — NOT_FOUND: Contact not found"
+    );
+
+    // A user spec without cro's fax limits lets rolo send what the vendor refuses: the
+    // vendor's 400 comes back with its code and the field it names.
+    let loose =
+        include_str!("../assets/vendors/cro.toml").replace("min_length = 7\nmax_length = 15\n", "");
+    let spec = std::sync::Arc::new(rolo::vendor::parse_spec("loose-cro.toml", &loose).unwrap());
+    let mut p = Config::built_in(&Catalog::built_in())
+        .profile("sandbox-cro")
+        .unwrap()
+        .clone();
+    p.base_url = format!("{}/cro", api.running.url());
+    let cro = Session::new(
+        spec,
+        &p,
+        Secret::new("sandbox.cro-token"),
+        HttpSettings::default(),
+    )
+    .unwrap();
+    let r = cro.reference("1001/5001").unwrap();
+    let (mut form, _) = cro.load(&r).await.unwrap();
+    set(&mut form, "fax", "1");
+    let failed = cro.update(&r, &form).await.unwrap_err();
+    let ClientError::Status {
+        status: 400,
+        outcome,
+        ..
+    } = &failed.error
+    else {
+        panic!("{}", failed.error)
+    };
+    assert_eq!(outcome.code.as_deref(), Some("invalid"));
+    assert_eq!(
+        outcome.message.as_deref(),
+        Some("fax: must be at least 7 characters (got 1)")
+    );
+    assert_eq!(failed.error.exit_code(), 4);
+    assert_eq!(failed.exchanges.len(), 2, "re-read and update");
+}
+
+fn profile(vendor: &str, base_url: String) -> Profile {
+    Profile {
+        name: "t".into(),
+        vendor: vendor.into(),
+        base_url,
+        secret: SecretSource::Literal(Secret::new("k")),
+        extras: BTreeMap::new(),
+        headers: BTreeMap::new(),
+        origin: ProfileOrigin::Config,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_failures_are_told_apart() {
+    let catalog = Catalog::built_in();
+    let spec = catalog.get("clemta").unwrap().clone();
+    let read = |base: String| {
+        let spec = spec.clone();
+        async move {
+            let s = Session::new(
+                spec,
+                &profile("clemta", base),
+                Secret::new("k"),
+                HttpSettings::default(),
+            )
+            .unwrap();
+            s.read(&s.reference("64b8f1a2e4b0c8d9f0123456").unwrap())
+                .await
+                .unwrap_err()
+                .error
+        }
+    };
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let e = read(format!("http://127.0.0.1:{port}")).await;
+    assert!(matches!(e, ClientError::Refused { .. }), "{e}");
+    assert_eq!(e.exit_code(), 5);
+
+    // TLS spoken to a plain-HTTP server.
+    let api = start(None).await;
+    let e = read(api.running.url().replace("http://", "https://")).await;
+    assert!(matches!(e, ClientError::Tls { .. }), "{e}");
+    assert_eq!(e.exit_code(), 5);
+}
