@@ -8,4 +8,5 @@ pub mod client;
 pub mod edit;
 pub mod paths;
 pub mod sandbox;
+pub mod tui;
 pub mod vendor;

@@ -113,3 +113,26 @@ fn values_are_read_from_response_shapes() {
         "the clemta response has no contact object at `data`"
     );
 }
+
+#[test]
+fn rebase_keeps_unsent_changes_and_takes_the_rest_from_the_server() {
+    let mut f = form("cro", "1001/5001");
+    set(&mut f, "name", "Mine");
+    set(&mut f, "fax", "+6189000222");
+    let mut fresh = common::seed("cro", "1001/5001");
+    fresh["number"] = serde_json::json!("+61 8 1111 1111");
+    fresh["fax"] = serde_json::json!("+6189000222");
+    f.rebase(fresh);
+    assert_eq!(f.value(f.index("name").unwrap()), &Value::text("Mine"));
+    assert_eq!(
+        f.value(f.index("number").unwrap()),
+        &Value::text("+61 8 1111 1111")
+    );
+    // The server already holds the user's fax: no longer a change.
+    assert!(!f.is_dirty(f.index("fax").unwrap()));
+    assert_eq!(f.dirty_count(), 1);
+    assert_eq!(
+        f.build_update().unwrap().body,
+        serde_json::json!({"name": "Mine"})
+    );
+}

@@ -26,14 +26,25 @@ pub mod exit {
     version,
     about = "Edit contacts that live in other companies' systems"
 )]
-#[command(arg_required_else_help = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// Open the editor on this profile (default: default_profile in config.toml; with no
+    /// config, the demo)
+    #[arg(short, long)]
+    pub profile: Option<String>,
+    /// Contact to open, e.g. ACC-1001/CONTACT_1
+    pub reference: Option<String>,
+    /// Colour theme: dark, light, or a file NAME.toml in the config folder's themes/
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start the sandbox on a free loopback port and open the editor on it
+    Demo,
     /// List vendors; with a name, its field table
     Vendors {
         /// A vendor id, e.g. clemta
@@ -93,7 +104,25 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
-    let code = match cli.command {
+    let Some(command) = cli.command else {
+        let args = crate::tui::TuiArgs {
+            profile: cli.profile,
+            reference: cli.reference,
+            theme: cli.theme,
+            demo: false,
+        };
+        return ExitCode::from(crate::tui::run(args, &mut err));
+    };
+    let code = match command {
+        Command::Demo => crate::tui::run(
+            crate::tui::TuiArgs {
+                profile: None,
+                reference: None,
+                theme: cli.theme,
+                demo: true,
+            },
+            &mut err,
+        ),
         Command::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
         Command::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
         Command::Profiles => profiles::run(&mut out, &mut err),

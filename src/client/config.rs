@@ -86,12 +86,27 @@ pub struct Config {
     /// Built-in profiles first, then the configured ones (a configured profile may not reuse a
     /// built-in name).
     pub profiles: Vec<Profile>,
+    /// The terminal UI's theme name (`theme = "light"`).
+    pub theme: Option<String>,
+    /// Key rebindings: action name → key chords (`[keys] review = ["s", "ctrl-s"]`), checked by
+    /// the terminal UI, which knows the actions.
+    pub keys: Vec<KeyBinding>,
+}
+
+/// One `[keys]` entry, with its line for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyBinding {
+    pub action: String,
+    pub chords: Vec<String>,
+    pub line: usize,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     default_profile: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
+    keys: Option<Spanned<IndexMap<String, Spanned<toml::Value>>>>,
     http: Option<Spanned<RawHttp>>,
     #[serde(default)]
     profiles: IndexMap<String, Spanned<IndexMap<String, Spanned<toml::Value>>>>,
@@ -114,7 +129,21 @@ impl Config {
             default_profile: None,
             http: HttpSettings::default(),
             profiles: built_in_profiles(catalog),
+            theme: None,
+            keys: Vec::new(),
         }
+    }
+
+    /// Points the built-in sandbox profiles at a sandbox running elsewhere (`rolo demo`).
+    pub fn with_sandbox_url(mut self, url: &str) -> Self {
+        for p in self
+            .profiles
+            .iter_mut()
+            .filter(|p| p.origin == ProfileOrigin::BuiltIn)
+        {
+            p.base_url = format!("{}/{}", url.trim_end_matches('/'), p.vendor);
+        }
+        self
     }
 
     /// `config.toml` in `dir` (missing: built-ins only).
@@ -195,6 +224,31 @@ impl Config {
             config
                 .profiles
                 .push(parse_profile(name, table, catalog, &err)?);
+        }
+        config.theme = raw.theme.map(|t| t.into_inner());
+        if let Some(keys) = raw.keys {
+            for (action, value) in keys.get_ref() {
+                let chords = match value.get_ref() {
+                    toml::Value::String(s) => vec![s.clone()],
+                    toml::Value::Array(items) if items.iter().all(|i| i.is_str()) => items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect(),
+                    _ => {
+                        return Err(err(
+                            value.span(),
+                            format!(
+                                "[keys] {action} must be a key such as \"ctrl-s\" or a list of keys"
+                            ),
+                        ));
+                    }
+                };
+                config.keys.push(KeyBinding {
+                    action: action.clone(),
+                    chords,
+                    line: line_of(value.span().start),
+                });
+            }
         }
         if let Some(default) = raw.default_profile {
             let name = default.get_ref();

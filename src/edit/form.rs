@@ -112,6 +112,24 @@ impl Form {
         }
     }
 
+    /// Moves the form onto a fresh read of the same contact: the fresh values become the
+    /// original, unchanged fields take them, changed fields keep the user's value (and stay
+    /// changed unless the server now holds the same). Nothing the user typed is lost.
+    pub fn rebase(&mut self, record: Json) {
+        let fresh = Self::from_record(self.spec.clone(), record);
+        for i in 0..self.current.len() {
+            if !self.dirty[i] {
+                self.current[i] = fresh.original[i].clone();
+            }
+        }
+        self.original = fresh.original;
+        self.record = fresh.record;
+        self.redo.clear();
+        for i in 0..self.current.len() {
+            self.refresh_dirty(i);
+        }
+    }
+
     /// Ties the form to the contact reference it was read with (values by placeholder name).
     pub fn with_reference(mut self, reference: BTreeMap<String, String>) -> Self {
         self.reference = reference;

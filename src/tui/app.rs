@@ -1,0 +1,1177 @@
+//! The application state and the one place it changes: keys, mouse and task results come in,
+//! state changes, and network work goes out as tasks that report back on a channel.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use tokio::sync::mpsc::UnboundedSender;
+use tui_textarea::TextArea;
+
+use super::keymap::{Action, Keymap};
+use super::theme::Theme;
+use crate::client::{
+    ClientError, Config, Conflict, Exchange, Failed, ListItem, Listing, Loaded, Profile, Reference,
+    Sent, Session,
+};
+use crate::edit::{Access, BuildError, Form, Update, Value, check_value, codec};
+use crate::vendor::{Catalog, Kind};
+
+/// Results of background work.
+pub enum Msg {
+    Loaded {
+        ws: usize,
+        reference: Reference,
+        purpose: LoadPurpose,
+        result: Result<(Form, Loaded), Box<Failed>>,
+    },
+    Sent {
+        ws: usize,
+        result: Result<Sent, Box<Failed>>,
+    },
+    Listed {
+        ws: usize,
+        page: usize,
+        result: Result<Listing, Box<Failed>>,
+    },
+    Raw {
+        ws: usize,
+        generation: u64,
+        lines: Arc<Vec<String>>,
+    },
+}
+
+/// Why a contact is being read.
+#[derive(Debug, Clone)]
+pub enum LoadPurpose {
+    Open,
+    Reload,
+    /// After a conflict: rebase on the fresh record, then take the server's value for these.
+    Resolve {
+        take_theirs: Vec<String>,
+    },
+}
+
+/// What the response pane says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Banner {
+    Ok(String),
+    Error(String),
+    Info(String),
+}
+
+/// One profile's open contact and everything shown about it. Switching profiles keeps these.
+pub struct Workspace {
+    pub profile: Profile,
+    pub session: Option<Arc<Session>>,
+    pub reference: Option<Reference>,
+    pub form: Option<Form>,
+    pub etag: Option<String>,
+    pub busy: Option<String>,
+    pub banner: Option<Banner>,
+    pub exchanges: Vec<Exchange>,
+    pub raw: Arc<Vec<String>>,
+    pub raw_generation: u64,
+    pub raw_scroll: usize,
+    pub selected: usize,
+    pub scroll: usize,
+    task: Option<tokio::task::AbortHandle>,
+}
+
+impl Workspace {
+    fn new(profile: Profile) -> Self {
+        Self {
+            profile,
+            session: None,
+            reference: None,
+            form: None,
+            etag: None,
+            busy: None,
+            banner: None,
+            exchanges: Vec::new(),
+            raw: Arc::new(Vec::new()),
+            raw_generation: 0,
+            raw_scroll: 0,
+            selected: 0,
+            scroll: 0,
+            task: None,
+        }
+    }
+
+    pub fn unsaved(&self) -> usize {
+        self.form.as_ref().map_or(0, Form::dirty_count)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Form,
+    Response,
+    Raw,
+}
+
+/// Editing one field's text.
+pub struct Editor {
+    pub field: usize,
+    pub area: TextArea<'static>,
+    pub multiline: bool,
+    /// The rule the text breaks right now, shown as you type.
+    pub issue: Option<String>,
+}
+
+/// Choosing an enum value or a country from a filterable list.
+pub struct Picker {
+    pub field: usize,
+    pub filter: String,
+    /// (value set on the field, label shown)
+    pub options: Vec<(String, String)>,
+    pub selected: usize,
+}
+
+impl Picker {
+    pub fn visible(&self) -> Vec<&(String, String)> {
+        let needle = self.filter.to_lowercase();
+        self.options
+            .iter()
+            .filter(|(_, label)| label.to_lowercase().contains(&needle))
+            .collect()
+    }
+}
+
+pub enum Modal {
+    Profiles {
+        selected: usize,
+    },
+    Open {
+        input: TextArea<'static>,
+        items: Vec<ListItem>,
+        selected: Option<usize>,
+        page: usize,
+        note: Option<String>,
+    },
+    Review {
+        update: Update,
+        request: String,
+        scroll: usize,
+    },
+    Conflict {
+        conflicts: Vec<Conflict>,
+        take_theirs: Vec<bool>,
+        selected: usize,
+    },
+    Help,
+    Quit,
+}
+
+pub enum Mode {
+    Normal,
+    Edit(Editor),
+    Pick(Picker),
+    Modal(Modal),
+}
+
+/// Where the last frame put things, for mouse clicks.
+#[derive(Debug, Default, Clone)]
+pub struct Layout {
+    pub form: Rect,
+    pub response: Rect,
+    pub raw: Rect,
+    /// Screen row → field index, for the rows of the form.
+    pub rows: Vec<(u16, usize)>,
+}
+
+pub struct App {
+    pub workspaces: Vec<Workspace>,
+    pub active: usize,
+    pub mode: Mode,
+    pub focus: Pane,
+    pub raw_maximized: bool,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub config: Config,
+    pub catalog: Catalog,
+    pub toast: Option<String>,
+    pub quit: bool,
+    /// Text for the terminal's clipboard (OSC 52), written by the event loop.
+    pub clipboard: Option<String>,
+    pub layout: Layout,
+    tx: UnboundedSender<Msg>,
+}
+
+/// Rows a page-up/down moves.
+const PAGE: usize = 10;
+/// Contacts asked for per page of the open-contact list.
+const LIST_PAGE: usize = 50;
+
+impl App {
+    pub fn new(
+        config: Config,
+        catalog: Catalog,
+        theme: Theme,
+        keymap: Keymap,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
+        let workspaces = config
+            .profiles
+            .iter()
+            .cloned()
+            .map(Workspace::new)
+            .collect();
+        Self {
+            workspaces,
+            active: 0,
+            mode: Mode::Normal,
+            focus: Pane::Form,
+            raw_maximized: false,
+            theme,
+            keymap,
+            config,
+            catalog,
+            toast: None,
+            quit: false,
+            clipboard: None,
+            layout: Layout::default(),
+            tx,
+        }
+    }
+
+    pub fn ws(&self) -> &Workspace {
+        &self.workspaces[self.active]
+    }
+
+    fn ws_mut(&mut self) -> &mut Workspace {
+        &mut self.workspaces[self.active]
+    }
+
+    pub fn unsaved_total(&self) -> usize {
+        self.workspaces.iter().map(Workspace::unsaved).sum()
+    }
+
+    /// Makes a profile active, opening its session the first time.
+    pub fn activate(&mut self, name: &str) -> Result<(), String> {
+        let index = self
+            .workspaces
+            .iter()
+            .position(|w| w.profile.name == name)
+            .ok_or_else(|| format!("no profile named {name:?}"))?;
+        self.active = index;
+        if self.workspaces[index].session.is_none() {
+            let session =
+                Session::open(name, &self.config, &self.catalog).map_err(|e| e.to_string())?;
+            self.workspaces[index].session = Some(Arc::new(session));
+        }
+        Ok(())
+    }
+
+    /// Shows a contact in the active workspace (a load's result, or a test's fixture).
+    pub fn show_contact(&mut self, reference: Reference, form: Form, loaded: Option<&Loaded>) {
+        let ws = self.ws_mut();
+        ws.reference = Some(reference);
+        ws.form = Some(form);
+        ws.selected = 0;
+        ws.scroll = 0;
+        if let Some(l) = loaded {
+            ws.etag = l.etag.clone();
+            ws.exchanges = vec![l.exchange.clone()];
+        }
+        self.refresh_raw(self.active);
+    }
+
+    // ---- background work ----
+
+    fn spawn<F>(&mut self, ws: usize, busy: String, work: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let w = &mut self.workspaces[ws];
+        if let Some(old) = w.task.take() {
+            old.abort();
+        }
+        w.busy = Some(busy);
+        let handle = tokio::spawn(async move {
+            let _ = tx.send(work.await);
+        });
+        w.task = Some(handle.abort_handle());
+    }
+
+    /// Reads a contact into the active workspace.
+    pub fn load(&mut self, reference: Reference, purpose: LoadPurpose) {
+        let ws = self.active;
+        let Some(session) = self.workspaces[ws].session.clone() else {
+            return;
+        };
+        let busy = format!("reading {}…", reference.text);
+        self.spawn(ws, busy, async move {
+            let result = session.load(&reference).await;
+            Msg::Loaded {
+                ws,
+                reference,
+                purpose,
+                result,
+            }
+        });
+    }
+
+    /// Opens a reference typed by the user.
+    pub fn open_reference(&mut self, text: &str) -> Result<(), String> {
+        let session = self
+            .ws()
+            .session
+            .clone()
+            .ok_or("this profile has no session")?;
+        let reference = session.reference(text).map_err(|e| e.to_string())?;
+        self.load(reference, LoadPurpose::Open);
+        Ok(())
+    }
+
+    fn send(&mut self) {
+        let ws = self.active;
+        let w = &self.workspaces[ws];
+        let (Some(session), Some(reference), Some(form)) =
+            (w.session.clone(), w.reference.clone(), w.form.clone())
+        else {
+            return;
+        };
+        self.spawn(ws, "sending…".into(), async move {
+            let result = session.update(&reference, &form).await;
+            Msg::Sent { ws, result }
+        });
+    }
+
+    fn list(&mut self, page: usize) {
+        let ws = self.active;
+        let w = &self.workspaces[ws];
+        let Some(session) = w.session.clone() else {
+            return;
+        };
+        // The list path's values (exsited's account, cro's customer) come from the open contact.
+        let scope = w
+            .reference
+            .as_ref()
+            .map(|r| r.values.clone())
+            .unwrap_or_default();
+        let needs: Vec<String> = session
+            .spec
+            .list
+            .as_ref()
+            .map(|l| l.path.params().map(str::to_string).collect())
+            .unwrap_or_default();
+        if let Some(missing) = needs.iter().find(|p| !scope.contains_key(*p)) {
+            if let Mode::Modal(Modal::Open { note, .. }) = &mut self.mode {
+                *note = Some(format!(
+                    "type a reference: the list needs {missing}, which comes from an open contact"
+                ));
+            }
+            return;
+        }
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = session.list(&scope, page, LIST_PAGE).await;
+            let _ = tx.send(Msg::Listed { ws, page, result });
+        });
+    }
+
+    /// Formats the raw pane's text off the render loop (bodies can be megabytes).
+    fn refresh_raw(&mut self, ws: usize) {
+        let w = &mut self.workspaces[ws];
+        w.raw_generation += 1;
+        let generation = w.raw_generation;
+        let exchanges = w.exchanges.clone();
+        let tx = self.tx.clone();
+        if tokio::runtime::Handle::try_current().is_err() {
+            // No runtime (widget tests): format in place.
+            w.raw = Arc::new(raw_lines(&exchanges));
+            return;
+        }
+        tokio::task::spawn_blocking(move || {
+            let lines = Arc::new(raw_lines(&exchanges));
+            let _ = tx.send(Msg::Raw {
+                ws,
+                generation,
+                lines,
+            });
+        });
+    }
+
+    // ---- task results ----
+
+    pub fn on_msg(&mut self, msg: Msg) {
+        match msg {
+            Msg::Loaded {
+                ws,
+                reference,
+                purpose,
+                result,
+            } => self.on_loaded(ws, reference, purpose, result),
+            Msg::Sent { ws, result } => self.on_sent(ws, result),
+            Msg::Listed { ws, page, result } => {
+                if ws != self.active {
+                    return;
+                }
+                if let Mode::Modal(Modal::Open {
+                    items,
+                    page: shown,
+                    note,
+                    selected,
+                    ..
+                }) = &mut self.mode
+                {
+                    match result {
+                        Ok(listing) => {
+                            if page == 1 {
+                                items.clear();
+                            }
+                            let got = listing.items.len();
+                            items.extend(listing.items);
+                            *shown = page;
+                            *note = (got == 0).then(|| "no more contacts".to_string());
+                            if selected.is_none() && !items.is_empty() {
+                                *selected = Some(0);
+                            }
+                        }
+                        Err(f) => *note = Some(f.error.to_string()),
+                    }
+                }
+            }
+            Msg::Raw {
+                ws,
+                generation,
+                lines,
+            } => {
+                if let Some(w) = self.workspaces.get_mut(ws)
+                    && w.raw_generation == generation
+                {
+                    w.raw = lines;
+                }
+            }
+        }
+    }
+
+    fn on_loaded(
+        &mut self,
+        ws: usize,
+        reference: Reference,
+        purpose: LoadPurpose,
+        result: Result<(Form, Loaded), Box<Failed>>,
+    ) {
+        let w = &mut self.workspaces[ws];
+        w.busy = None;
+        w.task = None;
+        match result {
+            Ok((fresh, loaded)) => {
+                w.etag = loaded.etag.clone();
+                w.exchanges = vec![loaded.exchange.clone()];
+                let elapsed = loaded
+                    .exchange
+                    .response
+                    .as_ref()
+                    .map_or(0, |r| r.elapsed.as_millis());
+                let same_contact = w
+                    .reference
+                    .as_ref()
+                    .is_some_and(|r| r.text == reference.text);
+                match (&mut w.form, same_contact, &purpose) {
+                    // Keep unsent edits: move them onto the fresh record.
+                    (Some(form), true, LoadPurpose::Reload | LoadPurpose::Resolve { .. }) => {
+                        form.rebase(loaded.record.clone());
+                        if let LoadPurpose::Resolve { take_theirs } = &purpose {
+                            for name in take_theirs {
+                                if let Ok(i) = form.index(name) {
+                                    let _ = form.revert(i);
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        w.form = Some(fresh);
+                        w.reference = Some(reference.clone());
+                        w.selected = 0;
+                        w.scroll = 0;
+                    }
+                }
+                w.banner = Some(match purpose {
+                    LoadPurpose::Resolve { .. } => Banner::Info(format!(
+                        "Conflict resolved on the server's latest version; {} unsaved. Press {} to review and send.",
+                        w.unsaved(),
+                        self.keymap.label(Action::Review)
+                    )),
+                    _ => Banner::Info(format!(
+                        "Loaded {} · HTTP 200 · {elapsed} ms",
+                        reference.text
+                    )),
+                });
+            }
+            Err(failed) => {
+                w.exchanges = failed.exchanges.clone();
+                w.banner = Some(Banner::Error(format!(
+                    "Could not read {}: {}",
+                    reference.text, failed.error
+                )));
+            }
+        }
+        self.refresh_raw(ws);
+    }
+
+    fn on_sent(&mut self, ws: usize, result: Result<Sent, Box<Failed>>) {
+        let w = &mut self.workspaces[ws];
+        w.busy = None;
+        w.task = None;
+        match result {
+            Ok(sent) => {
+                let message = sent
+                    .outcome
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "the vendor accepted the update".into());
+                let elapsed = sent
+                    .exchanges
+                    .iter()
+                    .rev()
+                    .find(|e| e.request.method == w.profile_update_method())
+                    .and_then(|e| e.response.as_ref())
+                    .map_or(0, |r| r.elapsed.as_millis());
+                if let (Some(form), Some(reference)) = (&w.form, &w.reference) {
+                    let fresh = Form::from_record(form.spec().clone(), sent.record.clone())
+                        .with_reference(reference.values.clone());
+                    w.form = Some(fresh);
+                }
+                w.etag = sent.etag.clone();
+                w.exchanges = sent.exchanges.clone();
+                w.banner = Some(Banner::Ok(format!(
+                    "✓ HTTP {} · {message} · {} field(s) saved · {elapsed} ms",
+                    sent.status,
+                    sent.changes.len()
+                )));
+            }
+            Err(failed) => {
+                w.exchanges = failed.exchanges.clone();
+                if let ClientError::Conflict(conflicts) = &failed.error {
+                    let n = conflicts.len();
+                    w.banner = Some(Banner::Error(format!(
+                        "Not sent: {n} field(s) changed on the server meanwhile"
+                    )));
+                    if ws == self.active {
+                        self.mode = Mode::Modal(Modal::Conflict {
+                            conflicts: conflicts.clone(),
+                            take_theirs: vec![false; n],
+                            selected: 0,
+                        });
+                    }
+                } else {
+                    w.banner = Some(Banner::Error(format!(
+                        "Not saved, your changes are kept: {}",
+                        failed.error
+                    )));
+                }
+            }
+        }
+        self.refresh_raw(ws);
+    }
+
+    // ---- input ----
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        self.toast = None;
+        // Ctrl-C is always a way out (asking first when changes are unsaved).
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.request_quit();
+            return;
+        }
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Normal => {
+                if let Some(action) = self.keymap.action(&key) {
+                    self.act(action);
+                }
+            }
+            Mode::Edit(editor) => self.edit_key(editor, key),
+            Mode::Pick(picker) => self.pick_key(picker, key),
+            Mode::Modal(modal) => self.modal_key(modal, key),
+        }
+    }
+
+    fn request_quit(&mut self) {
+        if self.unsaved_total() > 0 {
+            self.mode = Mode::Modal(Modal::Quit);
+        } else {
+            self.quit = true;
+        }
+    }
+
+    fn select(&mut self, index: usize) {
+        let count = self.ws().form.as_ref().map_or(0, Form::len);
+        if count > 0 {
+            self.ws_mut().selected = index.min(count - 1);
+        }
+    }
+
+    pub fn act(&mut self, action: Action) {
+        let selected = self.ws().selected;
+        match action {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown
+                if self.focus == Pane::Raw || self.raw_maximized =>
+            {
+                let ws = self.ws_mut();
+                ws.raw_scroll = match action {
+                    Action::Up => ws.raw_scroll.saturating_sub(1),
+                    Action::Down => ws.raw_scroll + 1,
+                    Action::PageUp => ws.raw_scroll.saturating_sub(PAGE * 2),
+                    _ => ws.raw_scroll + PAGE * 2,
+                }
+                .min(ws.raw.len().saturating_sub(1));
+            }
+            Action::Up => self.select(selected.saturating_sub(1)),
+            Action::Down => self.select(selected + 1),
+            Action::PageUp => self.select(selected.saturating_sub(PAGE)),
+            Action::PageDown => self.select(selected + PAGE),
+            Action::Top => self.select(0),
+            Action::Bottom => self.select(usize::MAX),
+            Action::Edit => self.begin_edit(),
+            Action::Toggle => self.toggle(),
+            Action::Clear => self.with_form(|form, i| form.clear(i).map(|_| ())),
+            Action::Undo => self.history(true),
+            Action::Redo => self.history(false),
+            Action::Revert => self.with_form(|form, i| form.revert(i).map(|_| ())),
+            Action::Review => self.review(),
+            Action::Reload => match self.ws().reference.clone() {
+                Some(r) => self.load(r, LoadPurpose::Reload),
+                None => self.toast = Some("no contact open: press o to open one".into()),
+            },
+            Action::Profiles => {
+                let selected = self.active;
+                self.mode = Mode::Modal(Modal::Profiles { selected });
+            }
+            Action::Open => self.open_modal(),
+            Action::Raw => self.raw_maximized = !self.raw_maximized,
+            Action::Focus => {
+                self.focus = match self.focus {
+                    Pane::Form => Pane::Response,
+                    Pane::Response => Pane::Raw,
+                    Pane::Raw => Pane::Form,
+                }
+            }
+            Action::Copy => self.copy_curl(),
+            Action::Help => self.mode = Mode::Modal(Modal::Help),
+            Action::Quit => self.request_quit(),
+        }
+    }
+
+    fn with_form(
+        &mut self,
+        change: impl FnOnce(&mut Form, usize) -> Result<(), crate::edit::EditError>,
+    ) {
+        let selected = self.ws().selected;
+        let Some(form) = self.ws_mut().form.as_mut() else {
+            self.toast = Some("no contact open: press o to open one".into());
+            return;
+        };
+        if let Err(e) = change(form, selected) {
+            self.toast = Some(e.to_string());
+        }
+    }
+
+    fn history(&mut self, undo: bool) {
+        let ws = self.ws_mut();
+        let Some(form) = ws.form.as_mut() else {
+            return;
+        };
+        let moved = if undo { form.undo() } else { form.redo() };
+        match moved {
+            Some(field) => ws.selected = field,
+            None => {
+                self.toast = Some(
+                    if undo {
+                        "nothing to undo"
+                    } else {
+                        "nothing to redo"
+                    }
+                    .into(),
+                )
+            }
+        }
+    }
+
+    fn toggle(&mut self) {
+        let selected = self.ws().selected;
+        let Some(form) = self.ws_mut().form.as_mut() else {
+            return;
+        };
+        let kind = form.fields()[selected].kind;
+        if !kind.is_bool() {
+            let keys = self.keymap.label(Action::Edit);
+            self.toast = Some(format!("Space toggles flags; {keys} edits this field"));
+            return;
+        }
+        let now = form
+            .value(selected)
+            .as_text()
+            .and_then(|t| codec::parse_flag(kind, t))
+            .unwrap_or(false);
+        if let Err(e) = form.set_text(selected, codec::bool_text(!now)) {
+            self.toast = Some(e.to_string());
+        }
+    }
+
+    fn begin_edit(&mut self) {
+        let selected = self.ws().selected;
+        let Some(form) = self.ws().form.as_ref() else {
+            self.toast = Some("no contact open: press o to open one".into());
+            return;
+        };
+        match form.access(selected) {
+            Access::Editable => {}
+            Access::ReadOnly(r) | Access::NotApplicable(r) | Access::Locked(r) => {
+                self.toast = Some(format!(
+                    "{} cannot be edited: {r}",
+                    form.fields()[selected].name
+                ));
+                return;
+            }
+        }
+        let field = &form.fields()[selected];
+        let current = form.value(selected).as_text().unwrap_or("").to_string();
+        match field.kind {
+            k if k.is_bool() => self.toggle(),
+            Kind::Enum | Kind::Country => {
+                let options: Vec<(String, String)> = if field.kind == Kind::Enum {
+                    field
+                        .limits
+                        .values
+                        .iter()
+                        .map(|v| (v.clone(), v.clone()))
+                        .collect()
+                } else {
+                    celes::Country::get_countries()
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.alpha2.to_string(),
+                                format!("{}  {}", c.alpha2, c.long_name),
+                            )
+                        })
+                        .collect()
+                };
+                let selected_option = options.iter().position(|(v, _)| *v == current).unwrap_or(0);
+                self.mode = Mode::Pick(Picker {
+                    field: selected,
+                    filter: String::new(),
+                    options,
+                    selected: selected_option,
+                });
+            }
+            kind => {
+                let multiline = matches!(kind, Kind::Multiline | Kind::Json);
+                let lines: Vec<String> = if multiline {
+                    current.lines().map(str::to_string).collect()
+                } else {
+                    vec![current]
+                };
+                let mut area = TextArea::new(if lines.is_empty() {
+                    vec![String::new()]
+                } else {
+                    lines
+                });
+                area.move_cursor(tui_textarea::CursorMove::Bottom);
+                area.move_cursor(tui_textarea::CursorMove::End);
+                if field.is_secret() {
+                    area.set_mask_char('•');
+                }
+                let mut editor = Editor {
+                    field: selected,
+                    area,
+                    multiline,
+                    issue: None,
+                };
+                self.check_editor(&mut editor);
+                self.mode = Mode::Edit(editor);
+            }
+        }
+    }
+
+    fn check_editor(&self, editor: &mut Editor) {
+        let Some(form) = self.ws().form.as_ref() else {
+            return;
+        };
+        let text = editor.area.lines().join("\n");
+        editor.issue = check_value(&form.fields()[editor.field], &Value::text(text))
+            .err()
+            .map(|i| i.message);
+    }
+
+    fn edit_key(&mut self, mut editor: Editor, key: KeyEvent) {
+        let ctrl_s =
+            key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL);
+        let commit = ctrl_s || (key.code == KeyCode::Enter && !editor.multiline);
+        if key.code == KeyCode::Esc {
+            return; // cancelled: back to Normal, nothing changed
+        }
+        if commit {
+            let text = editor.area.lines().join("\n");
+            self.ws_mut().selected = editor.field;
+            self.with_form(|form, i| form.set_text(i, &text).map(|_| ()));
+            return;
+        }
+        editor.area.input(key);
+        self.check_editor(&mut editor);
+        self.mode = Mode::Edit(editor);
+    }
+
+    fn pick_key(&mut self, mut picker: Picker, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => return,
+            KeyCode::Enter => {
+                let chosen = picker
+                    .visible()
+                    .get(picker.selected)
+                    .map(|(v, _)| v.clone());
+                if let Some(value) = chosen {
+                    self.with_form(|form, i| form.set_text(i, &value).map(|_| ()));
+                }
+                return;
+            }
+            KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
+            KeyCode::Down => {
+                picker.selected =
+                    (picker.selected + 1).min(picker.visible().len().saturating_sub(1))
+            }
+            KeyCode::Backspace => {
+                picker.filter.pop();
+                picker.selected = 0;
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                picker.filter.push(c);
+                picker.selected = 0;
+            }
+            _ => {}
+        }
+        self.mode = Mode::Pick(picker);
+    }
+
+    fn review(&mut self) {
+        let w = self.ws();
+        let (Some(form), Some(session), Some(reference)) = (&w.form, &w.session, &w.reference)
+        else {
+            self.toast = Some("no contact open: press o to open one".into());
+            return;
+        };
+        match form.build_update() {
+            Ok(update) => {
+                let prepared = session.prepare_update(reference, &update.body, w.etag.as_deref());
+                let request = session.record(&prepared).to_text();
+                self.mode = Mode::Modal(Modal::Review {
+                    update,
+                    request,
+                    scroll: 0,
+                });
+            }
+            Err(BuildError::NoChanges) => {
+                self.toast = Some("nothing to send: no field has changed".into())
+            }
+            Err(BuildError::Invalid(issues)) => {
+                let lines: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+                self.ws_mut().banner = Some(Banner::Error(format!(
+                    "Refused before sending, nothing sent:\n{}",
+                    lines.join("\n")
+                )));
+            }
+        }
+    }
+
+    fn open_modal(&mut self) {
+        let mut input = TextArea::default();
+        let example = self
+            .ws()
+            .session
+            .as_ref()
+            .map(|s| s.spec.reference_example.clone())
+            .unwrap_or_default();
+        input.set_placeholder_text(format!("reference, e.g. {example}"));
+        self.mode = Mode::Modal(Modal::Open {
+            input,
+            items: Vec::new(),
+            selected: None,
+            page: 0,
+            note: None,
+        });
+        self.list(1);
+    }
+
+    fn copy_curl(&mut self) {
+        let w = self.ws();
+        let request = match (&w.form, &w.session, &w.reference) {
+            (Some(form), Some(session), Some(reference)) if form.dirty_count() > 0 => {
+                form.build_update().ok().map(|u| {
+                    session.record(&session.prepare_update(reference, &u.body, w.etag.as_deref()))
+                })
+            }
+            _ => None,
+        }
+        .or_else(|| w.exchanges.last().map(|e| e.request.clone()));
+        match request {
+            Some(r) => {
+                self.clipboard = Some(r.to_curl());
+                self.toast = Some("copied the request as curl (secrets as ***)".into());
+            }
+            None => self.toast = Some("no request to copy yet".into()),
+        }
+    }
+
+    fn modal_key(&mut self, modal: Modal, key: KeyEvent) {
+        let back = matches!(key.code, KeyCode::Esc);
+        match modal {
+            Modal::Help => {
+                if !(back || matches!(key.code, KeyCode::Char('?' | 'q'))) {
+                    self.mode = Mode::Modal(Modal::Help);
+                }
+            }
+            Modal::Quit => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.quit = true,
+                KeyCode::Char('n') | KeyCode::Esc => {}
+                _ => self.mode = Mode::Modal(Modal::Quit),
+            },
+            Modal::Review {
+                update,
+                request,
+                scroll,
+            } => match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => self.send(),
+                KeyCode::Char('n') | KeyCode::Esc => {}
+                KeyCode::Down => {
+                    self.mode = Mode::Modal(Modal::Review {
+                        update,
+                        request,
+                        scroll: scroll + 1,
+                    })
+                }
+                KeyCode::Up => {
+                    self.mode = Mode::Modal(Modal::Review {
+                        update,
+                        request,
+                        scroll: scroll.saturating_sub(1),
+                    })
+                }
+                _ => {
+                    self.mode = Mode::Modal(Modal::Review {
+                        update,
+                        request,
+                        scroll,
+                    })
+                }
+            },
+            Modal::Profiles { selected } => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.mode = Mode::Modal(Modal::Profiles {
+                        selected: selected.saturating_sub(1),
+                    })
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    let last = self.workspaces.len() - 1;
+                    self.mode = Mode::Modal(Modal::Profiles {
+                        selected: (selected + 1).min(last),
+                    });
+                }
+                KeyCode::Enter => {
+                    let name = self.workspaces[selected].profile.name.clone();
+                    match self.activate(&name) {
+                        Ok(()) if self.ws().form.is_none() && self.ws().busy.is_none() => {
+                            self.open_modal()
+                        }
+                        Ok(()) => {}
+                        Err(e) => self.ws_mut().banner = Some(Banner::Error(e)),
+                    }
+                }
+                _ => self.mode = Mode::Modal(Modal::Profiles { selected }),
+            },
+            Modal::Conflict {
+                conflicts,
+                mut take_theirs,
+                selected,
+            } => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Up => {
+                    self.mode = Mode::Modal(Modal::Conflict {
+                        conflicts,
+                        take_theirs,
+                        selected: selected.saturating_sub(1),
+                    })
+                }
+                KeyCode::Down => {
+                    let last = conflicts.len() - 1;
+                    self.mode = Mode::Modal(Modal::Conflict {
+                        conflicts,
+                        take_theirs,
+                        selected: (selected + 1).min(last),
+                    });
+                }
+                KeyCode::Char('t') | KeyCode::Char('m') | KeyCode::Char(' ') => {
+                    take_theirs[selected] = match key.code {
+                        KeyCode::Char('t') => true,
+                        KeyCode::Char('m') => false,
+                        _ => !take_theirs[selected],
+                    };
+                    self.mode = Mode::Modal(Modal::Conflict {
+                        conflicts,
+                        take_theirs,
+                        selected,
+                    });
+                }
+                KeyCode::Enter => {
+                    let names = conflicts
+                        .iter()
+                        .zip(&take_theirs)
+                        .filter(|(_, t)| **t)
+                        .map(|(c, _)| c.field.clone())
+                        .collect();
+                    if let Some(reference) = self.ws().reference.clone() {
+                        self.load(reference, LoadPurpose::Resolve { take_theirs: names });
+                    }
+                }
+                _ => {
+                    self.mode = Mode::Modal(Modal::Conflict {
+                        conflicts,
+                        take_theirs,
+                        selected,
+                    })
+                }
+            },
+            Modal::Open {
+                mut input,
+                items,
+                selected,
+                page,
+                note,
+            } => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Enter => {
+                    let typed = input.lines().join("").trim().to_string();
+                    let chosen = if typed.is_empty() {
+                        selected
+                            .and_then(|i| items.get(i))
+                            .map(|i| i.reference.clone())
+                    } else {
+                        Some(typed)
+                    };
+                    match chosen.map(|text| self.open_reference(&text)) {
+                        Some(Ok(())) => {}
+                        Some(Err(e)) => {
+                            self.mode = Mode::Modal(Modal::Open {
+                                input,
+                                items,
+                                selected,
+                                page,
+                                note: Some(e),
+                            })
+                        }
+                        None => {
+                            self.mode = Mode::Modal(Modal::Open {
+                                input,
+                                items,
+                                selected,
+                                page,
+                                note,
+                            })
+                        }
+                    }
+                }
+                KeyCode::Up => {
+                    let selected = selected.map(|s| s.saturating_sub(1));
+                    self.mode = Mode::Modal(Modal::Open {
+                        input,
+                        items,
+                        selected,
+                        page,
+                        note,
+                    });
+                }
+                KeyCode::Down => {
+                    let at_end = selected.is_some_and(|s| s + 1 >= items.len());
+                    let selected = match selected {
+                        Some(s) => Some((s + 1).min(items.len().saturating_sub(1))),
+                        None if !items.is_empty() => Some(0),
+                        None => None,
+                    };
+                    self.mode = Mode::Modal(Modal::Open {
+                        input,
+                        items,
+                        selected,
+                        page,
+                        note,
+                    });
+                    if at_end && page > 0 {
+                        self.list(page + 1);
+                    }
+                }
+                _ => {
+                    input.input(key);
+                    self.mode = Mode::Modal(Modal::Open {
+                        input,
+                        items,
+                        selected,
+                        page,
+                        note,
+                    });
+                }
+            },
+        }
+    }
+
+    pub fn on_mouse(&mut self, mouse: MouseEvent) {
+        let at = Position::new(mouse.column, mouse.row);
+        if !matches!(self.mode, Mode::Normal) {
+            return;
+        }
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if self.layout.form.contains(at) {
+                    self.focus = Pane::Form;
+                    if let Some((_, field)) =
+                        self.layout.rows.iter().find(|(row, _)| *row == mouse.row)
+                    {
+                        self.ws_mut().selected = *field;
+                    }
+                } else if self.layout.response.contains(at) {
+                    self.focus = Pane::Response;
+                } else if self.layout.raw.contains(at) {
+                    self.focus = Pane::Raw;
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = mouse.kind == MouseEventKind::ScrollDown;
+                if self.layout.raw.contains(at) {
+                    let ws = self.ws_mut();
+                    ws.raw_scroll = if down {
+                        ws.raw_scroll + 3
+                    } else {
+                        ws.raw_scroll.saturating_sub(3)
+                    }
+                    .min(ws.raw.len().saturating_sub(1));
+                } else if self.layout.form.contains(at) {
+                    self.act(if down { Action::Down } else { Action::Up });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Workspace {
+    fn profile_update_method(&self) -> String {
+        self.form
+            .as_ref()
+            .map(|f| f.spec().update.method.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The raw pane's lines: every exchange, request then response, JSON indented.
+pub fn raw_lines(exchanges: &[Exchange]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, e) in exchanges.iter().enumerate() {
+        if n > 0 {
+            out.push(String::new());
+        }
+        out.extend(e.to_text().lines().map(str::to_string));
+    }
+    out
+}

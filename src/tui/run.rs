@@ -1,0 +1,59 @@
+//! The event loop: terminal events and task results arrive through one `select!`; queued task
+//! results are drained first, and a frame is drawn only after something changed.
+
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
+use futures_util::StreamExt;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::app::{App, Msg};
+use super::terminal::{self, Term};
+use super::views;
+
+pub async fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    mut rx: UnboundedReceiver<Msg>,
+) -> std::io::Result<()> {
+    let mut events = EventStream::new();
+    let mut dirty = true;
+    loop {
+        // A burst of results costs one frame.
+        while let Ok(msg) = rx.try_recv() {
+            app.on_msg(msg);
+            dirty = true;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if dirty {
+            terminal.draw(|frame| views::draw(frame, app))?;
+            dirty = false;
+            if let Some(text) = app.clipboard.take() {
+                terminal::copy_to_clipboard(&text)?;
+            }
+        }
+        tokio::select! {
+            biased;
+            msg = rx.recv() => {
+                if let Some(msg) = msg {
+                    app.on_msg(msg);
+                    dirty = true;
+                }
+            }
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                    app.on_key(key);
+                    dirty = true;
+                }
+                Some(Ok(Event::Mouse(mouse))) if mouse.kind != MouseEventKind::Moved => {
+                    app.on_mouse(mouse);
+                    dirty = true;
+                }
+                Some(Ok(Event::Resize(..))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Colour themes from TOML (`themes/*.toml` built in, more in the config folder's `themes/`),
+//! and the colourless theme for `NO_COLOR`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+const BUILT_IN: [(&str, &str); 2] = [
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+];
+
+/// Every style the views use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub name: String,
+    pub text: Style,
+    pub muted: Style,
+    pub header: Style,
+    pub selected: Style,
+    pub group: Style,
+    pub changed: Style,
+    pub invalid: Style,
+    pub ok: Style,
+    pub error: Style,
+    pub border: Style,
+    pub focus: Style,
+    pub key: Style,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    name: String,
+    styles: BTreeMap<String, RawStyle>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStyle {
+    fg: Option<String>,
+    bg: Option<String>,
+    #[serde(default)]
+    bold: bool,
+    #[serde(default)]
+    italic: bool,
+    #[serde(default)]
+    reversed: bool,
+    #[serde(default)]
+    underlined: bool,
+}
+
+impl RawStyle {
+    fn style(&self, key: &str) -> Result<Style, String> {
+        let color = |c: &Option<String>| -> Result<Option<Color>, String> {
+            c.as_deref()
+                .map(|c| {
+                    c.parse::<Color>()
+                        .map_err(|_| format!("styles.{key}: {c:?} is not a colour"))
+                })
+                .transpose()
+        };
+        let mut style = Style::default();
+        if let Some(fg) = color(&self.fg)? {
+            style = style.fg(fg);
+        }
+        if let Some(bg) = color(&self.bg)? {
+            style = style.bg(bg);
+        }
+        for (on, m) in [
+            (self.bold, Modifier::BOLD),
+            (self.italic, Modifier::ITALIC),
+            (self.reversed, Modifier::REVERSED),
+            (self.underlined, Modifier::UNDERLINED),
+        ] {
+            if on {
+                style = style.add_modifier(m);
+            }
+        }
+        Ok(style)
+    }
+}
+
+impl Theme {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let raw: RawTheme = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let get = |key: &str| -> Result<Style, String> {
+            raw.styles
+                .get(key)
+                .map(|s| s.style(key))
+                .unwrap_or(Ok(Style::default()))
+        };
+        if let Some(unknown) = raw
+            .styles
+            .keys()
+            .find(|k| !STYLE_NAMES.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "unknown style {unknown:?} (known: {})",
+                STYLE_NAMES.join(", ")
+            ));
+        }
+        Ok(Self {
+            name: raw.name.clone(),
+            text: get("text")?,
+            muted: get("muted")?,
+            header: get("header")?,
+            selected: get("selected")?,
+            group: get("group")?,
+            changed: get("changed")?,
+            invalid: get("invalid")?,
+            ok: get("ok")?,
+            error: get("error")?,
+            border: get("border")?,
+            focus: get("focus")?,
+            key: get("key")?,
+        })
+    }
+
+    /// The named theme: a file `NAME.toml` in `user_dir`, else a built-in one.
+    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Self, String> {
+        if let Some(dir) = user_dir {
+            let path = dir.join(format!("{name}.toml"));
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()));
+            }
+        }
+        let (_, text) = BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| format!("no theme named {name:?}; built in: dark, light (or add {name}.toml to the themes folder)"))?;
+        Self::parse(text)
+    }
+
+    /// No colours at all (`NO_COLOR`): emphasis by bold and reverse video only.
+    pub fn monochrome() -> Self {
+        let plain = Style::default();
+        let bold = plain.add_modifier(Modifier::BOLD);
+        Self {
+            name: "no-color".into(),
+            text: plain,
+            muted: plain,
+            header: bold.add_modifier(Modifier::REVERSED),
+            selected: plain.add_modifier(Modifier::REVERSED),
+            group: bold,
+            changed: bold,
+            invalid: bold.add_modifier(Modifier::UNDERLINED),
+            ok: bold,
+            error: bold,
+            border: plain,
+            focus: bold,
+            key: bold,
+        }
+    }
+}
+
+const STYLE_NAMES: [&str; 12] = [
+    "text", "muted", "header", "selected", "group", "changed", "invalid", "ok", "error", "border",
+    "focus", "key",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_themes_load_and_differ() {
+        let dark = Theme::load("dark", None).unwrap();
+        let light = Theme::load("light", None).unwrap();
+        assert_eq!(dark.name, "dark");
+        assert_ne!(dark.header, light.header);
+        assert!(
+            Theme::load("neon", None)
+                .unwrap_err()
+                .contains("no theme named \"neon\"")
+        );
+    }
+
+    #[test]
+    fn user_themes_override_and_bad_ones_are_explained() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "name = \"mine\"\n[styles]\nok = { fg = \"green\", bold = true }\n",
+        )
+        .unwrap();
+        let mine = Theme::load("mine", Some(dir.path())).unwrap();
+        assert_eq!(
+            mine.ok,
+            Style::default()
+                .fg(Color::Green)
+                .add_modifier(Modifier::BOLD)
+        );
+        std::fs::write(
+            dir.path().join("bad.toml"),
+            "name = \"bad\"\n[styles]\nok = { fg = \"blurple\" }\n",
+        )
+        .unwrap();
+        assert!(
+            Theme::load("bad", Some(dir.path()))
+                .unwrap_err()
+                .contains("\"blurple\" is not a colour")
+        );
+    }
+}

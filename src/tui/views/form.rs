@@ -1,0 +1,195 @@
+//! The form: the vendor's fields grouped by object, with marks for changed, invalid,
+//! read-only and not-applicable fields, and the selected field's details underneath.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::edit::{Access, Form, Value};
+use crate::tui::app::{App, Pane};
+
+/// How a value is shown in a row: secrets masked, null and empty told apart.
+pub fn shown_value(form: &Form, i: usize) -> (String, bool) {
+    match form.value(i) {
+        Value::Null => ("—".into(), true),
+        Value::Text(t) if t.is_empty() => ("(empty)".into(), true),
+        Value::Text(_) if form.fields()[i].is_secret() => ("••••••••".into(), false),
+        Value::Text(t) => (t.replace('\n', " ⏎ "), false),
+    }
+}
+
+/// Draws the form and returns (screen row, field) for each visible field row.
+pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) -> Vec<(u16, usize)> {
+    let theme = app.theme.clone();
+    let focused = app.focus == Pane::Form;
+    let ws = &app.workspaces[app.active];
+    let title = match &ws.form {
+        Some(form) => format!(" {} · {} fields ", form.spec().name, form.len()),
+        None => " Contact ".into(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(if focused { theme.focus } else { theme.border });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(form) = &ws.form else {
+        let message = if ws.busy.is_some() {
+            "Reading…"
+        } else {
+            "No contact open. Press o to open one, p to switch profile."
+        };
+        frame.render_widget(Paragraph::new(message).style(theme.muted), inner);
+        return Vec::new();
+    };
+    // Two lines at the bottom describe the selected field.
+    let details_height = 2u16.min(inner.height.saturating_sub(1));
+    let list = Rect {
+        height: inner.height - details_height,
+        ..inner
+    };
+    let details = Rect {
+        y: list.y + list.height,
+        height: details_height,
+        ..inner
+    };
+
+    // Rows: a heading before each group, then its fields.
+    let mut rows: Vec<Option<usize>> = Vec::with_capacity(form.len() + 8);
+    let mut group = "";
+    for (i, f) in form.fields().iter().enumerate() {
+        if f.group != group {
+            rows.push(None);
+            group = &f.group;
+        }
+        rows.push(Some(i));
+    }
+    let selected_row = rows
+        .iter()
+        .position(|r| *r == Some(ws.selected))
+        .unwrap_or(0);
+    let height = list.height as usize;
+    let mut scroll = ws.scroll.min(rows.len().saturating_sub(1));
+    if selected_row < scroll {
+        scroll = selected_row.saturating_sub(1);
+    } else if selected_row >= scroll + height {
+        scroll = selected_row + 1 - height;
+    }
+    let label_width = form
+        .fields()
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(24);
+    let mut lines = Vec::with_capacity(height);
+    let mut hits = Vec::new();
+    let mut current_group = String::new();
+    for row in rows.iter().take(scroll) {
+        if let Some(i) = row {
+            current_group = form.fields()[*i].group.clone();
+        }
+    }
+    let _ = current_group;
+    for (n, row) in rows.iter().enumerate().skip(scroll).take(height) {
+        let y = list.y + (n - scroll) as u16;
+        match row {
+            None => {
+                let next = rows[n + 1..].iter().flatten().next().copied().unwrap_or(0);
+                lines.push(Line::from(Span::styled(
+                    format!(" {}", form.fields()[next].group),
+                    theme.group,
+                )));
+            }
+            Some(i) => {
+                hits.push((y, *i));
+                lines.push(field_line(app, form, *i, label_width, *i == ws.selected));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    if details.height > 0 {
+        frame.render_widget(
+            Paragraph::new(details_text(app, form, ws.selected)).wrap(Wrap { trim: true }),
+            details,
+        );
+    }
+    app.workspaces[app.active].scroll = scroll;
+    hits
+}
+
+fn field_line<'a>(
+    app: &App,
+    form: &Form,
+    i: usize,
+    label_width: usize,
+    selected: bool,
+) -> Line<'a> {
+    let theme = &app.theme;
+    let field = &form.fields()[i];
+    let (mark, mark_style) = match (form.access(i), form.field_issue(i)) {
+        (_, Some(_)) => ("✗", theme.invalid),
+        (Access::ReadOnly(_), _) => ("ro", theme.muted),
+        (Access::NotApplicable(_), _) => ("n/a", theme.muted),
+        (Access::Locked(_), _) => ("🔒", theme.muted),
+        _ if form.is_dirty(i) => ("*", theme.changed),
+        _ => ("", theme.text),
+    };
+    let (value, empty) = shown_value(form, i);
+    let value_style = if form.is_dirty(i) {
+        theme.changed
+    } else if empty || !matches!(form.access(i), Access::Editable) {
+        theme.muted
+    } else {
+        theme.text
+    };
+    let pointer = if selected { "▶" } else { " " };
+    let label: String = field.label.chars().take(label_width).collect();
+    let base = if selected {
+        theme.selected
+    } else {
+        Style::default()
+    };
+    Line::from(vec![
+        Span::styled(format!("{pointer} "), base.patch(theme.focus)),
+        Span::styled(format!("{mark:<3} "), base.patch(mark_style)),
+        Span::styled(format!("{label:<label_width$}  "), base.patch(theme.text)),
+        Span::styled(value, base.patch(value_style)),
+    ])
+    .style(base)
+}
+
+fn details_text<'a>(app: &App, form: &Form, i: usize) -> Vec<Line<'a>> {
+    let theme = &app.theme;
+    let field = &form.fields()[i];
+    let mut first = vec![Span::styled(
+        format!("{} · {}", field.name, field.kind),
+        theme.muted,
+    )];
+    if let Some(max) = field.limits.max_length {
+        first.push(Span::styled(format!(" · ≤ {max}"), theme.muted));
+    }
+    if field.limits.required {
+        first.push(Span::styled(" · required", theme.muted));
+    }
+    let second = match (form.field_issue(i), form.access(i)) {
+        (Some(issue), _) => Span::styled(format!("✗ {}", issue.message), theme.invalid),
+        (None, Access::ReadOnly(r)) => Span::styled(format!("read-only: {r}"), theme.muted),
+        (None, Access::NotApplicable(r)) => {
+            Span::styled(format!("not applicable: {r}"), theme.muted)
+        }
+        (None, Access::Locked(r)) => Span::styled(format!("locked: {r}"), theme.muted),
+        (None, Access::Editable) if form.is_dirty(i) => {
+            let was = match form.original(i) {
+                Value::Null => "—".to_string(),
+                Value::Text(_) if field.is_secret() => "••••••••".into(),
+                Value::Text(t) => t.clone(),
+            };
+            Span::styled(format!("changed (was {was})"), theme.changed)
+        }
+        (None, Access::Editable) => Span::styled(field.help.clone(), theme.muted),
+    };
+    vec![Line::from(first), Line::from(second)]
+}

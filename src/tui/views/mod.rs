@@ -1,0 +1,104 @@
+//! Drawing: the header, the form, the response and raw panes, the hint bar, and whatever modal
+//! is open. Views only read the state (and note where rows landed, for the mouse).
+
+mod form;
+mod modals;
+mod panes;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout as Split, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, Layout, Mode};
+
+/// Below this width the raw pane shares no space with the form (press `r` for it).
+pub const WIDE: u16 = 100;
+
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    let [header, body, footer] = Split::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, app, header);
+    let mut layout = Layout::default();
+    if app.raw_maximized {
+        layout.raw = body;
+    } else if body.width >= WIDE {
+        let [left, right] =
+            Split::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        let [response, raw] =
+            Split::vertical([Constraint::Length(8), Constraint::Min(3)]).areas(right);
+        layout.form = left;
+        layout.response = response;
+        layout.raw = raw;
+    } else {
+        let [form, response] =
+            Split::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(body);
+        layout.form = form;
+        layout.response = response;
+    }
+    if layout.form.area() > 0 {
+        layout.rows = form::draw(frame, app, layout.form);
+    }
+    if layout.response.area() > 0 {
+        panes::response(frame, app, layout.response);
+    }
+    if layout.raw.area() > 0 {
+        panes::raw(frame, app, layout.raw);
+    }
+    draw_footer(frame, app, footer);
+    match &app.mode {
+        Mode::Normal => {}
+        Mode::Edit(editor) => modals::editor(frame, app, editor),
+        Mode::Pick(picker) => modals::picker(frame, app, picker),
+        Mode::Modal(modal) => modals::modal(frame, app, modal),
+    }
+    app.layout = layout;
+}
+
+fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
+    let ws = app.ws();
+    let host = reqwest::Url::parse(&ws.profile.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let reference = ws
+        .reference
+        .as_ref()
+        .map_or("no contact open".to_string(), |r| r.text.clone());
+    let mut text = format!(
+        " rolo │ {} │ {} │ {host} │ {reference} │ {} unsaved",
+        ws.profile.name,
+        ws.profile.vendor,
+        ws.unsaved()
+    );
+    let elsewhere = app.unsaved_total() - ws.unsaved();
+    if elsewhere > 0 {
+        text.push_str(&format!(" (+{elsewhere} in other profiles)"));
+    }
+    if let Some(busy) = &ws.busy {
+        text.push_str(&format!(" │ {busy}"));
+    }
+    frame.render_widget(Paragraph::new(text).style(app.theme.header), area);
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let mut spans = Vec::new();
+    if let Some(toast) = &app.toast {
+        spans.push(Span::styled(format!(" {toast}"), app.theme.changed));
+    } else {
+        for (keys, name) in app.keymap.hints() {
+            spans.push(Span::styled(format!(" {keys}"), app.theme.key));
+            spans.push(Span::styled(format!(" {name} "), app.theme.muted));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(Style::default()),
+        area,
+    );
+}
