@@ -18,6 +18,8 @@ use crate::edit::{Access, BuildError, Form, Update, Value, check_value, codec};
 use crate::vendor::{Catalog, Kind};
 
 /// Results of background work.
+// One message is in flight per request and is moved once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Loaded {
         ws: usize,
@@ -138,6 +140,8 @@ impl Picker {
     }
 }
 
+// At most one modal exists at a time.
+#[allow(clippy::large_enum_variant)]
 pub enum Modal {
     Profiles {
         selected: usize,
@@ -345,11 +349,13 @@ impl App {
         let Some(session) = w.session.clone() else {
             return;
         };
-        // The list path's values (exsited's account, cro's customer) come from the open contact.
+        // The list path's values (exsited's account, cro's customer) come from the open contact,
+        // or else from the spec's example reference.
         let scope = w
             .reference
-            .as_ref()
-            .map(|r| r.values.clone())
+            .clone()
+            .or_else(|| session.reference(&session.spec.reference_example).ok())
+            .map(|r| r.values)
             .unwrap_or_default();
         let needs: Vec<String> = session
             .spec

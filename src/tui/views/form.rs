@@ -44,8 +44,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) -> Vec<(u16, usize)> {
         frame.render_widget(Paragraph::new(message).style(theme.muted), inner);
         return Vec::new();
     };
-    // Two lines at the bottom describe the selected field.
-    let details_height = 2u16.min(inner.height.saturating_sub(1));
+    // Three lines at the bottom describe the selected field (its rule or reason may wrap).
+    let details_height = 3u16.min(inner.height.saturating_sub(1));
     let list = Rect {
         height: inner.height - details_height,
         ..inner
@@ -86,13 +86,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) -> Vec<(u16, usize)> {
         .min(24);
     let mut lines = Vec::with_capacity(height);
     let mut hits = Vec::new();
-    let mut current_group = String::new();
-    for row in rows.iter().take(scroll) {
-        if let Some(i) = row {
-            current_group = form.fields()[*i].group.clone();
-        }
-    }
-    let _ = current_group;
     for (n, row) in rows.iter().enumerate().skip(scroll).take(height) {
         let y = list.y + (n - scroll) as u16;
         match row {

@@ -92,7 +92,14 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(toast) = &app.toast {
         spans.push(Span::styled(format!(" {toast}"), app.theme.changed));
     } else {
+        // Whole hints only: one that does not fit is left out rather than cut.
+        let mut used = 0usize;
         for (keys, name) in app.keymap.hints() {
+            let width = keys.chars().count() + name.chars().count() + 3;
+            if used + width > area.width as usize {
+                break;
+            }
+            used += width;
             spans.push(Span::styled(format!(" {keys}"), app.theme.key));
             spans.push(Span::styled(format!(" {name} "), app.theme.muted));
         }

@@ -163,14 +163,14 @@ pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
                     let open = w
                         .reference
                         .as_ref()
-                        .map_or(String::new(), |r| format!(" {}", r.text));
+                        .map_or(String::new(), |r| r.text.clone());
                     let unsaved = if w.unsaved() > 0 {
-                        format!(" · {} unsaved", w.unsaved())
+                        format!("{} unsaved", w.unsaved())
                     } else {
                         String::new()
                     };
                     let text = format!(
-                        "{active} {:<22} {:<12}{open}{unsaved}",
+                        "{active} {:<20} {:<12} {unsaved:<10} {open}",
                         w.profile.name, w.profile.vendor
                     );
                     if n == *selected {

@@ -1,0 +1,197 @@
+//! Widget snapshots of the editor: each vendor's main screen, narrow (80×24) and wide
+//! (140×40), and each modal, drawn into ratatui's TestBackend.
+
+mod common;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rolo::client::{Config, Conflict, Reference};
+use rolo::edit::{Form, Value};
+use rolo::tui::app::{App, Editor, Modal, Mode, Picker};
+use rolo::tui::keymap::{Action, Keymap};
+use rolo::tui::theme::Theme;
+use rolo::vendor::Catalog;
+
+const REFS: [(&str, &str); 5] = [
+    ("clemta", "64b8f1a2e4b0c8d9f0123456"),
+    ("exsited", "ACC-1001/CONTACT_1"),
+    ("contactreg", "1941877"),
+    ("cro", "1001/5001"),
+    ("servicedesk", "93498506-9dde-4593-b844-e3c51c0e2bc2"),
+];
+
+/// The app on a vendor's seed contact, with no network and no runtime.
+fn app(vendor: &str) -> App {
+    let catalog = Catalog::built_in();
+    let config = Config::built_in(&catalog).with_sandbox_url("http://127.0.0.1:7878");
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut app = App::new(
+        config,
+        catalog,
+        Theme::load("dark", None).unwrap(),
+        Keymap::default(),
+        tx,
+    );
+    app.activate(&format!("sandbox-{vendor}")).unwrap();
+    let (_, reference) = REFS.iter().find(|(v, _)| *v == vendor).unwrap();
+    let spec = common::spec(vendor);
+    let reference = Reference::parse(&spec, reference).unwrap();
+    let form = Form::from_record(spec, common::seed(vendor, &reference.text))
+        .with_reference(reference.values.clone());
+    app.show_contact(reference, form, None);
+    app
+}
+
+fn render(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| rolo::tui::views::draw(frame, app))
+        .unwrap();
+    format!("{}", terminal.backend())
+}
+
+fn set(app: &mut App, name: &str, text: &str) {
+    let form = app.workspaces[app.active].form.as_mut().unwrap();
+    let i = form.index(name).unwrap();
+    form.set_text(i, text).unwrap();
+}
+
+#[test]
+fn main_screen_of_each_vendor() {
+    for (vendor, _) in REFS {
+        let mut narrow = app(vendor);
+        insta::assert_snapshot!(format!("main_{vendor}_80x24"), render(&mut narrow, 80, 24));
+        let mut wide = app(vendor);
+        insta::assert_snapshot!(format!("main_{vendor}_140x40"), render(&mut wide, 140, 40));
+    }
+}
+
+#[test]
+fn marks_for_changed_invalid_and_not_applicable_fields() {
+    let mut a = app("contactreg");
+    set(&mut a, "email", "not-an-address");
+    set(&mut a, "birthPlace", "MELBOURNE");
+    let form = a.workspaces[a.active].form.as_ref().unwrap();
+    a.workspaces[a.active].selected = form.index("email").unwrap();
+    let screen = render(&mut a, 100, 36);
+    assert!(screen.contains("2 unsaved"), "{screen}");
+    assert!(
+        screen.contains("✗ must be a valid e-mail address"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("marks_contactreg_100x36", screen);
+}
+
+#[test]
+fn secrets_are_masked_on_screen() {
+    let mut a = app("servicedesk");
+    set(&mut a, "e_password", "N3w-Secret");
+    let form = a.workspaces[a.active].form.as_ref().unwrap();
+    a.workspaces[a.active].selected = form.index("e_password").unwrap();
+    let screen = render(&mut a, 140, 40);
+    assert!(
+        !screen.contains("N3w-Secret") && !screen.contains("Winter-2026!"),
+        "{screen}"
+    );
+    assert!(screen.contains("••••••••"), "{screen}");
+    a.act(Action::Review);
+    let review = render(&mut a, 140, 40);
+    assert!(
+        !review.contains("N3w-Secret") && !review.contains("Winter-2026!"),
+        "{review}"
+    );
+    assert!(
+        review.contains("e_password: •••••••• → ••••••••"),
+        "{review}"
+    );
+}
+
+#[test]
+fn each_modal() {
+    // Review: each change old → new, and the exact request.
+    let mut a = app("exsited");
+    set(&mut a, "phone.number", "92559999");
+    set(&mut a, "salutation", "Dr.");
+    a.act(Action::Review);
+    assert!(matches!(a.mode, Mode::Modal(Modal::Review { .. })));
+    insta::assert_snapshot!("modal_review_100x30", render(&mut a, 100, 30));
+
+    let mut a = app("clemta");
+    a.act(Action::Help);
+    insta::assert_snapshot!("modal_help_80x30", render(&mut a, 80, 30));
+
+    let mut a = app("clemta");
+    set(&mut a, "full_name", "Jane Doe");
+    a.act(Action::Quit);
+    insta::assert_snapshot!("modal_quit_80x24", render(&mut a, 80, 24));
+
+    let mut a = app("cro");
+    a.act(Action::Profiles);
+    insta::assert_snapshot!("modal_profiles_80x24", render(&mut a, 80, 24));
+
+    let mut a = app("cro");
+    let mut input = tui_textarea::TextArea::default();
+    input.insert_str("1001/");
+    a.mode = Mode::Modal(Modal::Open {
+        input,
+        items: vec![
+            rolo::client::ListItem {
+                reference: "1001/5001".into(),
+                label: "Dispatch Desk · test@contacts.com".into(),
+            },
+            rolo::client::ListItem {
+                reference: "1001/6001".into(),
+                label: "Noah Smith · noah.smith1@example.com".into(),
+            },
+        ],
+        selected: Some(1),
+        page: 1,
+        note: None,
+    });
+    insta::assert_snapshot!("modal_open_80x24", render(&mut a, 80, 24));
+
+    let mut a = app("cro");
+    a.mode = Mode::Modal(Modal::Conflict {
+        conflicts: vec![Conflict {
+            field: "name".into(),
+            secret: false,
+            original: Value::text("Dispatch Desk"),
+            server: Value::text("Theirs"),
+            mine: Value::text("Mine"),
+        }],
+        take_theirs: vec![false],
+        selected: 0,
+    });
+    insta::assert_snapshot!("modal_conflict_100x24", render(&mut a, 100, 24));
+
+    // The editor shows the rule as you type; the picker filters.
+    let mut a = app("cro");
+    let form = a.workspaces[a.active].form.as_ref().unwrap();
+    let fax = form.index("fax").unwrap();
+    let mut area = tui_textarea::TextArea::new(vec!["12345".into()]);
+    area.move_cursor(tui_textarea::CursorMove::End);
+    a.mode = Mode::Edit(Editor {
+        field: fax,
+        area,
+        multiline: false,
+        issue: Some("must be at least 7 characters long (it has 5)".into()),
+    });
+    insta::assert_snapshot!("editor_cro_fax_80x24", render(&mut a, 80, 24));
+
+    let mut a = app("contactreg");
+    let form = a.workspaces[a.active].form.as_ref().unwrap();
+    let state = form.index("birthState").unwrap();
+    let options = form.fields()[state]
+        .limits
+        .values
+        .iter()
+        .map(|v| (v.clone(), v.clone()))
+        .collect();
+    a.mode = Mode::Pick(Picker {
+        field: state,
+        filter: "a".into(),
+        options,
+        selected: 1,
+    });
+    insta::assert_snapshot!("picker_birth_state_80x24", render(&mut a, 80, 24));
+}
