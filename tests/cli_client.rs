@@ -430,7 +430,8 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
     env.write_config(&format!(
         "[profiles.ok-clemta]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = {{ env = \"OK_KEY\" }}\n\n\
          [profiles.ok-sd]\nvendor = \"servicedesk\"\nbase_url = \"{url}/servicedesk\"\nsecret = {{ command = \"cat {token_file}\" }}\n\n\
-         [profiles.bad]\nvendor = \"cro\"\nbase_url = \"{url}/cro\"\nsecret = {{ env = \"BAD_KEY\" }}\ntenant_id = 1\n"
+         [profiles.bad]\nvendor = \"cro\"\nbase_url = \"{url}/cro\"\nsecret = {{ env = \"BAD_KEY\" }}\ntenant_id = 1\n\n\
+         [profiles.echo]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = {{ env = \"BAD_KEY\" }}\nheaders = {{ \"x-sandbox-fault\" = \"echo\" }}\n"
     ));
     let env_vars = [("OK_KEY", "sandbox-clemta-key"), ("BAD_KEY", marker)];
     let clemta = "64b8f1a2e4b0c8d9f0123456";
@@ -556,6 +557,8 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
             "--curl",
             "-v",
         ],
+        vec!["get", "-p", "echo", clemta],
+        vec!["get", "-p", "echo", clemta, "-v", "--json"],
     ];
     let secrets = [
         marker,
@@ -566,6 +569,20 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
     for args in &runs {
         let out = env.rolo(args, &env_vars);
         let all = format!("{}{}", stdout(&out), stderr(&out));
+        // Each run got as far as it should: the refused credentials reached the vendor.
+        let expected = match args.get(2).copied().unwrap_or("") {
+            "bad" | "echo" => 4,
+            _ if args.contains(&"email=nope") => 3,
+            _ if args.contains(&"000000000000000000000000") => 4,
+            _ => 0,
+        };
+        assert_eq!(out.status.code(), Some(expected), "{args:?}: {all}");
+        if args.get(2) == Some(&"echo") {
+            assert!(
+                all.contains("rejected credentials") && all.contains("x-api-key=***"),
+                "{args:?}: {all}"
+            );
+        }
         assert!(!all.is_empty(), "{args:?} printed nothing");
         for secret in secrets {
             assert!(!all.contains(secret), "{args:?} printed {secret}:\n{all}");

@@ -95,7 +95,7 @@ async fn reads_every_vendor_into_a_form() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn updates_a_nested_field_for_each_vendor() {
+async fn updates_a_field_for_each_vendor_nested_where_the_vendor_nests() {
     let api = start(None).await;
     let edits = [
         ("clemta", "billing.phone", "5550001111"),
@@ -436,4 +436,209 @@ async fn connection_failures_are_told_apart() {
     let e = read(api.running.url().replace("http://", "https://")).await;
     assert!(matches!(e, ClientError::Tls { .. }), "{e}");
     assert_eq!(e.exit_code(), 5);
+}
+
+/// A change on the server to a field the user also changed, for every vendor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_writer_is_a_conflict_for_every_vendor() {
+    let api = start(None).await;
+    let cases = [
+        (
+            "clemta",
+            "full_name",
+            "Mine",
+            Method::PATCH,
+            "/contacts/64b8f1a2e4b0c8d9f0123456",
+            r#"{"full_name":"Theirs"}"#.to_string(),
+        ),
+        (
+            "exsited",
+            "phone.number",
+            "1111111",
+            Method::PUT,
+            "/api/v3/accounts/ACC-1001/contacts/CONTACT_1",
+            r#"{"account":{"contact":{"phone":{"number":"2222222"}}}}"#.to_string(),
+        ),
+        (
+            "contactreg",
+            "email",
+            "mine@v.com",
+            Method::PATCH,
+            "/contacts/1941877",
+            r#"{"email":"theirs@v.com"}"#.to_string(),
+        ),
+        (
+            "cro",
+            "fax",
+            "+6189000001",
+            Method::PATCH,
+            "/customers/1001/contacts/5001/",
+            r#"{"fax":"+6189000002"}"#.to_string(),
+        ),
+        (
+            "servicedesk",
+            "mobile",
+            "+49 1",
+            Method::PUT,
+            "/api/contact/93498506-9dde-4593-b844-e3c51c0e2bc2",
+            {
+                let mut r = common::seed("servicedesk", "93498506-9dde-4593-b844-e3c51c0e2bc2");
+                r.as_object_mut().unwrap().shift_remove("modified_dateutc");
+                r["mobile"] = serde_json::json!("+49 2");
+                r.to_string()
+            },
+        ),
+    ];
+    for (vendor, field, mine, method, path, theirs) in cases {
+        let (_, reference) = REFS.iter().find(|(v, _)| *v == vendor).unwrap();
+        let s = session(&api, vendor, &[], None);
+        let r = s.reference(reference).unwrap();
+        let (mut form, _) = s.load(&r).await.unwrap();
+        set(&mut form, field, mine);
+        assert_eq!(
+            api.call(vendor, method, path, &[], Some(&theirs))
+                .await
+                .status,
+            200,
+            "{vendor}"
+        );
+        let before = api.get(vendor, path).await.text;
+        let failed = s.update(&r, &form).await.unwrap_err();
+        let ClientError::Conflict(c) = &failed.error else {
+            panic!("{vendor}: {}", failed.error)
+        };
+        assert_eq!(c[0].field, field, "{vendor}");
+        assert_eq!(
+            api.get(vendor, path).await.text,
+            before,
+            "{vendor}: nothing was sent"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_map_to_the_same_errors_for_every_vendor() {
+    let api = start(None).await;
+    for (vendor, _) in REFS {
+        let (e, _) = error_for(&api, vendor, "status=503", None).await;
+        assert!(
+            matches!(e, ClientError::Status { status: 503, .. }),
+            "{vendor}: {e}"
+        );
+        let (e, _) = error_for(&api, vendor, "drop", None).await;
+        assert!(matches!(e, ClientError::Closed { .. }), "{vendor}: {e}");
+        let (e, _) = error_for(&api, vendor, "truncate", None).await;
+        assert!(matches!(e, ClientError::Truncated { .. }), "{vendor}: {e}");
+        let (e, _) = error_for(&api, vendor, "html", None).await;
+        assert!(
+            matches!(e, ClientError::Html { status: 502, .. }),
+            "{vendor}: {e}"
+        );
+        let (e, _) = error_for(&api, vendor, "status=303", None).await;
+        assert!(
+            matches!(e, ClientError::Redirect { status: 303, .. }),
+            "{vendor}: {e}"
+        );
+        assert_eq!(e.exit_code(), 4);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_an_update_is_retried_once_after_its_retry_after() {
+    let api = start(None).await;
+    let s = session(&api, "cro", &[], None);
+    let r = s.reference("1001/5001").unwrap();
+    let (mut form, _) = s.load(&r).await.unwrap();
+    set(&mut form, "name", "Later");
+    // Every request of this session gets 429 with Retry-After: 1.
+    let limited = session(&api, "cro", &[("x-sandbox-fault", "retry-after=1")], None);
+    let started = std::time::Instant::now();
+    let failed = limited.update(&r, &form).await.unwrap_err();
+    // The re-read is refused (and retried once): the update itself is never sent.
+    assert!(
+        matches!(failed.error, ClientError::Status { status: 429, .. }),
+        "{}",
+        failed.error
+    );
+    let methods: Vec<&str> = failed
+        .exchanges
+        .iter()
+        .map(|e| e.request.method.as_str())
+        .collect();
+    assert_eq!(methods, ["GET", "GET"]);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "the retry waited for Retry-After"
+    );
+    assert_eq!(
+        api.get("cro", "/customers/1001/contacts/5001/")
+            .await
+            .json()["name"],
+        "Dispatch Desk"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_vendor_echoes_back_is_redacted() {
+    let api = start(None).await;
+    let s = session(&api, "clemta", &[("x-sandbox-fault", "echo")], None);
+    let failed = s
+        .read(&s.reference("64b8f1a2e4b0c8d9f0123456").unwrap())
+        .await
+        .unwrap_err();
+    let shown = format!("{} {:?}", failed.error, failed.exchanges);
+    assert!(shown.contains("rejected credentials"), "{shown}");
+    assert!(shown.contains("x-api-key=***"), "{shown}");
+    assert!(!shown.contains("sandbox-clemta-key"), "{shown}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secret_fields_stay_masked_in_lists_and_debug_output() {
+    let api = start(None).await;
+    let s = session(&api, "servicedesk", &[], None);
+    let listing = s.list(&BTreeMap::new(), 1, 5).await.unwrap();
+    let body = &listing.exchange.response.as_ref().unwrap().body;
+    assert!(!body.contains("Winter-2026!"), "{body}");
+    assert!(body.contains(r#""e_password":"***""#), "{body}");
+    let r = s.reference("93498506-9dde-4593-b844-e3c51c0e2bc2").unwrap();
+    let (mut form, loaded) = s.load(&r).await.unwrap();
+    set(&mut form, "e_password", "N3w-Pass");
+    let sent = s.update(&r, &form).await.unwrap();
+    let shown = format!(
+        "{loaded:?} {sent:?} {form:?} {:?}",
+        s.prepare_update(&r, &serde_json::json!({"e_password": "N3w-Pass"}), None)
+            .unwrap()
+    );
+    assert!(
+        !shown.contains("Winter-2026!") && !shown.contains("N3w-Pass"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rules_are_checked_against_the_servers_current_record() {
+    // The contact became a Joint Member after it was loaded: the update is refused.
+    let api = start(None).await;
+    let s = session(&api, "contactreg", &[], None);
+    let r = s.reference("1941877").unwrap();
+    let (mut form, _) = s.load(&r).await.unwrap();
+    set(&mut form, "title", "Dr");
+    let mut record = common::seed("contactreg", "1941877");
+    record["contactType"] = serde_json::json!("Joint Member");
+    api.running
+        .app
+        .store
+        .lock()
+        .unwrap()
+        .get_mut("contactreg", "1941877")
+        .unwrap()
+        .record = record;
+    let failed = s.update(&r, &form).await.unwrap_err();
+    assert_eq!(failed.error.exit_code(), 3, "{}", failed.error);
+    assert!(
+        failed.error.to_string().contains("Joint Member"),
+        "{}",
+        failed.error
+    );
+    assert_eq!(failed.exchanges.len(), 1, "only the re-read went out");
 }

@@ -214,3 +214,133 @@ fn the_demo_shows_the_seed_contact_with_no_configuration() {
     tty.keys("q");
     assert_eq!(tty.exit_code(), Some(0));
 }
+
+#[test]
+fn every_vendors_form_opens_from_the_demo_by_switching_profiles() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    let mut tty = Tty::spawn(
+        &["demo"],
+        &[
+            ("ROLO_CONFIG_DIR", config.to_str().unwrap()),
+            ("HOME", home.path().to_str().unwrap()),
+        ],
+        32,
+        110,
+    );
+    tty.wait_for("John Doe");
+    // (profile position, a value the vendor's first listed contact shows)
+    for (position, vendor, shown) in [
+        (1, "exsited", "Liam"),
+        (2, "contactreg", "Christian"),
+        (3, "cro", "Dispatch Desk"),
+        (4, "servicedesk", "Schmidt"),
+    ] {
+        tty.keys("p");
+        tty.wait_for("Profiles");
+        tty.type_keys(&[common::pty::UP; 6]);
+        tty.type_keys(&vec![DOWN; position]);
+        tty.keys(ENTER);
+        // The open-contact list comes from the vendor's list endpoint; Enter takes the first.
+        tty.wait_for("Open contact");
+        tty.wait_until("the list", |s| {
+            s.contains("▶ ") && s.contains("Open contact")
+        });
+        tty.keys(ENTER);
+        tty.wait_until(vendor, |s| {
+            s.contains(&format!("│ {vendor} │")) && s.contains(shown) && !s.contains("Open contact")
+        });
+    }
+    tty.keys("q");
+    assert_eq!(tty.exit_code(), Some(0));
+}
+
+#[test]
+fn themes_and_no_color() {
+    let vendor = Vendor::start();
+    let url = vendor.running.url();
+    let config = vendor.home.path().join("config");
+    let env = |no_color: &'static str| {
+        vec![
+            ("ROLO_SANDBOX_URL", url.clone()),
+            ("ROLO_CONFIG_DIR", config.to_str().unwrap().to_string()),
+            ("NO_COLOR", no_color.to_string()),
+        ]
+    };
+    let spawn = |args: &[&str], env: Vec<(&str, String)>| {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Tty::spawn(args, &env, 24, 90)
+    };
+    let plain = spawn(&["-p", "sandbox-clemta", CLEMTA], env("1"));
+    plain.wait_for("John Doe");
+    assert!(!plain.any_colour(), "NO_COLOR draws no colour");
+    let light = spawn(
+        &["-p", "sandbox-clemta", CLEMTA, "--theme", "light"],
+        env(""),
+    );
+    light.wait_for("John Doe");
+    assert_eq!(
+        light.bg(0, 2),
+        vt100::Color::Rgb(0x09, 0x69, 0xda),
+        "the light theme's header"
+    );
+    let dark = spawn(&["-p", "sandbox-clemta", CLEMTA], env(""));
+    dark.wait_for("John Doe");
+    assert_eq!(
+        dark.bg(0, 2),
+        vt100::Color::Rgb(0x7f, 0xb4, 0xca),
+        "the dark theme's header"
+    );
+}
+
+#[test]
+fn keys_are_rebindable_in_config() {
+    let vendor = Vendor::start();
+    std::fs::create_dir_all(vendor.home.path().join("config")).unwrap();
+    std::fs::write(
+        vendor.home.path().join("config/config.toml"),
+        "[keys]\nquit = \"x\"\nreview = [\"ctrl-s\"]\n",
+    )
+    .unwrap();
+    let mut tty = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
+    tty.wait_for("John Doe");
+    tty.wait_for("Ctrl-s review");
+    tty.keys("?");
+    tty.wait_for("Ctrl-s  review and send");
+    tty.keys(ESC);
+    // Esc and a key in one read mean Alt-key: let the help close first.
+    tty.wait_until("help closed", |s| !s.contains("review and send"));
+    tty.keys("x");
+    assert_eq!(tty.exit_code(), Some(0));
+}
+
+#[test]
+fn y_copies_the_request_as_curl_with_secrets_masked() {
+    use base64::Engine;
+    let vendor = Vendor::start();
+    let mut tty = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
+    tty.wait_for("John Doe");
+    tty.keys("y");
+    tty.wait_for("copied the request as curl");
+    let bytes = tty.bytes.lock().unwrap().clone();
+    let text = String::from_utf8_lossy(&bytes);
+    let start = text.find("\x1b]52;c;").expect("an OSC 52 sequence") + "\x1b]52;c;".len();
+    let end = start + text[start..].find('\x07').unwrap();
+    let curl = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(&text[start..end])
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        curl.starts_with(&format!(
+            "curl -X GET '{}/clemta/contacts/{CLEMTA}'",
+            vendor.running.url()
+        )),
+        "{curl}"
+    );
+    assert!(
+        curl.contains("-H 'x-api-key: ***'") && !curl.contains("sandbox-clemta-key"),
+        "{curl}"
+    );
+}

@@ -195,3 +195,96 @@ fn each_modal() {
     });
     insta::assert_snapshot!("picker_birth_state_80x24", render(&mut a, 80, 24));
 }
+
+#[test]
+fn the_mouse_selects_fields_and_panes() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use rolo::tui::app::Pane;
+    let mut a = app("clemta");
+    render(&mut a, 140, 40);
+    let full_name = a.workspaces[a.active]
+        .form
+        .as_ref()
+        .unwrap()
+        .index("full_name")
+        .unwrap();
+    let (row, _) = *a.layout.rows.iter().find(|(_, f)| *f == full_name).unwrap();
+    let click = |column, row, kind| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    a.on_mouse(click(
+        a.layout.form.x + 6,
+        row,
+        MouseEventKind::Down(MouseButton::Left),
+    ));
+    assert_eq!(a.workspaces[a.active].selected, full_name);
+    assert!(
+        render(&mut a, 140, 40)
+            .lines()
+            .any(|l| l.contains("▶") && l.contains("Full name"))
+    );
+    a.on_mouse(click(
+        a.layout.raw.x + 2,
+        a.layout.raw.y + 2,
+        MouseEventKind::Down(MouseButton::Left),
+    ));
+    assert_eq!(a.focus, Pane::Raw);
+    a.on_mouse(click(
+        a.layout.form.x + 2,
+        a.layout.form.y + 3,
+        MouseEventKind::ScrollDown,
+    ));
+    assert_eq!(a.workspaces[a.active].selected, full_name + 1);
+}
+
+#[test]
+fn the_raw_pane_shows_any_part_of_a_five_megabyte_body() {
+    use rolo::client::{Exchange, RecordedRequest, RecordedResponse};
+    let items: Vec<serde_json::Value> = (0..42_000)
+        .map(|i| serde_json::json!({"n": i, "name": format!("contact {i}"), "pad": "x".repeat(80)}))
+        .collect();
+    let body = serde_json::json!({"items": items}).to_string();
+    assert!(body.len() > 5_000_000, "{}", body.len());
+    let exchange = Exchange {
+        request: RecordedRequest {
+            method: "GET".into(),
+            url: "http://h/big".into(),
+            headers: vec![],
+            body: None,
+        },
+        response: Some(RecordedResponse {
+            status: 200,
+            headers: vec![],
+            body,
+            elapsed: std::time::Duration::from_millis(5),
+        }),
+    };
+    let lines = rolo::tui::app::raw_lines(&[exchange]);
+    let mut a = app("clemta");
+    let ws = a.active;
+    a.workspaces[ws].raw = std::sync::Arc::new(lines);
+    a.raw_maximized = true;
+    // Far down the body: contact 41999's fields are on screen.
+    let target = a.workspaces[ws]
+        .raw
+        .iter()
+        .position(|l| l.contains("\"contact 41999\""))
+        .unwrap();
+    a.workspaces[ws].raw_scroll = target - 3;
+    let screen = render(&mut a, 100, 30);
+    assert!(screen.contains("\"name\": \"contact 41999\""), "{screen}");
+    assert!(
+        screen.contains(&format!("Raw · {} lines", a.workspaces[ws].raw.len())),
+        "{screen}"
+    );
+    // Keys move through it, and stop at its last line.
+    a.act(Action::PageUp);
+    assert_eq!(a.workspaces[ws].raw_scroll, target - 3 - 20);
+    for _ in 0..5 {
+        a.act(Action::PageDown);
+    }
+    assert_eq!(a.workspaces[ws].raw_scroll, a.workspaces[ws].raw.len() - 1);
+}

@@ -176,11 +176,14 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     if args.dry_run {
-        let recorded = session.record(&session.prepare_update(
-            &reference,
-            &update.body,
-            loaded.etag.as_deref(),
-        ));
+        let recorded =
+            match session.prepare_update(&reference, &update.body, loaded.etag.as_deref()) {
+                Ok(prepared) => session.record(&prepared),
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    return e.exit_code();
+                }
+            };
         if args.json {
             print_json(out, &recorded.to_json());
         } else if args.curl {

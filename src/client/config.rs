@@ -390,6 +390,19 @@ fn parse_profile(
             )
         };
         for (k, v) in table.get_ref().as_table().ok_or_else(bad)? {
+            // Credentials belong in `secret`, where they are redacted; not in plain headers.
+            let auth = spec.auth.iter().any(|h| h.name.eq_ignore_ascii_case(k))
+                || ["authorization", "proxy-authorization", "cookie"]
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(k));
+            if auth {
+                return Err(err(
+                    table.span(),
+                    format!(
+                        "profile {name:?}: headers may not set {k}: credentials go in `secret`, where they are kept out of every output"
+                    ),
+                ));
+            }
             let valid = reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_ok();
             match v.as_str() {
                 Some(v) if valid && reqwest::header::HeaderValue::from_str(v).is_ok() => {

@@ -7,7 +7,7 @@ use super::envelope::Outcome;
 use crate::edit::{BuildError, Issue, Value};
 
 /// A field changed on the server since it was loaded, and the user changed it too.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Conflict {
     pub field: String,
     pub secret: bool,
@@ -17,6 +17,13 @@ pub struct Conflict {
     pub server: Value,
     /// What the user wants.
     pub mine: Value,
+}
+
+/// Debug masks a secret field's values, like `describe`.
+impl std::fmt::Debug for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Conflict({})", self.describe())
+    }
 }
 
 impl Conflict {
@@ -68,6 +75,12 @@ pub enum ClientError {
         /// Seconds, when the vendor said when to try again.
         retry_after: Option<u64>,
     },
+    #[error(
+        "HTTP {status}: the vendor redirected to {location}; rolo does not follow redirects (they would change an update into a read, or send the credentials elsewhere): fix the profile's base_url"
+    )]
+    Redirect { status: u16, location: String },
+    #[error("the request needs {0}, which the reference does not give")]
+    MissingValue(String),
     #[error("HTTP {status}: an HTML page came back instead of JSON{}", .title.as_ref().map(|t| format!(" (\"{t}\")")).unwrap_or_default())]
     Html { status: u16, title: Option<String> },
     #[error("HTTP {status}: the answer is not JSON ({snippet})")]
@@ -131,7 +144,8 @@ impl ClientError {
     pub fn exit_code(&self) -> u8 {
         match self {
             ClientError::Conflict(_) | ClientError::Refusal(_) => 3,
-            ClientError::Status { .. } => 4,
+            ClientError::Status { .. } | ClientError::Redirect { .. } => 4,
+            ClientError::MissingValue(_) => 2,
             ClientError::Html { status, .. }
             | ClientError::NotJson { status, .. }
             | ClientError::Empty { status }

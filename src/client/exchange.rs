@@ -16,6 +16,8 @@ pub struct Redactor {
     secrets: Vec<String>,
     request_paths: Vec<JsonPath>,
     response_paths: Vec<JsonPath>,
+    /// Where a list answer keeps its items, and the secret fields inside each item.
+    list_items: Option<(JsonPath, Vec<JsonPath>)>,
 }
 
 impl Redactor {
@@ -43,8 +45,15 @@ impl Redactor {
                 .map(|f| wrap(&spec.request_wrapper, &f.request_path))
                 .collect(),
             response_paths: fields
+                .clone()
                 .map(|f| wrap(&spec.response_contact, &f.response_path))
                 .collect(),
+            list_items: spec.list.as_ref().map(|l| {
+                (
+                    l.items.clone(),
+                    fields.map(|f| f.response_path.clone()).collect(),
+                )
+            }),
         }
     }
 
@@ -69,12 +78,32 @@ impl Redactor {
         body
     }
 
-    /// A body as recorded: secret fields masked, and any secret value anywhere in the text.
+    /// A body as recorded: secret fields masked (in a contact, and in every item of a list),
+    /// and any secret value anywhere in the text.
     fn body(&self, bytes: &[u8], paths: &[JsonPath]) -> String {
         let text = String::from_utf8_lossy(bytes);
+        if paths.is_empty() {
+            return self.text(&text);
+        }
         match serde_json::from_str::<Json>(&text) {
-            Ok(json) if !paths.is_empty() => self.text(&self.json(json, paths).to_string()),
-            _ => self.text(&text),
+            Ok(json) => {
+                let mut json = self.json(json, paths);
+                if let Some((items, item_paths)) = &self.list_items
+                    && !item_paths.is_empty()
+                    && items.get(&json).is_some_and(Json::is_array)
+                {
+                    let list = items.get(&json).cloned().unwrap_or_default();
+                    let masked: Vec<Json> = list
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|item| self.json(item.clone(), item_paths))
+                        .collect();
+                    items.set(&mut json, Json::Array(masked));
+                }
+                self.text(&json.to_string())
+            }
+            Err(_) => self.text(&text),
         }
     }
 

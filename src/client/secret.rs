@@ -83,15 +83,21 @@ pub fn resolve(source: &SecretSource, config_path: Option<&Path>) -> Result<Secr
         },
         SecretSource::Command(command) => run_command(command),
         SecretSource::Keyring(entry) => {
-            let fail = |e: keyring::Error| SecretError::Keyring {
+            // The keyring crate drives D-Bus on a runtime of its own, which must not start
+            // inside ours: look it up on a thread of its own.
+            let name = entry.clone();
+            let found = std::thread::spawn(move || {
+                keyring::Entry::new("rolo", &name).and_then(|e| e.get_password())
+            })
+            .join()
+            .map_err(|_| SecretError::Keyring {
+                entry: entry.clone(),
+                reason: "the keyring lookup failed".into(),
+            })?;
+            found.map(Secret).map_err(|e| SecretError::Keyring {
                 entry: entry.clone(),
                 reason: e.to_string(),
-            };
-            let found = keyring::Entry::new("rolo", entry)
-                .map_err(fail)?
-                .get_password()
-                .map_err(fail)?;
-            Ok(Secret(found))
+            })
         }
         SecretSource::Literal(secret) => {
             if let Some(path) = config_path

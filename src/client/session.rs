@@ -34,7 +34,7 @@ impl Failed {
 pub type Result<T> = std::result::Result<T, Box<Failed>>;
 
 /// A contact as read.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Loaded {
     /// The contact object, at the spec's `response_contact`.
     pub record: Json,
@@ -44,7 +44,7 @@ pub struct Loaded {
 }
 
 /// A confirmed update.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Sent {
     pub status: u16,
     pub outcome: Outcome,
@@ -87,12 +87,38 @@ impl Answer {
 }
 
 /// A request ready to send (or to show: `--dry-run`, `--curl`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Prepared {
     pub method: reqwest::Method,
     pub url: String,
     headers: HeaderMap,
     pub body: Option<Bytes>,
+}
+
+// Records and bodies may hold secret fields (servicedesk e_password): their Debug shows the
+// shape only, and the recorded (redacted) exchanges carry the text.
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("etag", &self.etag)
+            .field("exchange", &self.exchange)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Sent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sent")
+            .field("status", &self.status)
+            .field("changes", &self.changes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Prepared({} {})", self.method, self.url)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -202,6 +228,9 @@ impl Session {
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             .user_agent(concat!("rolo/", env!("CARGO_PKG_VERSION")))
+            // A followed redirect turns a PATCH into a GET (a false success) and may carry
+            // custom auth headers to another host: report it instead.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| OpenError::Http(e.to_string()))?;
         Ok(Self {
@@ -220,12 +249,16 @@ impl Session {
         Reference::parse(&self.spec, text)
     }
 
-    fn url(&self, template: &Template, values: &BTreeMap<String, String>) -> String {
+    fn url(
+        &self,
+        template: &Template,
+        values: &BTreeMap<String, String>,
+    ) -> std::result::Result<String, ClientError> {
         // Reference values were checked to stay inside their path segment (Template::capture).
         let path = template
             .render(|p| values.get(p).map(String::as_str))
-            .unwrap_or_else(|_| template.to_string());
-        format!("{}{path}", self.base)
+            .map_err(ClientError::MissingValue)?;
+        Ok(format!("{}{path}", self.base))
     }
 
     fn prepare(
@@ -246,7 +279,12 @@ impl Session {
                 HeaderValue::from_static("application/json"),
             );
         }
-        if let Some(tag) = etag.and_then(|t| HeaderValue::from_str(t).ok()) {
+        // If-Match compares strongly: a weak tag would always fail, so it is not sent (the
+        // re-read before the update still guards against lost updates).
+        if let Some(tag) = etag
+            .filter(|t| !t.starts_with("W/"))
+            .and_then(|t| HeaderValue::from_str(t).ok())
+        {
             headers.insert(reqwest::header::IF_MATCH, tag);
         }
         Prepared {
@@ -264,13 +302,9 @@ impl Session {
         reference: &Reference,
         body: &Json,
         etag: Option<&str>,
-    ) -> Prepared {
-        self.prepare(
-            &self.spec.update.method,
-            self.url(&self.spec.update.path, &reference.values),
-            Some(body),
-            etag,
-        )
+    ) -> std::result::Result<Prepared, ClientError> {
+        let url = self.url(&self.spec.update.path, &reference.values)?;
+        Ok(self.prepare(&self.spec.update.method, url, Some(body), etag))
     }
 
     /// How a prepared request is recorded: secrets already `***`.
@@ -396,10 +430,13 @@ impl Session {
     fn classify(&self, e: &reqwest::Error) -> ClientError {
         let host = self.host.clone();
         if e.is_timeout() {
-            return ClientError::Timeout {
-                host,
-                after: self.settings.timeout,
+            // A connect timeout is the connect limit, not the whole exchange's.
+            let after = if e.is_connect() {
+                self.settings.connect_timeout
+            } else {
+                self.settings.timeout
             };
+            return ClientError::Timeout { host, after };
         }
         let mut chain = Vec::new();
         let mut io_kind = None;
@@ -436,12 +473,6 @@ impl Session {
             || text.contains("name or service not known")
         {
             ClientError::Dns { host }
-        } else if text.contains("certificate") || text.contains("tls") || text.contains("handshake")
-        {
-            ClientError::Tls {
-                host,
-                detail: innermost,
-            }
         } else if text.contains("connection closed before message completed")
             || text.contains("incomplete message")
             || matches!(
@@ -478,6 +509,16 @@ impl Session {
             || trimmed.starts_with("<!DOCTYPE")
             || trimmed.starts_with("<html");
         let retry = retry_after(headers).map(|d| d.as_secs());
+        if (300..400).contains(&status) {
+            let location = headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("(no Location)");
+            return Err(ClientError::Redirect {
+                status,
+                location: self.redactor.text(location),
+            });
+        }
         if html {
             return Err(ClientError::Html {
                 status,
@@ -516,7 +557,19 @@ impl Session {
                 });
             }
         };
-        let outcome = Outcome::read(&self.spec.envelope, &json);
+        // A vendor may quote what it was sent (an "invalid API key …" message): the outcome is
+        // shown and printed, so it goes through the redactor like every recorded text.
+        let mut outcome = Outcome::read(&self.spec.envelope, &json);
+        for text in [
+            &mut outcome.message,
+            &mut outcome.code,
+            &mut outcome.details,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = self.redactor.text(text);
+        }
         if status >= 400 || outcome.success == Some(false) {
             return Err(ClientError::Status {
                 status,
@@ -542,12 +595,10 @@ impl Session {
 
     /// Reads one contact.
     pub async fn read(&self, reference: &Reference) -> Result<Loaded> {
-        let prepared = self.prepare(
-            &self.spec.read.method,
-            self.url(&self.spec.read.path, &reference.values),
-            None,
-            None,
-        );
+        let url = self
+            .url(&self.spec.read.path, &reference.values)
+            .map_err(|e| Failed::new(e, Vec::new()))?;
+        let prepared = self.prepare(&self.spec.read.method, url, None, None);
         let answer = self.send(&prepared).await?;
         let fail = |e| Failed::new(e, answer.exchanges.clone());
         let (json, outcome) = self
@@ -586,7 +637,9 @@ impl Session {
                 Vec::new(),
             ));
         };
-        let mut url = self.url(&list.path, scope);
+        let mut url = self
+            .url(&list.path, scope)
+            .map_err(|e| Failed::new(e, Vec::new()))?;
         let mut query = Vec::new();
         if let Some(p) = &list.page_param {
             query.push(format!("{p}={page}"));
@@ -675,30 +728,35 @@ impl Session {
         if !conflicts.is_empty() {
             return Err(Failed::new(ClientError::Conflict(conflicts), exchanges));
         }
-        let update = match self.spec.semantics {
-            crate::vendor::Semantics::Partial => form.build_update(),
-            crate::vendor::Semantics::FullReplace => {
-                let mut rebuilt = server.clone();
-                for i in form.dirty_fields() {
-                    rebuilt.set(i, form.value(i).clone()).map_err(|e| {
-                        Failed::new(
-                            ClientError::Refusal(super::error::BuildRefusal::Invalid(vec![
-                                crate::edit::Issue {
-                                    field: Some(form.fields()[i].name.clone()),
-                                    rule: crate::edit::Rule::Condition,
-                                    message: e.to_string(),
-                                },
-                            ])),
-                            exchanges.clone(),
-                        )
-                    })?;
-                }
-                rebuilt.build_update()
+        // The user's changes moved onto the fresh record: rules that depend on other fields
+        // (contactreg's contactType) are checked against the server's current values, and a
+        // full replace carries every other server change.
+        let mut rebased = form.clone();
+        rebased.rebase(fresh.record.clone());
+        let update = match rebased.build_update() {
+            Ok(update) => update,
+            // The server already holds every value the user set.
+            Err(crate::edit::BuildError::NoChanges) => {
+                return Ok(Sent {
+                    status: fresh.exchange.response.as_ref().map_or(200, |r| r.status),
+                    outcome: Outcome {
+                        message: Some(
+                            "the server already holds these values; nothing was sent".into(),
+                        ),
+                        ..Outcome::default()
+                    },
+                    record: fresh.record,
+                    etag: fresh.etag,
+                    changes: Vec::new(),
+                    exchanges,
+                });
             }
-        }
-        .map_err(|e| Failed::new(e.into(), exchanges.clone()))?;
+            Err(e) => return Err(Failed::new(e.into(), exchanges)),
+        };
 
-        let url = self.url(&self.spec.update.path, &reference.values);
+        let url = self
+            .url(&self.spec.update.path, &reference.values)
+            .map_err(|e| Failed::new(e, exchanges.clone()))?;
         let prepared = self.prepare(
             &self.spec.update.method,
             url,
@@ -751,18 +809,22 @@ fn etag(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `Retry-After` in seconds. The HTTP-date form is read as "now": none of the five vendors
-/// documents it, and waiting the shortest time keeps rolo responsive.
+/// How long `Retry-After` asks to wait: seconds, or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?
         .trim();
-    match value.parse::<u64>() {
-        Ok(s) => Some(Duration::from_secs(s)),
-        Err(_) => Some(Duration::ZERO),
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
     }
+    // The HTTP-date form: how long from now (a date in the past means now).
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 fn html_title(text: &str) -> Option<String> {
@@ -778,5 +840,37 @@ fn snippet(text: &str) -> String {
         format!("{}…", one_line.chars().take(80).collect::<String>())
     } else {
         one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let mut h = HeaderMap::new();
+        h.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        let later = std::time::SystemTime::now() + Duration::from_secs(120);
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_str(&httpdate::fmt_http_date(later)).unwrap(),
+        );
+        let wait = retry_after(&h).unwrap();
+        assert!(
+            wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static("soon"),
+        );
+        assert_eq!(retry_after(&h), None);
     }
 }

@@ -1,5 +1,5 @@
 //! Fault injection for tests, chosen per request by the header
-//! `x-sandbox-fault: delay=MS, status=CODE, retry-after=S, drop, truncate, html`
+//! `x-sandbox-fault: delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo`
 //! (any combination, comma-separated). It exists only in the sandbox.
 
 use std::time::Duration;
@@ -30,6 +30,8 @@ pub struct Faults {
     pub drop: bool,
     pub truncate: bool,
     pub html: bool,
+    /// Refuse with an error that quotes every header received, as some vendors quote a bad key.
+    pub echo: bool,
 }
 
 pub fn parse(text: &str) -> Result<Faults, String> {
@@ -58,9 +60,10 @@ pub fn parse(text: &str) -> Result<Faults, String> {
             "drop" => faults.drop = true,
             "truncate" => faults.truncate = true,
             "html" => faults.html = true,
+            "echo" => faults.echo = true,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html"
+                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo"
                 ));
             }
         }
@@ -97,7 +100,20 @@ pub async fn inject(State(desk): State<Arc<dyn Desk>>, request: Request, next: N
         )
             .into_response();
     }
-    let mut response = if faults.html {
+    let mut response = if faults.echo {
+        let quoted: Vec<String> = request
+            .headers()
+            .iter()
+            .filter(|(name, _)| name.as_str() != HEADER)
+            .map(|(name, value)| format!("{name}={}", String::from_utf8_lossy(value.as_bytes())))
+            .collect();
+        let status = faults.status.unwrap_or(StatusCode::UNAUTHORIZED);
+        desk.failure(Failure::Refused(
+            status,
+            "SANDBOX_ECHO",
+            format!("rejected credentials: {}", quoted.join(", ")),
+        ))
+    } else if faults.html {
         let status = faults.status.unwrap_or(StatusCode::BAD_GATEWAY);
         (
             status,

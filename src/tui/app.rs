@@ -862,8 +862,14 @@ impl App {
         };
         match form.build_update() {
             Ok(update) => {
-                let prepared = session.prepare_update(reference, &update.body, w.etag.as_deref());
-                let request = session.record(&prepared).to_text();
+                let request =
+                    match session.prepare_update(reference, &update.body, w.etag.as_deref()) {
+                        Ok(prepared) => session.record(&prepared).to_text(),
+                        Err(e) => {
+                            self.toast = Some(e.to_string());
+                            return;
+                        }
+                    };
                 self.mode = Mode::Modal(Modal::Review {
                     update,
                     request,
@@ -906,8 +912,11 @@ impl App {
         let w = self.ws();
         let request = match (&w.form, &w.session, &w.reference) {
             (Some(form), Some(session), Some(reference)) if form.dirty_count() > 0 => {
-                form.build_update().ok().map(|u| {
-                    session.record(&session.prepare_update(reference, &u.body, w.etag.as_deref()))
+                form.build_update().ok().and_then(|u| {
+                    session
+                        .prepare_update(reference, &u.body, w.etag.as_deref())
+                        .ok()
+                        .map(|p| session.record(&p))
                 })
             }
             _ => None,
@@ -1153,6 +1162,8 @@ impl App {
                     }
                     .min(ws.raw.len().saturating_sub(1));
                 } else if self.layout.form.contains(at) {
+                    // The wheel acts where it points, whichever pane has the focus.
+                    self.focus = Pane::Form;
                     self.act(if down { Action::Down } else { Action::Up });
                 }
             }

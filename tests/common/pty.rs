@@ -9,6 +9,8 @@ use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 
 pub struct Tty {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote (escape sequences that do not draw, such as OSC 52).
+    pub bytes: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -46,6 +48,8 @@ impl Tty {
         let writer = pair.master.take_writer().unwrap();
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let feed = parser.clone();
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let log = bytes.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -53,10 +57,12 @@ impl Tty {
                     break;
                 }
                 feed.lock().unwrap().process(&buf[..n]);
+                log.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Tty {
             parser,
+            bytes,
             writer,
             child,
             _master: pair.master,
@@ -65,6 +71,32 @@ impl Tty {
 
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Whether any cell on screen has a colour (foreground or background).
+    pub fn any_colour(&self) -> bool {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        (0..rows).any(|r| {
+            (0..cols).any(|c| {
+                screen.cell(r, c).is_some_and(|cell| {
+                    cell.fgcolor() != vt100::Color::Default
+                        || cell.bgcolor() != vt100::Color::Default
+                })
+            })
+        })
+    }
+
+    /// The background colour of a cell.
+    pub fn bg(&self, row: u16, col: u16) -> vt100::Color {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen()
+            .cell(row, col)
+            .map(|c| c.bgcolor())
+            .unwrap_or(vt100::Color::Default)
     }
 
     pub fn alternate_screen(&self) -> bool {
