@@ -213,6 +213,19 @@ fn the_demo_shows_the_seed_contact_with_no_configuration() {
     tty.wait_for("sandbox-clemta");
     tty.keys("q");
     assert_eq!(tty.exit_code(), Some(0));
+    // Plain `rolo` with no configuration is the demo too.
+    let mut plain = Tty::spawn(
+        &[],
+        &[
+            ("ROLO_CONFIG_DIR", config.to_str().unwrap()),
+            ("HOME", home.path().to_str().unwrap()),
+        ],
+        24,
+        80,
+    );
+    plain.wait_for("John Doe");
+    plain.keys("q");
+    assert_eq!(plain.exit_code(), Some(0));
 }
 
 #[test]
