@@ -243,11 +243,17 @@ fn every_vendors_form_opens_from_the_demo_by_switching_profiles() {
     );
     tty.wait_for("John Doe");
     // (profile position, a value the vendor's first listed contact shows)
-    for (position, vendor, shown) in [
-        (1, "exsited", "Liam"),
-        (2, "contactreg", "Christian"),
-        (3, "cro", "Dispatch Desk"),
-        (4, "servicedesk", "Schmidt"),
+    // (profile position, the first listed reference, a value its form shows)
+    for (position, vendor, first, shown) in [
+        (1, "exsited", "ACC-1001/CONTACT_1", "Liam"),
+        (2, "contactreg", "1941877", "Christian"),
+        (3, "cro", "1001/5001", "Dispatch Desk"),
+        (
+            4,
+            "servicedesk",
+            "93498506-9dde-4593-b844-e3c51c0e2bc2",
+            "Schmidt",
+        ),
     ] {
         tty.keys("p");
         tty.wait_for("Profiles");
@@ -255,9 +261,8 @@ fn every_vendors_form_opens_from_the_demo_by_switching_profiles() {
         tty.type_keys(&vec![DOWN; position]);
         tty.keys(ENTER);
         // The open-contact list comes from the vendor's list endpoint; Enter takes the first.
-        tty.wait_for("Open contact");
-        tty.wait_until("the list", |s| {
-            s.contains("▶ ") && s.contains("Open contact")
+        tty.wait_until("the vendor's list", |s| {
+            s.contains("Open contact") && s.contains(&format!("▶ {first}"))
         });
         tty.keys(ENTER);
         tty.wait_until(vendor, |s| {
