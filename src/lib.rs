@@ -8,5 +8,6 @@ pub mod client;
 pub mod edit;
 pub mod paths;
 pub mod sandbox;
+pub mod store;
 pub mod tui;
 pub mod vendor;

@@ -15,3 +15,20 @@ pub fn config_dir() -> Option<PathBuf> {
 pub fn user_vendor_dir() -> Option<PathBuf> {
     config_dir().map(|dir| dir.join("vendors"))
 }
+
+/// rolo's data folder (drafts, history): `ROLO_DATA_DIR` when set, else the platform's folder
+/// (`~/.local/share/rolo` on Linux).
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("ROLO_DATA_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "rolo").map(|dirs| dirs.data_dir().to_path_buf())
+}
+
+pub fn drafts() -> Option<crate::store::DraftStore> {
+    data_dir().map(|d| crate::store::DraftStore::new(d.join("drafts")))
+}
+
+pub fn history() -> Option<crate::store::History> {
+    data_dir().map(|d| crate::store::History::new(d.join("history.jsonl")))
+}

@@ -3,64 +3,8 @@
 
 mod common;
 
+use common::pty::Vendor;
 use common::pty::{BACKSPACE, DOWN, ENTER, ESC, Tty};
-use rolo::sandbox::Running;
-use serde_json::Value as Json;
-
-struct Vendor {
-    runtime: tokio::runtime::Runtime,
-    running: Running,
-    home: tempfile::TempDir,
-}
-
-impl Vendor {
-    fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let running = runtime
-            .block_on(rolo::sandbox::start("127.0.0.1:0".parse().unwrap(), None))
-            .unwrap();
-        Vendor {
-            runtime,
-            running,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    /// rolo in a 100×32 terminal on a profile and contact.
-    fn rolo(&self, args: &[&str]) -> Tty {
-        let url = self.running.url();
-        let config = self.home.path().join("config");
-        let home = self.home.path().to_str().unwrap().to_string();
-        Tty::spawn(
-            args,
-            &[
-                ("ROLO_SANDBOX_URL", &url),
-                ("ROLO_CONFIG_DIR", config.to_str().unwrap()),
-                ("HOME", &home),
-                ("NO_COLOR", "1"),
-            ],
-            32,
-            100,
-        )
-    }
-
-    fn stored(&self, path: &str, auth: (&str, &str)) -> (Json, String) {
-        self.runtime.block_on(async {
-            let r = reqwest::Client::new()
-                .get(format!("{}{path}", self.running.url()))
-                .header(auth.0, auth.1)
-                .send()
-                .await
-                .unwrap();
-            let etag = r.headers()["etag"].to_str().unwrap().to_string();
-            (r.json().await.unwrap(), etag)
-        })
-    }
-}
 
 const CLEMTA: &str = "64b8f1a2e4b0c8d9f0123456";
 const CLEMTA_KEY: (&str, &str) = ("X-API-Key", "sandbox-clemta-key");

@@ -197,6 +197,23 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(s) => s,
         Err(f) => return context::failed(&f, args.verbose, err),
     };
+    if !sent.changes.is_empty()
+        && let Some(history) = crate::paths::history()
+    {
+        let entry = crate::store::HistoryEntry::new(
+            &session.profile,
+            &session.spec.id,
+            &reference.text,
+            sent.status,
+            &sent.changes,
+        );
+        if let Err(e) = history.append(&entry) {
+            let _ = writeln!(
+                err,
+                "warning: the update was confirmed but the history could not be written: {e}"
+            );
+        }
+    }
     if args.verbose {
         for exchange in &sent.exchanges {
             let _ = write!(err, "{}", exchange.to_text());

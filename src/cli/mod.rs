@@ -2,6 +2,7 @@
 
 mod contact;
 mod context;
+mod history;
 mod profiles;
 mod sandbox;
 mod table;
@@ -52,6 +53,12 @@ pub enum Command {
     },
     /// List profiles (built-in and configured)
     Profiles,
+    /// List confirmed updates made from this machine
+    History {
+        #[arg(short, long)]
+        profile: Option<String>,
+        reference: Option<String>,
+    },
     /// Read one contact
     Get {
         /// Profile to use (default: default_profile in config.toml)
@@ -126,6 +133,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
         Command::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
         Command::Profiles => profiles::run(&mut out, &mut err),
+        Command::History { profile, reference } => {
+            history::run(profile.as_deref(), reference.as_deref(), &mut out, &mut err)
+        }
         Command::Get {
             profile,
             reference,

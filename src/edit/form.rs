@@ -71,6 +71,8 @@ pub struct Form {
     /// The contact reference's values (`id`, `account_id`, …), when known: identity fields
     /// must agree with them, since the reference is what the request's URL is made of.
     reference: BTreeMap<String, String>,
+    /// Grows with every change of values, so that watchers (the draft journal) know when.
+    revision: u64,
 }
 
 impl Form {
@@ -109,7 +111,13 @@ impl Form {
             undo: Vec::new(),
             redo: Vec::new(),
             reference: BTreeMap::new(),
+            revision: 0,
         }
+    }
+
+    /// Changes whenever any value (current or original) changes.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Moves the form onto a fresh read of the same contact: the fresh values become the
@@ -351,6 +359,7 @@ impl Form {
     }
 
     fn refresh_dirty(&mut self, field: usize) {
+        self.revision += 1;
         let f = &self.spec.fields[field];
         let now = !codec::same(
             f.kind,

@@ -1,5 +1,5 @@
 //! Fault injection for tests, chosen per request by the header
-//! `x-sandbox-fault: delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo`
+//! `x-sandbox-fault: delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, only=METHOD`
 //! (any combination, comma-separated). It exists only in the sandbox.
 
 use std::time::Duration;
@@ -32,6 +32,9 @@ pub struct Faults {
     pub html: bool,
     /// Refuse with an error that quotes every header received, as some vendors quote a bad key.
     pub echo: bool,
+    /// Only requests with this method get the faults (`only=PATCH`: the update fails, the
+    /// reads around it do not).
+    pub only: Option<String>,
 }
 
 pub fn parse(text: &str) -> Result<Faults, String> {
@@ -61,9 +64,10 @@ pub fn parse(text: &str) -> Result<Faults, String> {
             "truncate" => faults.truncate = true,
             "html" => faults.html = true,
             "echo" => faults.echo = true,
+            "only" => faults.only = Some(value.unwrap_or_default().to_ascii_uppercase()),
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo"
+                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, only=METHOD"
                 ));
             }
         }
@@ -85,6 +89,13 @@ pub async fn inject(State(desk): State<Arc<dyn Desk>>, request: Request, next: N
             return (StatusCode::BAD_REQUEST, format!("{HEADER}: {message}\n")).into_response();
         }
     };
+    if faults
+        .only
+        .as_deref()
+        .is_some_and(|m| m != request.method().as_str())
+    {
+        return next.run(request).await;
+    }
     if let Some(ms) = faults.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }

@@ -15,6 +15,7 @@ use crate::client::{
     Sent, Session,
 };
 use crate::edit::{Access, BuildError, Form, Update, Value, check_value, codec};
+use crate::store::{Draft, DraftStore, History, HistoryEntry};
 use crate::vendor::{Catalog, Kind};
 
 /// Results of background work.
@@ -77,6 +78,8 @@ pub struct Workspace {
     pub raw_scroll: usize,
     pub selected: usize,
     pub scroll: usize,
+    /// The form revision last written to the draft journal.
+    journaled: u64,
     task: Option<tokio::task::AbortHandle>,
 }
 
@@ -96,6 +99,7 @@ impl Workspace {
             raw_scroll: 0,
             selected: 0,
             scroll: 0,
+            journaled: 0,
             task: None,
         }
     }
@@ -165,6 +169,16 @@ pub enum Modal {
     },
     Help,
     Quit,
+    /// A draft of unsent changes was found for the contact just opened.
+    Draft {
+        draft: Draft,
+        changed_on_server: Vec<String>,
+    },
+    /// The contact's confirmed updates, newest first.
+    History {
+        entries: Vec<HistoryEntry>,
+        selected: usize,
+    },
 }
 
 pub enum Mode {
@@ -199,6 +213,9 @@ pub struct App {
     /// Text for the terminal's clipboard (OSC 52), written by the event loop.
     pub clipboard: Option<String>,
     pub layout: Layout,
+    /// Where unsent changes are journaled; `None` keeps nothing on disk (widget tests).
+    pub drafts: Option<DraftStore>,
+    pub history: Option<History>,
     tx: UnboundedSender<Msg>,
 }
 
@@ -235,7 +252,39 @@ impl App {
             quit: false,
             clipboard: None,
             layout: Layout::default(),
+            drafts: None,
+            history: None,
             tx,
+        }
+    }
+
+    /// Journals drafts and keeps history in these stores.
+    pub fn with_stores(mut self, drafts: Option<DraftStore>, history: Option<History>) -> Self {
+        self.drafts = drafts;
+        self.history = history;
+        self
+    }
+
+    /// Writes the workspace's draft if its form changed since the last write. Called after
+    /// every input and result, before the frame that shows the change is drawn.
+    pub fn journal(&mut self, ws: usize) {
+        let Some(store) = &self.drafts else {
+            return;
+        };
+        let w = &mut self.workspaces[ws];
+        let (Some(form), Some(reference)) = (&w.form, &w.reference) else {
+            return;
+        };
+        if form.revision() == w.journaled {
+            return;
+        }
+        match store.save(&w.profile.name, &reference.text, form) {
+            Ok(()) => w.journaled = form.revision(),
+            Err(e) => {
+                w.banner = Some(Banner::Error(format!(
+                    "Cannot save the draft ({e}): your changes are only in memory"
+                )))
+            }
         }
     }
 
@@ -271,6 +320,7 @@ impl App {
     pub fn show_contact(&mut self, reference: Reference, form: Form, loaded: Option<&Loaded>) {
         let ws = self.ws_mut();
         ws.reference = Some(reference);
+        ws.journaled = form.revision();
         ws.form = Some(form);
         ws.selected = 0;
         ws.scroll = 0;
@@ -490,10 +540,23 @@ impl App {
                         }
                     }
                     _ => {
+                        // A freshly opened contact is not journaled until it changes, so a draft
+                        // on disk survives until the user restores or discards it.
+                        w.journaled = fresh.revision();
                         w.form = Some(fresh);
                         w.reference = Some(reference.clone());
                         w.selected = 0;
                         w.scroll = 0;
+                        if let (Some(store), Some(form)) = (&self.drafts, &w.form)
+                            && let Some(draft) = store.load(&w.profile.name, &reference.text)
+                            && ws == self.active
+                        {
+                            let changed_on_server = draft.changed_on_server(form);
+                            self.mode = Mode::Modal(Modal::Draft {
+                                draft,
+                                changed_on_server,
+                            });
+                        }
                     }
                 }
                 w.banner = Some(match purpose {
@@ -525,6 +588,32 @@ impl App {
         w.task = None;
         match result {
             Ok(sent) => {
+                // Confirmed: the draft has done its job, and the change goes into the history.
+                if let Some(reference) = &w.reference {
+                    let mut problems = Vec::new();
+                    if let Some(store) = &self.drafts
+                        && let Err(e) = store.remove(&w.profile.name, &reference.text)
+                    {
+                        problems.push(format!("the draft could not be removed ({e})"));
+                    }
+                    if let Some(history) = &self.history
+                        && !sent.changes.is_empty()
+                    {
+                        let entry = HistoryEntry::new(
+                            &w.profile.name,
+                            &w.profile.vendor,
+                            &reference.text,
+                            sent.status,
+                            &sent.changes,
+                        );
+                        if let Err(e) = history.append(&entry) {
+                            problems.push(format!("the history could not be written ({e})"));
+                        }
+                    }
+                    if !problems.is_empty() {
+                        self.toast = Some(problems.join("; "));
+                    }
+                }
                 let message = sent
                     .outcome
                     .message
@@ -540,6 +629,7 @@ impl App {
                 if let (Some(form), Some(reference)) = (&w.form, &w.reference) {
                     let fresh = Form::from_record(form.spec().clone(), sent.record.clone())
                         .with_reference(reference.values.clone());
+                    w.journaled = fresh.revision();
                     w.form = Some(fresh);
                 }
                 w.etag = sent.etag.clone();
@@ -579,6 +669,11 @@ impl App {
 
     pub fn on_key(&mut self, key: KeyEvent) {
         self.toast = None;
+        // Tests check that a panic restores the terminal; only a debug (test) build has this.
+        #[cfg(debug_assertions)]
+        if key.code == KeyCode::F(12) && std::env::var_os("ROLO_TEST_PANIC").is_some() {
+            panic!("test panic requested with F12");
+        }
         // Ctrl-C is always a way out (asking first when changes are unsaved).
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.request_quit();
@@ -594,6 +689,7 @@ impl App {
             Mode::Pick(picker) => self.pick_key(picker, key),
             Mode::Modal(modal) => self.modal_key(modal, key),
         }
+        self.journal(self.active);
     }
 
     fn request_quit(&mut self) {
@@ -657,6 +753,7 @@ impl App {
                 }
             }
             Action::Copy => self.copy_curl(),
+            Action::History => self.history_modal(),
             Action::Help => self.mode = Mode::Modal(Modal::Help),
             Action::Quit => self.request_quit(),
         }
@@ -908,6 +1005,66 @@ impl App {
         self.list(1);
     }
 
+    fn history_modal(&mut self) {
+        let w = self.ws();
+        let (Some(history), Some(reference)) = (&self.history, &w.reference) else {
+            self.toast = Some("no contact open, or no history kept".into());
+            return;
+        };
+        match history.list(Some(&w.profile.name), Some(&reference.text)) {
+            Ok(mut entries) if !entries.is_empty() => {
+                entries.reverse();
+                self.mode = Mode::Modal(Modal::History {
+                    entries,
+                    selected: 0,
+                });
+            }
+            Ok(_) => {
+                self.toast = Some(format!(
+                    "no confirmed updates of {} from this machine yet",
+                    reference.text
+                ))
+            }
+            Err(e) => self.toast = Some(format!("cannot read the history: {e}")),
+        }
+    }
+
+    /// Sets each field of a past change back to its old value: the inverse update, which the
+    /// user then reviews and sends like any other.
+    fn revert_entry(&mut self, entry: &HistoryEntry) {
+        let Some(form) = self.ws_mut().form.as_mut() else {
+            return;
+        };
+        let mut notes = Vec::new();
+        let mut set = 0;
+        for change in &entry.changes {
+            if change.secret {
+                notes.push(format!(
+                    "{}: a secret's old value is not kept",
+                    change.field
+                ));
+                continue;
+            }
+            let old = change
+                .old
+                .as_ref()
+                .map_or(Value::Null, |t| Value::text(t.clone()));
+            match form.index(&change.field).and_then(|i| form.set(i, old)) {
+                Ok(_) => set += 1,
+                Err(e) => notes.push(e.to_string()),
+            }
+        }
+        let mut text = format!(
+            "Reverting the update of {}: {set} field(s) set back. Press {} to review and send.",
+            entry.time,
+            self.keymap.label(Action::Review)
+        );
+        for n in notes {
+            text.push_str(&format!("\n{n}"));
+        }
+        self.ws_mut().banner = Some(Banner::Info(text));
+    }
+
     fn copy_curl(&mut self) {
         let w = self.ws();
         let request = match (&w.form, &w.session, &w.reference) {
@@ -939,6 +1096,69 @@ impl App {
                     self.mode = Mode::Modal(Modal::Help);
                 }
             }
+            Modal::Draft {
+                draft,
+                changed_on_server,
+            } => match key.code {
+                KeyCode::Char('r') => {
+                    let refused = match self.ws_mut().form.as_mut() {
+                        Some(form) => draft.restore(form),
+                        None => Vec::new(),
+                    };
+                    let mut text = format!(
+                        "Restored {} unsent change(s) from {}.",
+                        draft.fields.len(),
+                        draft.saved_at
+                    );
+                    if !changed_on_server.is_empty() {
+                        text.push_str(&format!(
+                            "\nChanged on the server since: {}",
+                            changed_on_server.join(", ")
+                        ));
+                    }
+                    for r in refused
+                        .iter()
+                        .chain(draft.secrets_left_out.iter().map(|s| s as &String))
+                    {
+                        text.push_str(&format!("\nnot restored: {r}"));
+                    }
+                    self.ws_mut().banner = Some(Banner::Info(text));
+                }
+                KeyCode::Char('d') => {
+                    let w = self.ws();
+                    if let (Some(store), Some(reference)) = (&self.drafts, &w.reference) {
+                        let _ = store.remove(&w.profile.name, &reference.text);
+                    }
+                    self.ws_mut().banner = Some(Banner::Info("Draft discarded.".into()));
+                }
+                _ => {
+                    self.mode = Mode::Modal(Modal::Draft {
+                        draft,
+                        changed_on_server,
+                    })
+                }
+            },
+            Modal::History { entries, selected } => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') => {}
+                KeyCode::Up => {
+                    self.mode = Mode::Modal(Modal::History {
+                        entries,
+                        selected: selected.saturating_sub(1),
+                    })
+                }
+                KeyCode::Down => {
+                    let last = entries.len() - 1;
+                    self.mode = Mode::Modal(Modal::History {
+                        entries,
+                        selected: (selected + 1).min(last),
+                    });
+                }
+                KeyCode::Enter => {
+                    let entry = entries[selected].clone();
+                    self.revert_entry(&entry);
+                }
+                _ => self.mode = Mode::Modal(Modal::History { entries, selected }),
+            },
             Modal::Quit => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.quit = true,
                 KeyCode::Char('n') | KeyCode::Esc => {}

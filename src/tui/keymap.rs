@@ -28,12 +28,13 @@ pub enum Action {
     Raw,
     Focus,
     Copy,
+    History,
     Help,
     Quit,
 }
 
 /// (action, config name, default chords, what it does, shown in the hint bar)
-pub const ACTIONS: [(Action, &str, &[&str], &str, bool); 21] = [
+pub const ACTIONS: [(Action, &str, &[&str], &str, bool); 22] = [
     (Action::Up, "up", &["up", "k"], "previous field", false),
     (Action::Down, "down", &["down", "j"], "next field", false),
     (Action::PageUp, "page_up", &["pageup"], "page up", false),
@@ -69,6 +70,13 @@ pub const ACTIONS: [(Action, &str, &[&str], &str, bool); 21] = [
         "copy",
         &["y"],
         "copy the request as curl",
+        false,
+    ),
+    (
+        Action::History,
+        "history",
+        &["h"],
+        "this contact's history (revert a change)",
         false,
     ),
     (Action::Help, "help", &["?"], "help", true),

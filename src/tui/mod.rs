@@ -100,7 +100,8 @@ pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
             (config, None, profile, args.reference.clone())
         };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut app = App::new(config, catalog, theme, keymap, tx);
+        let mut app = App::new(config, catalog, theme, keymap, tx)
+            .with_stores(paths::drafts(), paths::history());
         if let Err(e) = app.activate(&profile) {
             return fail(err, e);
         }

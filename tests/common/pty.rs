@@ -154,3 +154,126 @@ impl Drop for Tty {
         let _ = self.child.kill();
     }
 }
+
+/// The test's own sandbox, and private config and data folders for the rolo it runs.
+pub struct Vendor {
+    pub runtime: tokio::runtime::Runtime,
+    pub running: rolo::sandbox::Running,
+    pub home: tempfile::TempDir,
+}
+
+impl Vendor {
+    pub fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let running = runtime
+            .block_on(rolo::sandbox::start("127.0.0.1:0".parse().unwrap(), None))
+            .unwrap();
+        Vendor {
+            runtime,
+            running,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn config_dir(&self) -> std::path::PathBuf {
+        self.home.path().join("config")
+    }
+
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.home.path().join("data")
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::create_dir_all(self.config_dir()).unwrap();
+        std::fs::write(self.config_dir().join("config.toml"), text).unwrap();
+    }
+
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("ROLO_SANDBOX_URL".into(), self.running.url()),
+            (
+                "ROLO_CONFIG_DIR".into(),
+                self.config_dir().display().to_string(),
+            ),
+            (
+                "ROLO_DATA_DIR".into(),
+                self.data_dir().display().to_string(),
+            ),
+            ("HOME".into(), self.home.path().display().to_string()),
+            ("NO_COLOR".into(), "1".into()),
+        ]
+    }
+
+    /// rolo in a 100×32 terminal.
+    pub fn rolo(&self, args: &[&str]) -> Tty {
+        self.rolo_with(args, &[])
+    }
+
+    pub fn rolo_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Tty {
+        let env = self.env();
+        let mut pairs: Vec<(&str, &str)> =
+            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        pairs.extend_from_slice(extra);
+        Tty::spawn(args, &pairs, 32, 100)
+    }
+
+    /// rolo as a plain command (no terminal), with the same folders.
+    pub fn command(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"));
+        cmd.args(args);
+        for (k, v) in self.env() {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    /// What the vendor stores now, and its ETag.
+    pub fn stored(&self, path: &str, auth: (&str, &str)) -> (serde_json::Value, String) {
+        self.runtime.block_on(async {
+            let r = reqwest::Client::new()
+                .get(format!("{}{path}", self.running.url()))
+                .header(auth.0, auth.1)
+                .send()
+                .await
+                .unwrap();
+            let etag = r.headers()["etag"].to_str().unwrap().to_string();
+            (r.json().await.unwrap(), etag)
+        })
+    }
+
+    /// A second writer: another client changing the contact meanwhile.
+    pub fn patch(&self, path: &str, auth: (&str, &str), body: &str) -> u16 {
+        self.runtime.block_on(async {
+            reqwest::Client::new()
+                .patch(format!("{}{path}", self.running.url()))
+                .header(auth.0, auth.1)
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    }
+
+    /// Every file under the data and config folders, as text.
+    pub fn files(&self) -> Vec<(std::path::PathBuf, String)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.home.path().to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+                }
+            }
+        }
+        out
+    }
+}

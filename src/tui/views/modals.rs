@@ -122,6 +122,85 @@ pub fn picker(frame: &mut Frame, app: &App, picker: &Picker) {
 
 pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
     match modal {
+        Modal::Draft {
+            draft,
+            changed_on_server,
+        } => {
+            let inner = popup(
+                frame,
+                app,
+                "Unsent changes found",
+                80,
+                draft.fields.len() as u16 + 9,
+            );
+            let mut lines = vec![Line::styled(
+                format!(
+                    "A draft from {} holds {} change(s) that were never sent:",
+                    draft.saved_at,
+                    draft.fields.len()
+                ),
+                app.theme.text,
+            )];
+            for d in &draft.fields {
+                let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+                let mark = if changed_on_server.contains(&d.field) {
+                    "  (changed on the server since)"
+                } else {
+                    ""
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {}: ", d.field), app.theme.text),
+                    Span::styled(show(&d.original), app.theme.muted),
+                    Span::styled(" → ", app.theme.text),
+                    Span::styled(show(&d.value), app.theme.changed),
+                    Span::styled(mark, app.theme.error),
+                ]));
+            }
+            for s in &draft.secrets_left_out {
+                lines.push(Line::styled(
+                    format!("  {s}: a secret, not kept in drafts"),
+                    app.theme.muted,
+                ));
+            }
+            lines.push(Line::from(""));
+            lines.push(hint(
+                app,
+                &[("r", "restore them"), ("d", "discard the draft")],
+            ));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Modal::History { entries, selected } => {
+            let area = frame.area();
+            let inner = popup(
+                frame,
+                app,
+                "History of this contact",
+                area.width.saturating_sub(4).min(110),
+                (entries.len() as u16 + 4).min(area.height),
+            );
+            let mut lines: Vec<Line> = entries
+                .iter()
+                .enumerate()
+                .map(|(n, e)| {
+                    let text = e.describe();
+                    if n == *selected {
+                        Line::styled(format!("▶ {text}"), app.theme.selected)
+                    } else {
+                        Line::styled(format!("  {text}"), app.theme.text)
+                    }
+                })
+                .collect();
+            lines.push(Line::from(""));
+            lines.push(hint(
+                app,
+                &[
+                    ("↑/↓", "choose"),
+                    ("Enter", "revert this update (then review)"),
+                    ("Esc", "close"),
+                ],
+            ));
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
         Modal::Help => help(frame, app),
         Modal::Quit => {
             let inner = popup(frame, app, "Quit", 56, 6);
