@@ -147,9 +147,16 @@ pub struct Session {
     redactor: Redactor,
     http: reqwest::Client,
     settings: HttpSettings,
+    /// Bytes of the answer being read, for progress while a large or slow body arrives.
+    received: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Session {
+    /// Bytes received so far of the answer being read.
+    pub fn received(&self) -> u64 {
+        self.received.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Opens a session on a named profile: resolves its secret and builds its auth headers.
     pub fn open(
         name: &str,
@@ -242,6 +249,7 @@ impl Session {
             auth,
             http,
             settings,
+            received: Arc::default(),
         })
     }
 
@@ -408,9 +416,12 @@ impl Session {
             return Err(ClientError::TooLarge { limit });
         }
         let mut body = Vec::new();
+        self.received.store(0, std::sync::atomic::Ordering::Relaxed);
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
+                    self.received
+                        .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
                     if body.len() + chunk.len() > limit {
                         return Err(ClientError::TooLarge { limit });
                     }

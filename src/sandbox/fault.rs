@@ -32,6 +32,14 @@ pub struct Faults {
     pub html: bool,
     /// Refuse with an error that quotes every header received, as some vendors quote a bad key.
     pub echo: bool,
+    /// Answer with a JSON body of this many MiB, streamed without a length.
+    pub huge_mb: Option<u64>,
+    /// Send the answer one byte a second.
+    pub trickle: bool,
+    /// Answer with arrays nested this deep.
+    pub deep: Option<usize>,
+    /// Answer with bytes that are not UTF-8.
+    pub binary: bool,
     /// Only requests with this method get the faults (`only=PATCH`: the update fails, the
     /// reads around it do not).
     pub only: Option<String>,
@@ -64,10 +72,14 @@ pub fn parse(text: &str) -> Result<Faults, String> {
             "truncate" => faults.truncate = true,
             "html" => faults.html = true,
             "echo" => faults.echo = true,
+            "huge" => faults.huge_mb = Some(number(value)?),
+            "trickle" => faults.trickle = true,
+            "deep" => faults.deep = Some(number(value)? as usize),
+            "binary" => faults.binary = true,
             "only" => faults.only = Some(value.unwrap_or_default().to_ascii_uppercase()),
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, only=METHOD"
+                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, huge=MB, trickle, deep=N, binary, only=METHOD"
                 ));
             }
         }
@@ -111,7 +123,20 @@ pub async fn inject(State(desk): State<Arc<dyn Desk>>, request: Request, next: N
         )
             .into_response();
     }
-    let mut response = if faults.echo {
+    let mut response = if let Some(mb) = faults.huge_mb {
+        huge(mb)
+    } else if let Some(depth) = faults.deep {
+        let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    } else if faults.binary {
+        let body: Vec<u8> = b"{\"data\": \""
+            .iter()
+            .chain(&[0xff, 0xfe, 0xc3, 0x28, 0x80])
+            .chain(b"\"}")
+            .copied()
+            .collect();
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    } else if faults.echo {
         let quoted: Vec<String> = request
             .headers()
             .iter()
@@ -156,7 +181,53 @@ pub async fn inject(State(desk): State<Arc<dyn Desk>>, request: Request, next: N
     if faults.truncate {
         response = truncate(response).await;
     }
+    if faults.trickle {
+        response = trickle(response).await;
+    }
     response
+}
+
+/// A JSON list of `mb` MiB, produced as it is sent (the sandbox never holds it).
+fn huge(mb: u64) -> Response {
+    const ITEM: &str = r#"{"id":"000000","full_name":"Generated Contact","email":"generated@example.com","pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},"#;
+    let chunk: Bytes = Bytes::from(ITEM.repeat(64 * 1024 / ITEM.len()));
+    let chunks = (mb * 1024 * 1024 / chunk.len() as u64).max(1);
+    let body = futures_util::stream::iter((0..chunks + 2).map(move |n| {
+        Ok::<Bytes, std::io::Error>(match n {
+            0 => Bytes::from_static(b"{\"success\":true,\"data\":["),
+            n if n == chunks + 1 => Bytes::from_static(b"{}]}"),
+            _ => chunk.clone(),
+        })
+    }));
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(body),
+    )
+        .into_response()
+}
+
+/// The same answer, one byte a second.
+async fn trickle(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let stream = futures_util::stream::unfold(0usize, move |at| {
+        let bytes = bytes.clone();
+        async move {
+            if at >= bytes.len() {
+                return None;
+            }
+            if at > 0 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Some((Ok::<Bytes, std::io::Error>(bytes.slice(at..at + 1)), at + 1))
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
 }
 
 /// Announces the whole body's length, sends half of it, then breaks the connection.

@@ -71,6 +71,8 @@ pub struct Workspace {
     pub form: Option<Form>,
     pub etag: Option<String>,
     pub busy: Option<String>,
+    /// When the request in flight started, for its progress line.
+    pub busy_since: Option<std::time::Instant>,
     pub banner: Option<Banner>,
     pub exchanges: Vec<Exchange>,
     pub raw: Arc<Vec<String>>,
@@ -92,6 +94,7 @@ impl Workspace {
             form: None,
             etag: None,
             busy: None,
+            busy_since: None,
             banner: None,
             exchanges: Vec::new(),
             raw: Arc::new(Vec::new()),
@@ -102,6 +105,21 @@ impl Workspace {
             journaled: 0,
             task: None,
         }
+    }
+
+    /// "reading 1001/5001… · 1.2 MB · 3 s · Esc cancels" while a request is in flight.
+    pub fn progress(&self) -> Option<String> {
+        let busy = self.busy.as_ref()?;
+        let seconds = self.busy_since.map_or(0, |t| t.elapsed().as_secs());
+        let bytes = self.session.as_ref().map_or(0, |s| s.received());
+        let size = if bytes >= 1024 * 1024 {
+            format!(" · {:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        } else if bytes > 0 {
+            format!(" · {bytes} bytes")
+        } else {
+            String::new()
+        };
+        Some(format!("{busy}{size} · {seconds} s · Esc cancels"))
     }
 
     pub fn unsaved(&self) -> usize {
@@ -296,6 +314,27 @@ impl App {
         &mut self.workspaces[self.active]
     }
 
+    /// Whether any request is in flight (the event loop then ticks to show progress).
+    pub fn busy(&self) -> bool {
+        self.workspaces.iter().any(|w| w.busy.is_some())
+    }
+
+    /// Stops the active workspace's request. Nothing the user typed is touched.
+    pub fn cancel(&mut self) {
+        let w = self.ws_mut();
+        let Some(task) = w.task.take() else {
+            return;
+        };
+        task.abort();
+        let was = w.busy.take().unwrap_or_default();
+        w.busy_since = None;
+        w.banner = Some(Banner::Error(if was.starts_with("sending") {
+            "Cancelled while sending: the vendor may still apply the update. Press R to reload and see.".into()
+        } else {
+            format!("Cancelled ({was}). Your changes are kept.")
+        }));
+    }
+
     pub fn unsaved_total(&self) -> usize {
         self.workspaces.iter().map(Workspace::unsaved).sum()
     }
@@ -343,6 +382,7 @@ impl App {
             old.abort();
         }
         w.busy = Some(busy);
+        w.busy_since = Some(std::time::Instant::now());
         let handle = tokio::spawn(async move {
             let _ = tx.send(work.await);
         });
@@ -513,6 +553,7 @@ impl App {
     ) {
         let w = &mut self.workspaces[ws];
         w.busy = None;
+        w.busy_since = None;
         w.task = None;
         match result {
             Ok((fresh, loaded)) => {
@@ -585,6 +626,7 @@ impl App {
     fn on_sent(&mut self, ws: usize, result: Result<Sent, Box<Failed>>) {
         let w = &mut self.workspaces[ws];
         w.busy = None;
+        w.busy_since = None;
         w.task = None;
         match result {
             Ok(sent) => {
@@ -681,7 +723,9 @@ impl App {
         }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {
-                if let Some(action) = self.keymap.action(&key) {
+                if key.code == KeyCode::Esc && self.ws().busy.is_some() {
+                    self.cancel();
+                } else if let Some(action) = self.keymap.action(&key) {
                     self.act(action);
                 }
             }

@@ -16,6 +16,8 @@ pub async fn event_loop(
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
     let mut dirty = true;
+    // Ticks only while a request is in flight, to show its progress; idle, nothing wakes up.
+    let mut progress = tokio::time::interval(std::time::Duration::from_millis(250));
     loop {
         // A burst of results costs one frame.
         while let Ok(msg) = rx.try_recv() {
@@ -32,6 +34,7 @@ pub async fn event_loop(
                 terminal::copy_to_clipboard(&text)?;
             }
         }
+        let busy = app.busy();
         tokio::select! {
             biased;
             msg = rx.recv() => {
@@ -54,6 +57,7 @@ pub async fn event_loop(
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
+            _ = progress.tick(), if busy => dirty = true,
         }
     }
 }

@@ -81,8 +81,8 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     if elsewhere > 0 {
         text.push_str(&format!(" (+{elsewhere} in other profiles)"));
     }
-    if let Some(busy) = &ws.busy {
-        text.push_str(&format!(" │ {busy}"));
+    if let Some(progress) = ws.progress() {
+        text.push_str(&format!(" │ {progress}"));
     }
     frame.render_widget(Paragraph::new(text).style(app.theme.header), area);
 }

@@ -24,8 +24,8 @@ pub fn response(frame: &mut Frame, app: &App, area: Rect) {
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let mut lines: Vec<Line> = Vec::new();
-    if let Some(busy) = &ws.busy {
-        lines.push(Line::styled(format!("… {busy}"), app.theme.muted));
+    if let Some(progress) = ws.progress() {
+        lines.push(Line::styled(format!("… {progress}"), app.theme.muted));
     }
     match &ws.banner {
         Some(Banner::Ok(text)) => lines.extend(
