@@ -282,3 +282,37 @@ fn the_terminal_is_restored_after_a_panic() {
         "the cursor is shown again"
     );
 }
+
+#[test]
+fn a_unique_secret_marker_never_shows_in_the_editor() {
+    let vendor = Vendor::start();
+    let url = vendor.running.url();
+    let marker = "ROLO-TUI-MARKER-3b9f7a";
+    vendor.write_config(&format!(
+        "[profiles.marked]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = {{ env = \"MARKED_KEY\" }}\nheaders = {{ \"x-sandbox-fault\" = \"echo\" }}\n"
+    ));
+    let mut tty = vendor.rolo_with(&["-p", "marked", CLEMTA], &[("MARKED_KEY", marker)]);
+    // The vendor refuses the key and quotes it back: rolo shows the refusal, not the key.
+    tty.wait_for("rejected credentials");
+    let mut screens = vec![tty.screen()];
+    tty.keys("r");
+    tty.wait_until("the raw pane", |s| s.contains("x-api-key: ***"));
+    screens.push(tty.screen());
+    tty.keys("y");
+    tty.wait_for("copied the request as curl");
+    tty.keys("q");
+    assert_eq!(tty.exit_code(), Some(0));
+    let bytes = String::from_utf8_lossy(&tty.bytes.lock().unwrap()).to_string();
+    assert!(bytes.contains("x-api-key=***"), "the quoted key is masked");
+    for screen in &screens {
+        assert!(!screen.contains(marker), "{screen}");
+    }
+    assert!(!bytes.contains(marker), "the marker reached the terminal");
+    for (path, text) in vendor.files() {
+        assert!(
+            !text.contains(marker),
+            "{} holds the marker",
+            path.display()
+        );
+    }
+}
