@@ -121,14 +121,35 @@ pub struct Sandbox {
     pub state_file: Option<PathBuf>,
     /// Serializes state-file writes so that a later snapshot is never overwritten by an earlier.
     persist: tokio::sync::Mutex<()>,
+    /// Becomes true once the generated contacts are in: lists, and contacts not found before,
+    /// wait for it (the fixtures are served from the first moment).
+    generated: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Sandbox {
-    pub fn new(store: Store, state_file: Option<PathBuf>) -> Self {
+    pub fn new(
+        store: Store,
+        state_file: Option<PathBuf>,
+        generated: tokio::sync::watch::Receiver<bool>,
+    ) -> Self {
         Self {
             store: Mutex::new(store),
             state_file,
             persist: tokio::sync::Mutex::new(()),
+            generated,
+        }
+    }
+
+    /// Waits until the generated contacts are in.
+    pub async fn generated(&self) {
+        let mut ready = self.generated.clone();
+        let _ = ready.wait_for(|done| *done).await;
+    }
+
+    /// Waits for generation when `key` is not there yet and may be a generated contact.
+    async fn settle(&self, vendor: &str, key: &str) {
+        if !*self.generated.borrow() && self.store().get(vendor, key).is_none() {
+            self.generated().await;
         }
     }
 
@@ -173,7 +194,11 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
     let item = get(
         move |State(app): State<App>, params: RawPathParams, headers: HeaderMap| {
             let desk = r.clone();
-            async move { read(&app, &*desk, &values(&params), &headers) }
+            async move {
+                let params = values(&params);
+                app.settle(desk.id(), &desk.key(&params)).await;
+                read(&app, &*desk, &params, &headers)
+            }
         },
     )
     .merge(on(
@@ -184,7 +209,11 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
               headers: HeaderMap,
               body: Bytes| {
             let desk = u.clone();
-            async move { update(&app, &*desk, &method, &values(&params), &headers, body).await }
+            async move {
+                let params = values(&params);
+                app.settle(desk.id(), &desk.key(&params)).await;
+                update(&app, &*desk, &method, &params, &headers, body).await
+            }
         },
     ));
     let list = get(
@@ -194,6 +223,7 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
               headers: HeaderMap| {
             let desk = l.clone();
             async move {
+                app.generated().await;
                 let scope = values(&params).into_iter().next();
                 list(
                     &app,

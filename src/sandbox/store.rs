@@ -60,6 +60,35 @@ pub struct Store {
 }
 
 impl Store {
+    /// The fixtures only: what the sandbox serves from its first moment.
+    pub fn fixtures(vendors: &[&str]) -> Self {
+        let mut store = Self::default();
+        for vendor in vendors {
+            let contacts = store.vendors.entry(vendor.to_string()).or_default();
+            for (key, record) in seed::fixtures(vendor) {
+                contacts.insert(
+                    key,
+                    Contact {
+                        revision: 1,
+                        record,
+                    },
+                );
+            }
+        }
+        store
+    }
+
+    /// Adds generated contacts; a key already there (restored from the state file) is kept.
+    pub fn add_generated(&mut self, vendor: &str, generated: Vec<(String, Json)>) {
+        let contacts = self.vendors.entry(vendor.to_string()).or_default();
+        for (key, record) in generated {
+            contacts.entry(key).or_insert(Contact {
+                revision: 1,
+                record,
+            });
+        }
+    }
+
     /// The fixtures, then the generated contacts, for every vendor.
     pub fn seeded(vendors: &[&str]) -> Self {
         let mut store = Self::default();
