@@ -81,7 +81,7 @@ pub fn edit_value(form: &Form, i: usize) -> String {
         }
         Kind::Date => "2025-01-31".into(),
         Kind::Integer => format!("{}", 900_000 + i),
-        Kind::Json => "[]".into(),
+        Kind::Json => format!("[{i}]"),
         _ => format!("changed {i}"),
     }
 }
