@@ -37,6 +37,16 @@ fn hint<'a>(app: &App, pairs: &[(&'a str, &'a str)]) -> Line<'a> {
     Line::from(spans)
 }
 
+/// A row of a list to choose from: `▶` and the selected style on the chosen one, so the
+/// choice reads without colour.
+fn choice_line<'a>(app: &App, text: impl std::fmt::Display, chosen: bool) -> Line<'a> {
+    if chosen {
+        Line::styled(format!("▶ {text}"), app.theme.selected)
+    } else {
+        Line::styled(format!("  {text}"), app.theme.text)
+    }
+}
+
 fn shown(value: &Value, secret: bool) -> String {
     match value {
         Value::Null => "—".into(),
@@ -102,13 +112,7 @@ pub fn picker(frame: &mut Frame, app: &App, picker: &Picker) {
         .enumerate()
         .skip(start)
         .take(height)
-        .map(|(n, (_, label))| {
-            if n == picker.selected {
-                Line::styled(format!("▶ {label}"), app.theme.selected)
-            } else {
-                Line::styled(format!("  {label}"), app.theme.text)
-            }
-        })
+        .map(|(n, (_, label))| choice_line(app, label, n == picker.selected))
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
     frame.render_widget(
@@ -183,11 +187,7 @@ pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
                 .enumerate()
                 .map(|(n, e)| {
                     let text = e.describe();
-                    if n == *selected {
-                        Line::styled(format!("▶ {text}"), app.theme.selected)
-                    } else {
-                        Line::styled(format!("  {text}"), app.theme.text)
-                    }
+                    choice_line(app, text, n == *selected)
                 })
                 .collect();
             lines.push(Line::from(""));
@@ -252,11 +252,7 @@ pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
                         "{active} {:<20} {:<12} {unsaved:<10} {open}",
                         w.profile.name, w.profile.vendor
                     );
-                    if n == *selected {
-                        Line::styled(format!("▶{text}"), app.theme.selected)
-                    } else {
-                        Line::styled(format!(" {text}"), app.theme.text)
-                    }
+                    choice_line(app, text, n == *selected)
                 })
                 .collect();
             lines.push(Line::from(""));
@@ -304,11 +300,7 @@ pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
                 .take(height)
                 .map(|(n, item)| {
                     let text = format!("{:<28} {}", item.reference, item.label);
-                    if Some(n) == *selected {
-                        Line::styled(format!("▶ {text}"), app.theme.selected)
-                    } else {
-                        Line::styled(format!("  {text}"), app.theme.text)
-                    }
+                    choice_line(app, text, Some(n) == *selected)
                 })
                 .collect();
             frame.render_widget(Paragraph::new(lines), list);
