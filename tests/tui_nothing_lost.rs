@@ -18,17 +18,7 @@ fn edit(tty: &mut Tty, row: &str, erase: usize, text: &str) {
 
 /// As `edit`, waiting for `shown` in the editor (a secret shows only its mask).
 fn edit_showing(tty: &mut Tty, row: &str, erase: usize, text: &str, shown: &str) {
-    for _ in 0..60 {
-        if tty
-            .screen()
-            .lines()
-            .any(|l| l.trim_start_matches('│').starts_with('▶') && l.contains(row))
-        {
-            break;
-        }
-        tty.keys(DOWN);
-        std::thread::sleep(std::time::Duration::from_millis(15));
-    }
+    tty.select(row);
     tty.keys(ENTER);
     tty.wait_for("Edit ");
     tty.type_keys(&vec![BACKSPACE; erase]);
@@ -53,12 +43,17 @@ fn an_edit_survives_kill_9_and_is_offered_back() {
         .collect();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
     assert!(drafts[0].1.contains("Johanna Doe"));
-    tty.child.kill().unwrap(); // SIGKILL
+    tty.kill_9();
     drop(tty);
+    // Meanwhile a colleague changes the same field on the server.
+    assert_eq!(
+        vendor.patch(PATH, KEY, r#"{"full_name":"Jonathan Doe"}"#),
+        200
+    );
 
     let mut again = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
     again.wait_for("Unsent changes found");
-    again.wait_for("full_name: John Doe → Johanna Doe");
+    again.wait_for("full_name: John Doe → Johanna Doe  (changed on the server since)");
     again.keys("r");
     again.wait_for("Restored 1 unsent change(s)");
     again.wait_for("1 unsaved");
@@ -264,8 +259,7 @@ fn the_terminal_is_restored_after_a_panic() {
     assert!(tty.alternate_screen());
     tty.keys("\x1b[24~"); // F12
     assert_eq!(tty.exit_code(), Some(101), "a panic exits with 101");
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    assert!(!tty.alternate_screen(), "left the alternate screen");
+    tty.wait_until("the alternate screen left", |_| !tty.alternate_screen());
     let out = String::from_utf8_lossy(&tty.bytes.lock().unwrap()).to_string();
     let restored_at = out
         .find("\x1b[?1049l")

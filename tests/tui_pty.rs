@@ -9,24 +9,8 @@ use common::pty::{BACKSPACE, DOWN, ENTER, ESC, Tty};
 const CLEMTA: &str = "64b8f1a2e4b0c8d9f0123456";
 const CLEMTA_KEY: (&str, &str) = ("X-API-Key", "sandbox-clemta-key");
 
-fn down(tty: &mut Tty, n: usize) {
-    tty.type_keys(&vec![DOWN; n]);
-}
-
-/// Selects the field whose label starts a row, moving down from the top.
 fn select(tty: &mut Tty, label: &str) {
-    for _ in 0..60 {
-        let screen = tty.screen();
-        if screen
-            .lines()
-            .any(|l| l.trim_start_matches('│').starts_with('▶') && l.contains(label))
-        {
-            return;
-        }
-        down(tty, 1);
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("could not select {label}:\n{}", tty.screen());
+    tty.select(label);
 }
 
 #[test]
@@ -53,10 +37,20 @@ fn edit_a_nested_field_review_send_and_reload() {
     let (stored, _) = vendor.stored(&format!("/clemta/contacts/{CLEMTA}"), CLEMTA_KEY);
     assert_eq!(stored["data"]["billing"]["phone"], "5550001111");
     assert_eq!(stored["data"]["billing"]["address_1"], "123 Main Street");
-    // Reload shows what the vendor stored.
+    // Reload shows what the vendor stores now, including a colleague's later change.
+    assert_eq!(
+        vendor.patch(
+            &format!("/clemta/contacts/{CLEMTA}"),
+            CLEMTA_KEY,
+            r#"{"billing":{"state":"NY"}}"#
+        ),
+        200
+    );
     tty.keys("R");
     tty.wait_for("Loaded 64b8f1a2e4b0c8d9f0123456");
-    assert!(tty.screen().contains("5550001111"), "{}", tty.screen());
+    tty.wait_until("the reloaded values", |s| {
+        s.contains("5550001111") && s.contains("State        NY")
+    });
 }
 
 #[test]
@@ -155,6 +149,17 @@ fn the_demo_shows_the_seed_contact_with_no_configuration() {
     );
     tty.wait_for("John Doe");
     tty.wait_for("sandbox-clemta");
+    // The demo can edit and save.
+    tty.select("Full name");
+    tty.keys(ENTER);
+    tty.wait_for("Edit Full name");
+    tty.keys(" II");
+    tty.keys(ENTER);
+    tty.wait_for("John Doe II");
+    tty.keys("s");
+    tty.wait_for("Review before sending");
+    tty.keys("y");
+    tty.wait_for("Contact updated successfully");
     tty.keys("q");
     assert_eq!(tty.exit_code(), Some(0));
     // Plain `rolo` with no configuration is the demo too.

@@ -288,3 +288,248 @@ fn the_raw_pane_shows_any_part_of_a_five_megabyte_body() {
     }
     assert_eq!(a.workspaces[ws].raw_scroll, a.workspaces[ws].raw.len() - 1);
 }
+
+fn press(a: &mut App, code: crossterm::event::KeyCode) {
+    a.on_key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+}
+
+fn ctrl(a: &mut App, c: char) {
+    a.on_key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+}
+
+fn go_to(a: &mut App, name: &str) {
+    let i = a.workspaces[a.active]
+        .form
+        .as_ref()
+        .unwrap()
+        .index(name)
+        .unwrap();
+    a.workspaces[a.active].selected = i;
+}
+
+fn value(a: &App, name: &str) -> Value {
+    let form = a.workspaces[a.active].form.as_ref().unwrap();
+    form.value(form.index(name).unwrap()).clone()
+}
+
+#[test]
+fn editing_keys_do_what_the_help_says() {
+    use crossterm::event::KeyCode::{Char, Down, Enter, Esc};
+    let mut a = app("cro");
+    // Space toggles a flag; u undoes, Ctrl-R redoes, U reverts.
+    go_to(&mut a, "notify_on_new_request");
+    press(&mut a, Char(' '));
+    assert_eq!(value(&a, "notify_on_new_request"), Value::text("true"));
+    press(&mut a, Char('u'));
+    assert_eq!(value(&a, "notify_on_new_request"), Value::text("false"));
+    ctrl(&mut a, 'r');
+    assert_eq!(value(&a, "notify_on_new_request"), Value::text("true"));
+    press(&mut a, Char('U'));
+    assert_eq!(value(&a, "notify_on_new_request"), Value::text("false"));
+    // d clears with the vendor's empty value.
+    go_to(&mut a, "email");
+    press(&mut a, Char('d'));
+    assert_eq!(value(&a, "email"), Value::text(""));
+    // Enter edits; Esc and Ctrl-C cancel without a change; Enter commits.
+    go_to(&mut a, "name");
+    press(&mut a, Enter);
+    press(&mut a, Char('X'));
+    press(&mut a, Esc);
+    assert_eq!(value(&a, "name"), Value::text("Dispatch Desk"));
+    press(&mut a, Enter);
+    press(&mut a, Char('X'));
+    ctrl(&mut a, 'c');
+    assert!(!a.quit, "Ctrl-C in the editor leaves the editor only");
+    assert_eq!(value(&a, "name"), Value::text("Dispatch Desk"));
+    press(&mut a, Enter);
+    press(&mut a, Char('!'));
+    press(&mut a, Enter);
+    assert_eq!(value(&a, "name"), Value::text("Dispatch Desk!"));
+
+    // Enums open a filterable list.
+    let mut p = app("contactreg");
+    go_to(&mut p, "sex");
+    press(&mut p, Enter);
+    assert!(matches!(p.mode, Mode::Pick(_)));
+    for c in "fem".chars() {
+        press(&mut p, Char(c));
+    }
+    press(&mut p, Enter);
+    assert_eq!(value(&p, "sex"), Value::text("Female"));
+    // Countries too, by name.
+    go_to(&mut p, "birthCountry");
+    press(&mut p, Enter);
+    for c in "new zea".chars() {
+        press(&mut p, Char(c));
+    }
+    press(&mut p, Enter);
+    assert_eq!(value(&p, "birthCountry"), Value::text("NZ"));
+
+    // A multi-line field: Enter is a new line, Ctrl-S commits.
+    let mut c = app("clemta");
+    go_to(&mut c, "description");
+    press(&mut c, Enter);
+    press(&mut c, Enter);
+    for ch in "line two".chars() {
+        press(&mut c, Char(ch));
+    }
+    ctrl(&mut c, 's');
+    assert_eq!(
+        value(&c, "description"),
+        Value::text("Primary contact\nline two")
+    );
+    let _ = Down;
+}
+
+#[test]
+fn edits_made_while_a_send_is_in_flight_are_kept() {
+    use rolo::client::{Outcome, Sent};
+    let mut a = app("cro");
+    set(&mut a, "name", "Sent Name");
+    let sent_changes = a.workspaces[a.active]
+        .form
+        .as_ref()
+        .unwrap()
+        .build_update()
+        .unwrap()
+        .changes;
+    // While the send is in flight, the user changes another field.
+    set(&mut a, "fax", "+6189000999");
+    let mut stored = common::seed("cro", "1001/5001");
+    stored["name"] = serde_json::json!("Sent Name");
+    let ws = a.active;
+    a.on_msg(rolo::tui::app::Msg::Sent {
+        ws,
+        result: Ok(Sent {
+            status: 200,
+            outcome: Outcome::default(),
+            record: stored,
+            etag: None,
+            changes: sent_changes,
+            exchanges: vec![],
+        }),
+    });
+    let form = a.workspaces[ws].form.as_ref().unwrap();
+    assert!(
+        !form.is_dirty(form.index("name").unwrap()),
+        "sent, so no longer a change"
+    );
+    assert!(
+        form.is_dirty(form.index("fax").unwrap()),
+        "typed during the send: still a change"
+    );
+    assert_eq!(form.dirty_count(), 1);
+}
+
+#[test]
+fn opening_another_contact_over_unsaved_changes_is_refused() {
+    let mut a = app("cro");
+    set(&mut a, "name", "Mine");
+    let err = a.open_reference("1001/6001").unwrap_err();
+    assert!(err.contains("1 unsaved change(s) on 1001/5001"), "{err}");
+}
+
+#[test]
+fn draft_and_history_modals() {
+    use rolo::store::{Draft, HistoryEntry};
+    let mut a = app("cro");
+    let mut form = a.workspaces[a.active].form.clone().unwrap();
+    let i = form.index("name").unwrap();
+    form.set_text(i, "Draft Name").unwrap();
+    let mut draft = Draft::of("sandbox-cro", "1001/5001", &form);
+    draft.saved_at = "2026-11-23T05:00:00Z".into();
+    a.mode = Mode::Modal(Modal::Draft {
+        draft,
+        changed_on_server: vec!["name".into()],
+    });
+    insta::assert_snapshot!("modal_draft_80x24", render(&mut a, 80, 24));
+
+    let changes = form.build_update().unwrap().changes;
+    let mut entry = HistoryEntry::new("sandbox-cro", "cro", "1001/5001", 200, &changes);
+    entry.time = "2026-11-23T05:01:00Z".into();
+    a.mode = Mode::Modal(Modal::History {
+        entries: vec![entry],
+        selected: 0,
+    });
+    insta::assert_snapshot!("modal_history_100x24", render(&mut a, 100, 24));
+}
+
+#[test]
+fn a_draft_found_in_the_background_waits_for_its_profile() {
+    use rolo::client::{Exchange, Loaded, Outcome, RecordedRequest};
+    use rolo::store::DraftStore;
+    let dir = tempfile::tempdir().unwrap();
+    let store = DraftStore::new(dir.path());
+    // A draft for clemta's contact, from an earlier run.
+    let spec = common::spec("clemta");
+    let record = common::seed("clemta", "64b8f1a2e4b0c8d9f0123456");
+    let mut earlier = Form::from_record(spec.clone(), record.clone());
+    earlier
+        .set_text(earlier.index("full_name").unwrap(), "From The Draft")
+        .unwrap();
+    store
+        .save("sandbox-clemta", "64b8f1a2e4b0c8d9f0123456", &earlier)
+        .unwrap();
+    let on_disk = std::fs::read_dir(dir.path().join("sandbox-clemta"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let before = std::fs::read_to_string(&on_disk).unwrap();
+
+    // cro is on screen when clemta's contact finishes loading in the background.
+    let mut a = app("cro").with_stores(Some(store), None);
+    let clemta = a
+        .workspaces
+        .iter()
+        .position(|w| w.profile.name == "sandbox-clemta")
+        .unwrap();
+    a.activate("sandbox-clemta").unwrap();
+    a.activate("sandbox-cro").unwrap();
+    let reference = Reference::parse(&spec, "64b8f1a2e4b0c8d9f0123456").unwrap();
+    let loaded = Loaded {
+        record: record.clone(),
+        etag: None,
+        outcome: Outcome::default(),
+        exchange: Exchange {
+            request: RecordedRequest {
+                method: "GET".into(),
+                url: "u".into(),
+                headers: vec![],
+                body: None,
+            },
+            response: None,
+        },
+    };
+    let form = Form::from_record(spec, record);
+    a.on_msg(rolo::tui::app::Msg::Loaded {
+        ws: clemta,
+        reference,
+        purpose: rolo::tui::app::LoadPurpose::Open,
+        result: Ok((form, loaded)),
+    });
+    assert!(
+        matches!(a.mode, Mode::Normal),
+        "not offered while another profile is shown"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&on_disk).unwrap(),
+        before,
+        "and not overwritten"
+    );
+    // Switching to clemta offers it.
+    a.activate("sandbox-clemta").unwrap();
+    assert!(matches!(a.mode, Mode::Modal(Modal::Draft { .. })));
+    a.on_key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('r'),
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    assert_eq!(value(&a, "full_name"), Value::text("From The Draft"));
+}

@@ -116,6 +116,11 @@ pub struct DraftStore {
 /// A file name for any reference: safe characters kept, the rest hex-escaped (so distinct
 /// references never share a file).
 fn file_name(reference: &str) -> String {
+    format!("{}.json", safe(reference))
+}
+
+/// A path component for any text: safe characters kept, the rest hex-escaped.
+fn safe(reference: &str) -> String {
     let mut out = String::with_capacity(reference.len() + 5);
     for b in reference.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' {
@@ -124,7 +129,6 @@ fn file_name(reference: &str) -> String {
             out.push_str(&format!("_{b:02x}"));
         }
     }
-    out.push_str(".json");
     out
 }
 
@@ -138,7 +142,7 @@ impl DraftStore {
     }
 
     fn path(&self, profile: &str, reference: &str) -> PathBuf {
-        self.dir.join(file_name(profile)).join(file_name(reference))
+        self.dir.join(safe(profile)).join(file_name(reference))
     }
 
     /// Journals the form's unsent changes; a clean form has no draft.

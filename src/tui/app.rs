@@ -82,6 +82,9 @@ pub struct Workspace {
     pub scroll: usize,
     /// The form revision last written to the draft journal.
     journaled: u64,
+    /// A draft found on disk that the user has not yet restored or discarded: shown when this
+    /// workspace is, and never journaled over.
+    pending_draft: Option<(Draft, Vec<String>)>,
     task: Option<tokio::task::AbortHandle>,
 }
 
@@ -103,6 +106,7 @@ impl Workspace {
             selected: 0,
             scroll: 0,
             journaled: 0,
+            pending_draft: None,
             task: None,
         }
     }
@@ -293,7 +297,7 @@ impl App {
         let (Some(form), Some(reference)) = (&w.form, &w.reference) else {
             return;
         };
-        if form.revision() == w.journaled {
+        if form.revision() == w.journaled || w.pending_draft.is_some() {
             return;
         }
         match store.save(&w.profile.name, &reference.text, form) {
@@ -352,7 +356,18 @@ impl App {
                 Session::open(name, &self.config, &self.catalog).map_err(|e| e.to_string())?;
             self.workspaces[index].session = Some(Arc::new(session));
         }
+        self.offer_pending_draft();
         Ok(())
+    }
+
+    /// Shows the active workspace's draft found on disk, if one waits for an answer.
+    fn offer_pending_draft(&mut self) {
+        if let Some((draft, changed_on_server)) = self.ws_mut().pending_draft.clone() {
+            self.mode = Mode::Modal(Modal::Draft {
+                draft,
+                changed_on_server,
+            });
+        }
     }
 
     /// Shows a contact in the active workspace (a load's result, or a test's fixture).
@@ -415,6 +430,18 @@ impl App {
             .clone()
             .ok_or("this profile has no session")?;
         let reference = session.reference(text).map_err(|e| e.to_string())?;
+        let w = self.ws();
+        if w.unsaved() > 0
+            && w.reference
+                .as_ref()
+                .is_some_and(|r| r.text != reference.text)
+        {
+            return Err(format!(
+                "{} unsaved change(s) on {}: send them (s) or undo them (u) before opening another contact",
+                w.unsaved(),
+                w.reference.as_ref().map_or("", |r| r.text.as_str())
+            ));
+        }
         self.load(reference, LoadPurpose::Open);
         Ok(())
     }
@@ -493,6 +520,15 @@ impl App {
     // ---- task results ----
 
     pub fn on_msg(&mut self, msg: Msg) {
+        self.handle_msg(msg);
+        // A result may change a form (a rebase, a conflict resolved): journal it before the
+        // frame that shows it.
+        for ws in 0..self.workspaces.len() {
+            self.journal(ws);
+        }
+    }
+
+    fn handle_msg(&mut self, msg: Msg) {
         match msg {
             Msg::Loaded {
                 ws,
@@ -590,13 +626,9 @@ impl App {
                         w.scroll = 0;
                         if let (Some(store), Some(form)) = (&self.drafts, &w.form)
                             && let Some(draft) = store.load(&w.profile.name, &reference.text)
-                            && ws == self.active
                         {
                             let changed_on_server = draft.changed_on_server(form);
-                            self.mode = Mode::Modal(Modal::Draft {
-                                draft,
-                                changed_on_server,
-                            });
+                            w.pending_draft = Some((draft, changed_on_server));
                         }
                     }
                 }
@@ -621,6 +653,9 @@ impl App {
             }
         }
         self.refresh_raw(ws);
+        if ws == self.active {
+            self.offer_pending_draft();
+        }
     }
 
     fn on_sent(&mut self, ws: usize, result: Result<Sent, Box<Failed>>) {
@@ -668,11 +703,10 @@ impl App {
                     .find(|e| e.request.method == w.profile_update_method())
                     .and_then(|e| e.response.as_ref())
                     .map_or(0, |r| r.elapsed.as_millis());
-                if let (Some(form), Some(reference)) = (&w.form, &w.reference) {
-                    let fresh = Form::from_record(form.spec().clone(), sent.record.clone())
-                        .with_reference(reference.values.clone());
-                    w.journaled = fresh.revision();
-                    w.form = Some(fresh);
+                // What was sent is now on the server; anything typed while it was in flight
+                // stays a change (and goes back into the draft when the results are journaled).
+                if let Some(form) = w.form.as_mut() {
+                    form.rebase(sent.record.clone());
                 }
                 w.etag = sent.etag.clone();
                 w.exchanges = sent.exchanges.clone();
@@ -716,8 +750,13 @@ impl App {
         if key.code == KeyCode::F(12) && std::env::var_os("ROLO_TEST_PANIC").is_some() {
             panic!("test panic requested with F12");
         }
-        // Ctrl-C is always a way out (asking first when changes are unsaved).
+        // Ctrl-C is always a way out (asking first when changes are unsaved); in the editor it
+        // only leaves the editor, like Esc.
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            if matches!(self.mode, Mode::Edit(_) | Mode::Pick(_)) {
+                self.mode = Mode::Normal;
+                return;
+            }
             self.request_quit();
             return;
         }
@@ -1145,6 +1184,7 @@ impl App {
                 changed_on_server,
             } => match key.code {
                 KeyCode::Char('r') => {
+                    self.ws_mut().pending_draft = None;
                     let refused = match self.ws_mut().form.as_mut() {
                         Some(form) => draft.restore(form),
                         None => Vec::new(),
@@ -1168,7 +1208,10 @@ impl App {
                     }
                     self.ws_mut().banner = Some(Banner::Info(text));
                 }
-                KeyCode::Char('d') => {
+                // Capital D: the modal can appear while the user types ahead, and `d` means
+                // "clear" in the form.
+                KeyCode::Char('D') => {
+                    self.ws_mut().pending_draft = None;
                     let w = self.ws();
                     if let (Some(store), Some(reference)) = (&self.drafts, &w.reference) {
                         let _ = store.remove(&w.profile.name, &reference.text);

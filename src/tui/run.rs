@@ -18,6 +18,8 @@ pub async fn event_loop(
     let mut dirty = true;
     // Ticks only while a request is in flight, to show its progress; idle, nothing wakes up.
     let mut progress = tokio::time::interval(std::time::Duration::from_millis(250));
+    // Ticks missed while idle are skipped, not replayed in a burst when the next request starts.
+    progress.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         // A burst of results costs one frame.
         while let Ok(msg) = rx.try_recv() {

@@ -35,9 +35,14 @@ pub fn restore() {
 }
 
 pub fn enter() -> io::Result<(Term, Guard)> {
+    // Only a panic of the UI thread ends the UI; a task's panic must not restore the terminal
+    // under a loop that keeps drawing.
+    let ui_thread = std::thread::current().id();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        if std::thread::current().id() == ui_thread {
+            restore();
+        }
         previous(info);
     }));
     enable_raw_mode()?;

@@ -137,6 +137,37 @@ impl Tty {
         }
     }
 
+    /// The selected form row (the line with `▶` at its start).
+    pub fn selected_row(&self) -> String {
+        self.screen()
+            .lines()
+            .find(|l| l.trim_start_matches('│').starts_with('▶'))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Moves down until the selected row contains `label`, waiting for each move to show.
+    pub fn select(&mut self, label: &str) {
+        for _ in 0..80 {
+            let row = self.selected_row();
+            if row.contains(label) {
+                return;
+            }
+            self.keys(DOWN);
+            self.wait_until("the selection to move", |_| self.selected_row() != row);
+        }
+        panic!("could not select {label:?}:\n{}", self.screen());
+    }
+
+    /// Sends SIGKILL, which no program can catch.
+    pub fn kill_9(&mut self) {
+        let pid = self.child.process_id().expect("a pid");
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+
     pub fn exit_code(&mut self) -> Option<u32> {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {

@@ -169,7 +169,7 @@ pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
             lines.push(Line::from(""));
             lines.push(hint(
                 app,
-                &[("r", "restore them"), ("d", "discard the draft")],
+                &[("r", "restore them"), ("D", "discard the draft")],
             ));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
