@@ -6,9 +6,7 @@ mod common;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use rolo::client::{
-    ClientError, Config, HttpSettings, Outcome, Reference, Secret, SecretSource, Session,
-};
+use rolo::client::{ClientError, Config, HttpSettings, Outcome, Reference, SecretSource, Session};
 use rolo::vendor::{Catalog, Template, parse_spec};
 
 proptest! {
@@ -110,7 +108,6 @@ fn session(api: &common::http::Api, fault: &str, timeout: Duration) -> Session {
         timeout,
         ..HttpSettings::default()
     };
-    let _: &Secret = &secret;
     Session::new(
         catalog.get("clemta").unwrap().clone(),
         &profile,

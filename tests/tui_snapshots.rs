@@ -320,7 +320,7 @@ fn value(a: &App, name: &str) -> Value {
 
 #[test]
 fn editing_keys_do_what_the_help_says() {
-    use crossterm::event::KeyCode::{Char, Down, Enter, Esc};
+    use crossterm::event::KeyCode::{Char, Enter, Esc};
     let mut a = app("cro");
     // Space toggles a flag; u undoes, Ctrl-R redoes, U reverts.
     go_to(&mut a, "notify_on_new_request");
@@ -384,7 +384,6 @@ fn editing_keys_do_what_the_help_says() {
         value(&c, "description"),
         Value::text("Primary contact\nline two")
     );
-    let _ = Down;
 }
 
 #[test]

@@ -152,6 +152,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// The vendor's host, as the header shows it.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
     /// Bytes received so far of the answer being read.
     pub fn received(&self) -> u64 {
         self.received.load(std::sync::atomic::Ordering::Relaxed)

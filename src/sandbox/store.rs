@@ -89,27 +89,6 @@ impl Store {
         }
     }
 
-    /// The fixtures, then the generated contacts, for every vendor.
-    pub fn seeded(vendors: &[&str]) -> Self {
-        let mut store = Self::default();
-        for vendor in vendors {
-            let contacts = store.vendors.entry(vendor.to_string()).or_default();
-            for (key, record) in seed::fixtures(vendor)
-                .into_iter()
-                .chain(seed::generated(vendor))
-            {
-                contacts.insert(
-                    key,
-                    Contact {
-                        revision: 1,
-                        record,
-                    },
-                );
-            }
-        }
-        store
-    }
-
     pub fn get(&self, vendor: &str, key: &str) -> Option<&Contact> {
         self.vendors.get(vendor)?.get(key)
     }

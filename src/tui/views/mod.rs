@@ -63,10 +63,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let ws = app.ws();
-    let host = reqwest::Url::parse(&ws.profile.base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default();
+    // The session knows its host; before it opens, the profile's base URL stands in.
+    let host = ws
+        .session
+        .as_ref()
+        .map_or(ws.profile.base_url.as_str(), |s| s.host());
     let reference = ws
         .reference
         .as_ref()
