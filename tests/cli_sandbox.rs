@@ -101,7 +101,10 @@ fn a_sandbox_killed_mid_write_leaves_a_whole_state_file() {
         .enable_all()
         .build()
         .unwrap();
-    for round in 0..6u64 {
+    // Round 0 runs long enough to put all 1,000 generated cro contacts in the state file, so
+    // that every later save rewrites ~300 KB and a kill lands inside a write often: a
+    // non-atomic writer is then caught (checked by planting one).
+    for round in 0..24u64 {
         let (mut child, url) = spawn(&["--state", &state_arg]);
         let writers = runtime.spawn(async move {
             let client = reqwest::Client::new();
@@ -115,11 +118,7 @@ fn a_sandbox_killed_mid_write_leaves_a_whole_state_file() {
                         let sent = client
                             .patch(format!(
                                 "{url}/cro/customers/1001/contacts/{}/",
-                                if i % 500 == 0 {
-                                    5001
-                                } else {
-                                    6000 + (i % 1000)
-                                }
+                                6001 + (i * 4 + w) % 1000
                             ))
                             .header("Authorization", "Bearer sandbox.cro-token")
                             .header("x-tenant-id", "1")
@@ -136,7 +135,12 @@ fn a_sandbox_killed_mid_write_leaves_a_whole_state_file() {
                 let _ = t.await;
             }
         });
-        std::thread::sleep(Duration::from_millis(60 + round * 37));
+        let pause = if round == 0 {
+            4000
+        } else {
+            40 + (round % 12) * 23
+        };
+        std::thread::sleep(Duration::from_millis(pause));
         child.kill().unwrap();
         child.wait().unwrap();
         runtime.block_on(writers).unwrap();

@@ -3,7 +3,6 @@
 //! sandbox leaves either the old file or the new one, never a torn one.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -178,34 +177,13 @@ pub fn load_state(path: &Path) -> Result<Option<StateFile>, StateError> {
     Ok(Some(state))
 }
 
-/// Replaces the state file atomically: write a temp file beside it, fsync, rename, fsync the
-/// folder.
+/// Replaces the state file atomically (temp file, fsync, rename, fsync the folder).
 pub fn save_state(path: &Path, state: &StateFile) -> Result<(), StateError> {
     let fail = |source| StateError::Write {
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Each save has a temp file of its own, so no two writers ever share one.
-    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let bytes = serde_json::to_vec(state).map_err(|e| fail(std::io::Error::other(e)))?;
-    let mut file = std::fs::File::create(&temp).map_err(fail)?;
-    file.write_all(&bytes).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    drop(file);
-    std::fs::rename(&temp, path).map_err(fail)?;
-    // The rename is durable only once the folder is synced.
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    // The same atomic writer as rolo's drafts: a file write judges nothing about the client.
+    crate::store::write_atomically(path, &bytes).map_err(fail)
 }
