@@ -11,12 +11,13 @@ use criterion::Criterion;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rolo::client::{Config, Exchange, RecordedRequest, RecordedResponse, Reference};
+use rolo::client::{Exchange, RecordedRequest, RecordedResponse, Reference};
+use rolo::config::Config;
 use rolo::edit::Form;
+use rolo::spec::Catalog;
 use rolo::tui::app::App;
 use rolo::tui::keymap::Keymap;
 use rolo::tui::theme::Theme;
-use rolo::vendor::Catalog;
 use std::hint::black_box;
 
 /// The editor showing a form, as in a 120×40 terminal.

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use rolo::edit::Form;
-use rolo::vendor::{Catalog, VendorSpec, parse_spec};
+use rolo::spec::{Catalog, VendorSpec, parse_spec};
 use serde_json::{Map, Value as Json};
 
 /// The built-in vendor with the most fields (exsited, 43) and its seed contact.
@@ -63,7 +63,7 @@ pub fn synthetic_form(n: usize) -> Form {
 
 /// A text that stays valid for the field's kind, different from the seed value.
 pub fn edit_value(form: &Form, i: usize) -> String {
-    use rolo::vendor::Kind;
+    use rolo::spec::Kind;
     match form.fields()[i].kind {
         Kind::Email => format!("changed{i}@example.org"),
         Kind::Enum => form.fields()[i]

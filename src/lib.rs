@@ -1,13 +1,16 @@
 //! rolo: edit contacts that live in other companies' systems.
 //!
-//! The library holds everything that is not the terminal: vendor specs (`vendor`) and the edit
-//! model (`edit`). The command line (`cli`) only parses arguments and prints.
+//! The library holds everything that is not the terminal: vendor specs (`spec`), the config
+//! file (`config`), the edit model (`edit`), the HTTP client (`client`) and what is kept on disk
+//! (`store`). `cli` and `tui` are the two front ends; `sandbox` emulates the vendors.
+//! ARCHITECTURE.md draws the map.
 
 pub mod cli;
 pub mod client;
+pub mod config;
 pub mod edit;
 pub mod paths;
 pub mod sandbox;
+pub mod spec;
 pub mod store;
 pub mod tui;
-pub mod vendor;

@@ -8,11 +8,10 @@ use std::time::Duration;
 
 use common::http::{Api, start};
 use reqwest::Method;
-use rolo::client::{
-    ClientError, Config, HttpSettings, Profile, ProfileOrigin, Secret, SecretSource, Session,
-};
+use rolo::client::{ClientError, Secret, SecretSource, Session};
+use rolo::config::{Config, HttpSettings, Profile, ProfileOrigin};
 use rolo::edit::Value;
-use rolo::vendor::Catalog;
+use rolo::spec::Catalog;
 
 const REFS: [(&str, &str); 5] = [
     ("clemta", "64b8f1a2e4b0c8d9f0123456"),
@@ -357,7 +356,7 @@ async fn documented_statuses_read_the_vendors_envelope() {
     // vendor's 400 comes back with its code and the field it names.
     let loose =
         include_str!("../assets/vendors/cro.toml").replace("min_length = 7\nmax_length = 15\n", "");
-    let spec = std::sync::Arc::new(rolo::vendor::parse_spec("loose-cro.toml", &loose).unwrap());
+    let spec = std::sync::Arc::new(rolo::spec::parse_spec("loose-cro.toml", &loose).unwrap());
     let mut p = Config::built_in(&Catalog::built_in())
         .profile("sandbox-cro")
         .unwrap()

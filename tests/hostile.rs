@@ -6,8 +6,9 @@ mod common;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use rolo::client::{ClientError, Config, HttpSettings, Outcome, Reference, SecretSource, Session};
-use rolo::vendor::{Catalog, Template, parse_spec};
+use rolo::client::{ClientError, Outcome, Reference, SecretSource, Session};
+use rolo::config::{Config, HttpSettings};
+use rolo::spec::{Catalog, Template, parse_spec};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
@@ -20,7 +21,7 @@ proptest! {
     /// Real specs with a few bytes changed: the loader reports, never panics.
     #[test]
     fn the_spec_loader_never_panics_on_damaged_specs(vendor in 0usize..5, edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6)) {
-        let mut bytes = rolo::vendor::BUILT_IN[vendor].1.as_bytes().to_vec();
+        let mut bytes = rolo::spec::BUILT_IN[vendor].1.as_bytes().to_vec();
         for (at, b) in edits {
             let i = at.index(bytes.len());
             bytes[i] = b;

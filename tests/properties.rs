@@ -9,7 +9,7 @@ mod common;
 use common::{VENDORS, apply, seeds, spec};
 use proptest::prelude::*;
 use rolo::edit::{BuildError, Form, Rule, Value, codec};
-use rolo::vendor::{Field, Kind, VendorSpec};
+use rolo::spec::{Field, Kind, VendorSpec};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -77,7 +77,7 @@ fn valid_text(field: &Field) -> BoxedStrategy<String> {
             .boxed(),
         Kind::Json => {
             let choices: Vec<&str> = match limits.json_type {
-                Some(rolo::vendor::JsonType::Array) => vec!["[]", "[1, 2]", r#"[{"k": "v"}]"#],
+                Some(rolo::spec::JsonType::Array) => vec!["[]", "[1, 2]", r#"[{"k": "v"}]"#],
                 _ => vec![r#"{"name": "Acme"}"#, r#"{"a": [1, {"b": null}]}"#],
             };
             prop::sample::select(choices).prop_map(String::from).boxed()

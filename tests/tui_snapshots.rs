@@ -5,12 +5,13 @@ mod common;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rolo::client::{Config, Conflict, Reference};
+use rolo::client::{Conflict, Reference};
+use rolo::config::Config;
 use rolo::edit::{Form, Value};
+use rolo::spec::Catalog;
 use rolo::tui::app::{App, Editor, Modal, Mode, Picker};
 use rolo::tui::keymap::{Action, Keymap};
 use rolo::tui::theme::Theme;
-use rolo::vendor::Catalog;
 
 const REFS: [(&str, &str); 5] = [
     ("clemta", "64b8f1a2e4b0c8d9f0123456"),

@@ -119,7 +119,7 @@ fn clemta_refuses_bad_type_and_email_and_names_them() {
             (Some("type".into()), Rule::AllowedValues),
             (
                 Some("cc_emails".into()),
-                Rule::Kind(rolo::vendor::Kind::EmailArray)
+                Rule::Kind(rolo::spec::Kind::EmailArray)
             ),
         ]
     );
@@ -359,7 +359,7 @@ fn cro_lengths_and_lists_are_enforced() {
         vec![
             (
                 Some("email".into()),
-                Rule::Kind(rolo::vendor::Kind::EmailList)
+                Rule::Kind(rolo::spec::Kind::EmailList)
             ),
             (Some("number".into()), Rule::MinLength),
             (Some("fax".into()), Rule::MinLength),
@@ -564,7 +564,7 @@ fn cro_email_list_limits() {
         refused_rules(&f),
         vec![(
             Some("email".into()),
-            Rule::Kind(rolo::vendor::Kind::EmailList)
+            Rule::Kind(rolo::spec::Kind::EmailList)
         )]
     );
 }

@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use rolo::vendor::{Catalog, Kind, Semantics, parse_spec};
+use rolo::spec::{Catalog, Kind, Semantics, parse_spec};
 
 fn write(dir: &Path, name: &str, text: &str) {
     fs::write(dir.join(name), text).unwrap();

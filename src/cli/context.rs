@@ -4,9 +4,10 @@
 use std::io::Write;
 
 use super::exit;
-use crate::client::{Config, Failed, Session};
+use crate::client::{Failed, Session};
+use crate::config::Config;
 use crate::paths;
-use crate::vendor::Catalog;
+use crate::spec::Catalog;
 
 pub struct Context {
     pub catalog: Catalog,

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::context;
 use super::exit;
 use super::table::Table;
-use crate::client::ProfileOrigin;
+use crate::config::ProfileOrigin;
 
 pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let ctx = match context::load(err) {

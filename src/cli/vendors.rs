@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::exit;
 use super::table::Table;
 use crate::paths;
-use crate::vendor::{Catalog, Field, RecordRule, Semantics, VendorSpec};
+use crate::spec::{Catalog, Field, RecordRule, Semantics, VendorSpec};
 
 pub fn run(vendor: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());

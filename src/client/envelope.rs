@@ -2,7 +2,7 @@
 
 use serde_json::Value as Json;
 
-use crate::vendor::{Envelope, JsonPath};
+use crate::spec::{Envelope, JsonPath};
 
 /// What the vendor said about a request, in words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,7 +61,7 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::Catalog;
+    use crate::spec::Catalog;
     use serde_json::json;
 
     #[test]

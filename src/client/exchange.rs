@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
-use crate::vendor::{JsonPath, VendorSpec};
+use crate::spec::{JsonPath, VendorSpec};
 
 pub const MASK: &str = "***";
 
@@ -281,7 +281,7 @@ pub fn shell_quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::Catalog;
+    use crate::spec::Catalog;
 
     #[test]
     fn secrets_and_secret_fields_are_masked_when_recorded() {

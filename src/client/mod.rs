@@ -1,7 +1,6 @@
 //! Talking to vendors: profiles and secrets, contact references, the HTTP session, recorded
 //! exchanges with secrets redacted, the vendor's envelope, and typed errors.
 
-pub mod config;
 pub mod envelope;
 pub mod error;
 pub mod exchange;
@@ -9,7 +8,6 @@ pub mod reference;
 pub mod secret;
 pub mod session;
 
-pub use config::{Config, ConfigError, HttpSettings, Profile, ProfileOrigin};
 pub use envelope::Outcome;
 pub use error::{BuildRefusal, ClientError, Conflict};
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse, Redactor};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::vendor::VendorSpec;
+use crate::spec::VendorSpec;
 
 /// A contact reference and its values by placeholder name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::Catalog;
+    use crate::spec::Catalog;
 
     #[test]
     fn reads_each_vendors_reference_and_explains_a_bad_one() {

@@ -9,14 +9,14 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value as Json;
 
-use super::config::{Config, HttpSettings, Profile};
 use super::envelope::Outcome;
 use super::error::{ClientError, Conflict};
 use super::exchange::{Exchange, Redactor};
 use super::reference::{Reference, ReferenceError};
 use super::secret::{self, Secret, SecretError};
+use crate::config::{Config, HttpSettings, Profile};
 use crate::edit::{Change, Form, codec};
-use crate::vendor::{Catalog, Template, VendorSpec};
+use crate::spec::{Catalog, Template, VendorSpec};
 
 /// A failure, with whatever was exchanged before it (for `-v` and the raw pane).
 #[derive(Debug, Clone)]

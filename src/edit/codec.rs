@@ -10,7 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::Value;
-use crate::vendor::{JsonType, Kind};
+use crate::spec::{JsonType, Kind};
 
 /// Why a text is not a value of its kind: the rule and a sentence about it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 
 use super::validate::{Issue, Rule, check_value};
 use super::{Value, codec};
-use crate::vendor::{ClearAs, Field, RecordRule, VendorSpec};
+use crate::spec::{ClearAs, Field, RecordRule, VendorSpec};
 
 /// Whether a field can be edited now, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use super::validate::{Issue, Rule};
 use super::{Form, Value, codec};
-use crate::vendor::{Field, Semantics};
+use crate::spec::{Field, Semantics};
 
 /// One changed field, for review and history.
 #[derive(Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Value, codec};
-use crate::vendor::{Field, Kind};
+use crate::spec::{Field, Kind};
 
 /// Which rule a value broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +118,7 @@ fn length_message(bound: &str, limit: usize, len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::Catalog;
+    use crate::spec::Catalog;
 
     fn check(vendor: &str, field: &str, text: &str) -> Result<(), Rule> {
         let catalog = Catalog::built_in();

@@ -173,7 +173,7 @@ impl DraftStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::Catalog;
+    use crate::spec::Catalog;
 
     fn form(vendor: &str, record: serde_json::Value) -> Form {
         Form::from_record(Catalog::built_in().get(vendor).unwrap().clone(), record)

@@ -11,12 +11,12 @@ use tui_textarea::TextArea;
 use super::keymap::{Action, Keymap};
 use super::theme::Theme;
 use crate::client::{
-    ClientError, Config, Conflict, Exchange, Failed, ListItem, Listing, Loaded, Profile, Reference,
-    Sent, Session,
+    ClientError, Conflict, Exchange, Failed, ListItem, Listing, Loaded, Reference, Sent, Session,
 };
+use crate::config::{Config, Profile};
 use crate::edit::{Access, BuildError, Form, Update, Value, check_value, codec};
+use crate::spec::{Catalog, Kind};
 use crate::store::{Draft, DraftStore, History, HistoryEntry};
-use crate::vendor::{Catalog, Kind};
 
 /// Results of background work.
 // One message is in flight per request and is moved once: its size does not matter.

@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::client::config::KeyBinding;
+use crate::config::KeyBinding;
 
 /// What a key can ask for in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,9 +10,9 @@ pub mod views;
 
 use std::io::Write;
 
-use crate::client::Config;
+use crate::config::Config;
 use crate::paths;
-use crate::vendor::Catalog;
+use crate::spec::Catalog;
 use app::App;
 use keymap::Keymap;
 use theme::Theme;

@@ -8,7 +8,7 @@ pub mod pty;
 use std::sync::{Arc, OnceLock};
 
 use rolo::edit::Form;
-use rolo::vendor::{Catalog, Semantics, VendorSpec};
+use rolo::spec::{Catalog, Semantics, VendorSpec};
 use serde_json::Value as Json;
 
 pub const VENDORS: [&str; 5] = ["clemta", "exsited", "contactreg", "cro", "servicedesk"];
@@ -96,7 +96,7 @@ pub fn apply(spec: &VendorSpec, record: &Json, body: &Json) -> Json {
         match spec.fields.iter().find(|f| f.name == dotted) {
             Some(field) => field.response_path.set(&mut result, value),
             // Not a field of the spec (full replace carries such keys through unchanged).
-            None => rolo::vendor::JsonPath::parse(&dotted).set(&mut result, value),
+            None => rolo::spec::JsonPath::parse(&dotted).set(&mut result, value),
         }
     }
     result

@@ -12,8 +12,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::secret::{Secret, SecretSource};
-use crate::vendor::{Catalog, Kind, VendorSpec};
+use crate::client::secret::{Secret, SecretSource};
+use crate::spec::{Catalog, Kind, VendorSpec};
 
 /// Where the built-in sandbox profiles point unless `ROLO_SANDBOX_URL` says otherwise.
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:7878";
