@@ -9,6 +9,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod edit;
+pub mod log;
 pub mod paths;
 pub mod sandbox;
 pub mod spec;

@@ -25,6 +25,20 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rolo").map(|dirs| dirs.data_dir().to_path_buf())
 }
 
+/// rolo's state folder (the log file): `ROLO_STATE_DIR` when set, else the XDG state folder
+/// (`~/.local/state/rolo` on Linux; the data folder where a platform has no state folder).
+pub fn state_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("ROLO_STATE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "rolo")?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
+}
+
 pub fn drafts() -> Option<crate::store::DraftStore> {
     data_dir().map(|d| crate::store::DraftStore::new(d.join("drafts")))
 }
