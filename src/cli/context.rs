@@ -21,6 +21,9 @@ pub fn load(err: &mut dyn Write) -> Result<Context, u8> {
     for problem in catalog.problems() {
         let _ = writeln!(err, "warning: vendor spec skipped: {problem}");
     }
+    for notice in catalog.replaced() {
+        let _ = writeln!(err, "note: {notice}");
+    }
     match Config::load(paths::config_dir().as_deref(), &catalog) {
         Ok(config) => Ok(Context { catalog, config }),
         Err(e) => {

@@ -13,6 +13,9 @@ pub fn run(vendor: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8
     for problem in catalog.problems() {
         let _ = writeln!(err, "warning: vendor spec skipped: {problem}");
     }
+    for notice in catalog.replaced() {
+        let _ = writeln!(err, "note: {notice}");
+    }
     let written = match vendor {
         None => list(&catalog, out),
         Some(id) => match catalog.get(id) {

@@ -32,6 +32,9 @@ pub const BUILT_IN: [(&str, &str); 5] = [
 pub struct Catalog {
     specs: Vec<Arc<VendorSpec>>,
     problems: Vec<SpecError>,
+    /// User specs that replaced a built-in one: said aloud, since the user's file then decides
+    /// where that vendor's credentials go.
+    replaced: Vec<String>,
 }
 
 impl Catalog {
@@ -86,7 +89,15 @@ impl Catalog {
     fn add(&mut self, loaded: Result<VendorSpec, SpecError>) {
         match loaded {
             Ok(spec) => match self.specs.iter_mut().find(|s| s.id == spec.id) {
-                Some(existing) => *existing = Arc::new(spec),
+                Some(existing) => {
+                    let notice = format!(
+                        "vendor {:?} from {} replaces the one from {}",
+                        spec.id, spec.origin, existing.origin
+                    );
+                    tracing::warn!("{notice}");
+                    self.replaced.push(notice);
+                    *existing = Arc::new(spec);
+                }
                 None => self.specs.push(Arc::new(spec)),
             },
             Err(problem) => self.problems.push(problem),
@@ -103,6 +114,11 @@ impl Catalog {
 
     pub fn problems(&self) -> &[SpecError] {
         &self.problems
+    }
+
+    /// One sentence per user spec that replaced an earlier (built-in) spec of the same id.
+    pub fn replaced(&self) -> &[String] {
+        &self.replaced
     }
 
     pub fn ids(&self) -> Vec<&str> {

@@ -2,12 +2,12 @@
 
 mod catalog;
 mod raw;
-mod spec;
+mod types;
 mod template;
 
 pub use catalog::{BUILT_IN, Catalog};
-pub use raw::{humanize, parse_spec};
-pub use spec::*;
+pub use raw::{MAX_FIELDS, MAX_NAME_CHARS, humanize, parse_spec};
+pub use types::*;
 pub use template::{Piece, Template, TemplateError};
 
 use std::fmt;

@@ -1,7 +1,7 @@
 //! The TOML form of a vendor spec and its checked conversion into `VendorSpec`.
 //! Every problem is reported with the line it comes from.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use regex::Regex;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::SpecError;
-use super::spec::*;
+use super::types::*;
 use super::template::Template;
 
 #[derive(Deserialize)]
@@ -168,6 +168,13 @@ enum RawRule {
     ForbidUpdate { when: RawWhen, message: String },
 }
 
+/// The longest field name or label a spec may use, in characters. Longer ones are refused:
+/// they make no sense as a form label and would overflow the column widths of tables.
+pub const MAX_NAME_CHARS: usize = 256;
+/// The most fields a spec may declare. Loading is linear, so this is not about speed: a form
+/// of more fields than this is not a form anyone edits, and a runaway generator is caught.
+pub const MAX_FIELDS: usize = 100_000;
+
 /// Turns byte offsets into 1-based line numbers for one source text.
 struct Lines<'a> {
     origin: &'a str,
@@ -233,6 +240,22 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
     let template = |text: &str, span: Range<usize>| {
         Template::parse(text).map_err(|e| lines.error(span, e.to_string()))
     };
+    // A request path is appended to the profile's base URL, which carries the credential: it
+    // must start with `/` and its literal text must not be able to move the request to another
+    // host (`@evil:80/…`, `//evil/…`, `\\evil`), another scheme or a query that swaps it.
+    let request_path = |text: &str, span: Range<usize>, what: &str| {
+        let refused = |why: &str| lines.error(span.clone(), format!("{what} path {text:?} {why}"));
+        if !text.starts_with('/') || text.starts_with("//") {
+            return Err(refused("must start with a single `/`"));
+        }
+        if let Some(c) = text
+            .chars()
+            .find(|c| matches!(c, '@' | '\\' | '#' | '?') || c.is_whitespace() || c.is_control())
+        {
+            return Err(refused(&format!("must not contain {c:?}")));
+        }
+        template(text, span.clone())
+    };
     let reference = template(
         raw.reference.template.get_ref(),
         raw.reference.template.span(),
@@ -247,7 +270,7 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
 
     let request = |r: &Spanned<RawRequest>, what: &str| -> Result<RequestSpec, SpecError> {
         let r = r.get_ref();
-        let path = template(r.path.get_ref(), r.path.span())?;
+        let path = request_path(r.path.get_ref(), r.path.span(), what)?;
         if let Some(p) = path.params().find(|p| !ref_params.contains(p)) {
             return Err(lines.error(
                 r.path.span(),
@@ -300,7 +323,7 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         None => None,
         Some(l) => {
             let r = l.get_ref();
-            let path = template(r.path.get_ref(), r.path.span())?;
+            let path = request_path(r.path.get_ref(), r.path.span(), "list")?;
             if let Some(p) = path.params().find(|p| !ref_params.contains(p)) {
                 return Err(lines.error(
                     r.path.span(),
@@ -333,10 +356,15 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         }
     }
     let fields = convert_fields(&raw.fields, lines, vendor_clear)?;
+    let by_name: HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
     let index_of = |name: &str, span: Range<usize>| {
-        fields
-            .iter()
-            .position(|f| f.name == name)
+        by_name
+            .get(name)
+            .copied()
             .ok_or_else(|| lines.error(span, format!("no field named {name:?} in this spec")))
     };
     let mut rules = Vec::new();
@@ -403,7 +431,21 @@ fn convert_fields(
             message: "the spec has no fields".to_string(),
         });
     }
+    if raw.len() > MAX_FIELDS {
+        return Err(SpecError {
+            origin: lines.origin.to_string(),
+            line: None,
+            message: format!(
+                "the spec declares {} fields; rolo reads at most {MAX_FIELDS}",
+                raw.len()
+            ),
+        });
+    }
     let mut fields: Vec<Field> = Vec::with_capacity(raw.len());
+    // Every name so far, and every proper prefix of one (`billing` for `billing.email`) with
+    // the field it came from: duplicate and overlap checks stay linear in the spec's size.
+    let mut names: HashSet<String> = HashSet::with_capacity(raw.len());
+    let mut prefixes: HashMap<String, usize> = HashMap::new();
     // Conditions name fields that may come later; resolve them once every field is known.
     let mut pending_conditions = Vec::new();
     for spanned in raw {
@@ -417,24 +459,48 @@ fn convert_fields(
                 "a field name must be a dotted path with no empty part".into(),
             ));
         }
-        if fields.iter().any(|f| &f.name == name) {
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(lines.error(
+                r.name.span(),
+                format!(
+                    "a field name is longer than {MAX_NAME_CHARS} characters ({} …)",
+                    name.chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+        if r.label
+            .as_ref()
+            .is_some_and(|l| l.chars().count() > MAX_NAME_CHARS)
+        {
+            return Err(err(
+                whole.clone(),
+                format!("its label is longer than {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        if names.contains(name.as_str()) {
             return Err(err(
                 r.name.span(),
                 "this name is used by an earlier field too".into(),
             ));
         }
         // `billing` and `billing.email` cannot both be fields: one value would overwrite the other.
-        if let Some(other) = fields
-            .iter()
-            .find(|f| nested(&f.name, name) || nested(name, &f.name))
-        {
+        let outer = name
+            .match_indices('.')
+            .map(|(at, _)| &name[..at])
+            .find(|prefix| names.contains(*prefix))
+            .map(str::to_string);
+        let inner = prefixes.get(name.as_str()).map(|&i| fields[i].name.clone());
+        if let Some(other) = outer.or(inner) {
             return Err(err(
                 r.name.span(),
-                format!(
-                    "overlaps field {:?}: one cannot sit inside the other",
-                    other.name
-                ),
+                format!("overlaps field {other:?}: one cannot sit inside the other"),
             ));
+        }
+        names.insert(name.clone());
+        for (at, _) in name.match_indices('.') {
+            prefixes
+                .entry(name[..at].to_string())
+                .or_insert(fields.len());
         }
         if let Some(path) = &r.response_path
             && (path.is_empty() || path.split('.').any(str::is_empty))
@@ -556,35 +622,34 @@ fn convert_fields(
             help: r.help.clone(),
         });
     }
+    let by_name: HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    let mut conditions = Vec::with_capacity(pending_conditions.len());
     for (index, when, span) in pending_conditions {
-        let controller = fields
-            .iter()
-            .position(|f| f.name == when.field)
-            .ok_or_else(|| {
-                lines.error(
-                    span.clone(),
-                    format!(
-                        "`when` names {:?}, which is not a field of this spec",
-                        when.field
-                    ),
-                )
-            })?;
+        let controller = by_name.get(when.field.as_str()).copied().ok_or_else(|| {
+            lines.error(
+                span.clone(),
+                format!(
+                    "`when` names {:?}, which is not a field of this spec",
+                    when.field
+                ),
+            )
+        })?;
         if controller == index {
             return Err(lines.error(span, "a field's `when` cannot name the field itself"));
         }
+        conditions.push((index, controller, when.is.clone()));
+    }
+    for (index, controller, values) in conditions {
         fields[index].condition = Some(Condition {
             field: controller,
-            values: when.is.clone(),
+            values,
         });
     }
     Ok(fields)
-}
-
-/// Whether `inner` sits inside `outer` (`billing.email` inside `billing`).
-fn nested(outer: &str, inner: &str) -> bool {
-    inner
-        .strip_prefix(outer)
-        .is_some_and(|rest| rest.starts_with('.'))
 }
 
 fn parse_clear(text: &str) -> Result<ClearAs, String> {
