@@ -12,6 +12,7 @@ pub mod edit;
 pub mod log;
 pub mod paths;
 pub mod sandbox;
+pub mod sanitize;
 pub mod spec;
 pub mod store;
 pub mod tui;

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::sanitize::SanitizingWriter;
+
 /// Exit codes of PRODUCT.md "Command line".
 pub mod exit {
     pub const OK: u8 = 0;
@@ -109,8 +111,9 @@ pub enum Command {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    // Everything the CLI prints, vendor text included, leaves through the one sanitizer.
+    let mut out = SanitizingWriter::new(std::io::stdout().lock());
+    let mut err = SanitizingWriter::new(std::io::stderr().lock());
     let Some(command) = cli.command else {
         let args = crate::tui::TuiArgs {
             profile: cli.profile,

@@ -2,13 +2,13 @@
 
 mod catalog;
 mod raw;
-mod types;
 mod template;
+mod types;
 
 pub use catalog::{BUILT_IN, Catalog};
 pub use raw::{MAX_FIELDS, MAX_NAME_CHARS, humanize, parse_spec};
-pub use types::*;
 pub use template::{Piece, Template, TemplateError};
+pub use types::*;
 
 use std::fmt;
 

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::SpecError;
-use super::types::*;
 use super::template::Template;
+use super::types::*;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
