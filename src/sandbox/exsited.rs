@@ -11,9 +11,9 @@ use axum::routing::MethodFilter;
 use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
+use super::demo::DemoUser;
 use super::checks::{Report, Violation, now_rfc3339};
 
-pub const TOKEN: &str = "sandbox-exsited-token";
 
 const FIELDS: [&str; 20] = [
     "salutation",
@@ -189,10 +189,10 @@ impl Desk for Exsited {
         MethodFilter::PUT
     }
 
-    fn authorize(&self, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(&self, user: &DemoUser, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
         let value = headers.get("authorization").and_then(|v| v.to_str().ok());
         match value.and_then(|v| v.strip_prefix("Bearer ")) {
-            Some(TOKEN) => Ok(()),
+            Some(token) if token == user.secret => Ok(()),
             Some(_) => Err(Failure::Unauthorized(
                 "the bearer token is not valid".into(),
             )),
@@ -200,6 +200,10 @@ impl Desk for Exsited {
                 "missing `Authorization: Bearer <token>`".into(),
             )),
         }
+    }
+
+    fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)> {
+        vec![("Authorization", format!("Bearer {}", user.secret))]
     }
 
     fn failure(&self, failure: Failure) -> Response {
