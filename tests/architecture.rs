@@ -23,7 +23,10 @@ const FORBIDDEN: [(&str, &[&str]); 6] = [
     ("cli", &["tui"]),
     // The sandbox judges the client, so it shares none of rolo's rules or code (a file writer
     // from `store` is allowed).
-    ("sandbox", &["edit", "client", "tui", "cli", "spec", "config"]),
+    (
+        "sandbox",
+        &["edit", "client", "tui", "cli", "spec", "config"],
+    ),
 ];
 
 /// One arrow out of a file: the crate module it reaches, and the 1-based line.
@@ -234,8 +237,8 @@ fn no_module_imports_against_the_arrows() {
     assert!(files.len() > 20, "found only {} files", files.len());
     let mut problems = Vec::new();
     for path in &files {
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let relative = path.strip_prefix(&src).expect("under src/");
         problems.extend(violations(relative, &text));
     }
@@ -277,9 +280,18 @@ fn allowed_paths_and_comments_are_not_arrows() {
     let text = "//! Unlike crate::tui, this is fine.\nuse super::checks::Report;\nuse crate::store::write_atomically;\n/* crate::edit */\nlet s = \"// not a comment\"; crate::store::x();\n#[cfg(test)]\nmod tests {\n    use super::*;\n}\n";
     assert!(violations(Path::new("sandbox/api.rs"), text).is_empty());
     // src/spec/mod.rs's tests module climbing once stays in spec.
-    assert!(violations(Path::new("spec/mod.rs"), "mod tests {\n    use super::*;\n}\n").is_empty());
+    assert!(
+        violations(
+            Path::new("spec/mod.rs"),
+            "mod tests {\n    use super::*;\n}\n"
+        )
+        .is_empty()
+    );
     assert_eq!(
-        arrows(Path::new("tui/views/form.rs"), "use super::super::app::App;\n"),
+        arrows(
+            Path::new("tui/views/form.rs"),
+            "use super::super::app::App;\n"
+        ),
         []
     );
 }

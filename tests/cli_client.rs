@@ -527,7 +527,8 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
     });
     assert_eq!(reply["e_password"], password);
     // And no file rolo wrote holds a secret (the token file is the test's own).
-    for (path, text) in env.files()
+    for (path, text) in env
+        .files()
         .into_iter()
         .filter(|(p, _)| !p.ends_with("token"))
     {

@@ -51,7 +51,10 @@ fn rolo_run_by_the_harness_reads_and_writes_only_its_temp_dir() {
         ("XDG_RUNTIME_DIR", poisoned("xdg-runtime")),
         ("ROLO_CONFIG_DIR", poisoned("rolo-config")),
         ("ROLO_DATA_DIR", poisoned("rolo-data")),
-        ("ROLO_SANDBOX_URL", PathBuf::from("http://poisoned.invalid:1")),
+        (
+            "ROLO_SANDBOX_URL",
+            PathBuf::from("http://poisoned.invalid:1"),
+        ),
         ("ROLO_SOMETHING_NEW", poisoned("rolo-new")),
     ];
     for (name, value) in &variables {
@@ -60,7 +63,9 @@ fn rolo_run_by_the_harness_reads_and_writes_only_its_temp_dir() {
         unsafe { std::env::set_var(name, value) };
     }
     let before = snapshot(real.path());
-    vendor.write_config("[profiles.mine]\nvendor = \"clemta\"\nbase_url = \"http://127.0.0.1:9\"\nsecret = \"x\"\n");
+    vendor.write_config(
+        "[profiles.mine]\nvendor = \"clemta\"\nbase_url = \"http://127.0.0.1:9\"\nsecret = \"x\"\n",
+    );
 
     // The config read is the temp dir's.
     let out = vendor.run(&["profiles"], &[]);
@@ -76,7 +81,14 @@ fn rolo_run_by_the_harness_reads_and_writes_only_its_temp_dir() {
     // The built-in profiles point at the test's sandbox: an update goes through and is
     // written to the history.
     let out = vendor.run(
-        &["patch", "-p", "sandbox-clemta", CLEMTA, "--set", "full_name=John Doe II"],
+        &[
+            "patch",
+            "-p",
+            "sandbox-clemta",
+            CLEMTA,
+            "--set",
+            "full_name=John Doe II",
+        ],
         &[],
     );
     assert_eq!(

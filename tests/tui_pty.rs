@@ -200,16 +200,12 @@ fn every_vendors_form_opens_from_the_demo_by_switching_profiles() {
 #[test]
 fn themes_and_no_color() {
     let vendor = Vendor::start();
-    let spawn = |args: &[&str], no_color: &str| {
-        vendor.rolo_sized(args, &[("NO_COLOR", no_color)], 24, 90)
-    };
+    let spawn =
+        |args: &[&str], no_color: &str| vendor.rolo_sized(args, &[("NO_COLOR", no_color)], 24, 90);
     let plain = spawn(&["-p", "sandbox-clemta", CLEMTA], "1");
     plain.wait_for("John Doe");
     assert!(!plain.any_colour(), "NO_COLOR draws no colour");
-    let light = spawn(
-        &["-p", "sandbox-clemta", CLEMTA, "--theme", "light"],
-        "",
-    );
+    let light = spawn(&["-p", "sandbox-clemta", CLEMTA, "--theme", "light"], "");
     light.wait_for("John Doe");
     assert_eq!(
         light.bg(0, 2),

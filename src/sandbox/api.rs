@@ -92,8 +92,12 @@ pub trait Desk: Send + Sync + 'static {
     fn update_method(&self) -> MethodFilter;
     /// Ok, or the 401/403 this vendor gives for these headers and this method; `user` is the
     /// vendor's demo user (assets/sandbox/profiles.toml).
-    fn authorize(&self, user: &DemoUser, method: &Method, headers: &HeaderMap)
-    -> Result<(), Failure>;
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure>;
     /// The headers that carry the demo user's credentials, as this vendor expects them.
     fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)>;
     fn failure(&self, failure: Failure) -> Response;

@@ -9,9 +9,8 @@ use axum::routing::MethodFilter;
 use serde_json::{Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
-use super::demo::DemoUser;
 use super::checks::{Report, now_epoch};
-
+use super::demo::DemoUser;
 
 const FIELDS: [&str; 9] = [
     "type",
@@ -77,7 +76,12 @@ impl Desk for Clemta {
         MethodFilter::PATCH
     }
 
-    fn authorize(&self, user: &DemoUser, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         match headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
             Some(key) if key == user.secret => Ok(()),
             Some(_) => Err(Failure::Unauthorized("Invalid API key".into())),

@@ -11,9 +11,8 @@ use axum::routing::MethodFilter;
 use serde_json::{Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
-use super::demo::DemoUser;
 use super::checks::{Report, Violation};
-
+use super::demo::DemoUser;
 
 /// Address ids the sandbox treats as existing ("Must be a valid existing addressId").
 pub const ADDRESS_IDS: [i64; 4] = [1675073, 1675074, 1675075, 1675076];
@@ -159,7 +158,12 @@ impl Desk for ContactReg {
         MethodFilter::PATCH
     }
 
-    fn authorize(&self, user: &DemoUser, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         match headers.get("authorization").and_then(|v| v.to_str().ok()) {
             Some(token) if token == user.secret => Ok(()),
             Some(_) => Err(Failure::Unauthorized("Invalid token".into())),

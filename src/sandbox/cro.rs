@@ -12,8 +12,8 @@ use axum::routing::MethodFilter;
 use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
-use super::demo::DemoUser;
 use super::checks::{Report, Violation};
+use super::demo::DemoUser;
 
 /// The sandbox's own second user, which may read but not update (the demo user, from
 /// assets/sandbox/profiles.toml, is a Dispatcher).
@@ -134,7 +134,12 @@ impl Desk for Cro {
         MethodFilter::PATCH
     }
 
-    fn authorize(&self, user: &DemoUser, method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
             return Err(Failure::Unauthorized(
                 "Authentication credentials were not provided.".into(),

@@ -72,7 +72,10 @@ mod tests {
     #[test]
     fn the_compiled_in_file_has_a_user_for_every_vendor() {
         let users = DemoUsers::built_in(&super::super::vendor_ids()).unwrap();
-        assert_eq!(users.get("cro").unwrap().extra("tenant_id").as_deref(), Some("1"));
+        assert_eq!(
+            users.get("cro").unwrap().extra("tenant_id").as_deref(),
+            Some("1")
+        );
         assert!(users.get("clemta").unwrap().extra("tenant_id").is_none());
     }
 

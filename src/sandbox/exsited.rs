@@ -11,9 +11,8 @@ use axum::routing::MethodFilter;
 use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
-use super::demo::DemoUser;
 use super::checks::{Report, Violation, now_rfc3339};
-
+use super::demo::DemoUser;
 
 const FIELDS: [&str; 20] = [
     "salutation",
@@ -189,7 +188,12 @@ impl Desk for Exsited {
         MethodFilter::PUT
     }
 
-    fn authorize(&self, user: &DemoUser, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         let value = headers.get("authorization").and_then(|v| v.to_str().ok());
         match value.and_then(|v| v.strip_prefix("Bearer ")) {
             Some(token) if token == user.secret => Ok(()),

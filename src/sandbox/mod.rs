@@ -11,10 +11,10 @@ mod cro;
 pub mod demo;
 mod exsited;
 pub mod fault;
+pub mod ledger;
 pub mod seed;
 mod serve;
 mod servicedesk;
-pub mod ledger;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

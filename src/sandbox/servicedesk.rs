@@ -12,9 +12,8 @@ use axum::routing::MethodFilter;
 use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
-use super::demo::DemoUser;
 use super::checks::{Report, Violation, is_dotnet_date, now_dotnet};
-
+use super::demo::DemoUser;
 
 /// Every documented field of the contact, in the page's order, with its maximum length.
 const FIELDS: [(&str, Option<usize>); 24] = [
@@ -144,7 +143,12 @@ impl Desk for ServiceDesk {
         params.join("/").to_ascii_lowercase()
     }
 
-    fn authorize(&self, user: &DemoUser, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         let value = headers.get("authorization").and_then(|v| v.to_str().ok());
         match value.and_then(|v| v.strip_prefix("Bearer ")) {
             Some(token) if token == user.secret => Ok(()),

@@ -2,6 +2,9 @@
 
 mod catalog;
 mod raw;
+// spec.rs holds the spec types; the name came with the src/vendor -> src/spec rename and is left
+// for its owner to change (renaming it here would collide with other branches).
+#[allow(clippy::module_inception)]
 mod spec;
 mod template;
 
