@@ -122,16 +122,23 @@ struct RawHttp {
 }
 
 impl Config {
-    /// The built-in profiles only.
+    /// The built-in profiles only (tests and benchmarks; rolo itself goes through `load`).
+    ///
+    /// # Panics
+    /// If the compiled-in sandbox profiles file is broken, which this module's tests rule out.
     pub fn built_in(catalog: &Catalog) -> Self {
-        Self {
+        Self::with_built_ins(catalog).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn with_built_ins(catalog: &Catalog) -> Result<Self, ConfigError> {
+        Ok(Self {
             path: None,
             default_profile: None,
             http: HttpSettings::default(),
-            profiles: built_in_profiles(catalog),
+            profiles: built_in_profiles(catalog)?,
             theme: None,
             keys: Vec::new(),
-        }
+        })
     }
 
     /// Points the built-in sandbox profiles at a sandbox running elsewhere (`rolo demo`).
@@ -149,11 +156,11 @@ impl Config {
     /// `config.toml` in `dir` (missing: built-ins only).
     pub fn load(dir: Option<&Path>, catalog: &Catalog) -> Result<Self, ConfigError> {
         let Some(path) = dir.map(|d| d.join("config.toml")) else {
-            return Ok(Self::built_in(catalog));
+            return Self::with_built_ins(catalog);
         };
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::parse(&path, &text, catalog),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::built_in(catalog)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::with_built_ins(catalog),
             Err(e) => Err(ConfigError {
                 path: path.display().to_string(),
                 line: None,
@@ -181,7 +188,7 @@ impl Config {
             line: e.span().map(|s| line_of(s.start)),
             message: e.message().trim().to_string(),
         })?;
-        let mut config = Self::built_in(catalog);
+        let mut config = Self::with_built_ins(catalog)?;
         config.path = Some(path.to_path_buf());
         if let Some(http) = raw.http {
             let h = http.get_ref();
@@ -458,30 +465,78 @@ fn parse_secret(
     }
 }
 
-/// `sandbox-<vendor>` for every vendor the sandbox serves, with its demo credentials.
-fn built_in_profiles(catalog: &Catalog) -> Vec<Profile> {
+/// The sandbox's demo users, compiled in. The sandbox reads the same file to know what it
+/// accepts: sharing data rather than code keeps config (and so the client) from importing the
+/// sandbox, and the sandbox from importing rolo, while the two cannot disagree.
+const SANDBOX_PROFILES: &str = include_str!("../assets/sandbox/profiles.toml");
+const SANDBOX_PROFILES_ORIGIN: &str = "built-in assets/sandbox/profiles.toml";
+
+/// One `[vendor]` table of the sandbox profiles file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoUser {
+    secret: String,
+    #[serde(default)]
+    extras: IndexMap<String, toml::Value>,
+}
+
+/// `sandbox-<vendor>` for every vendor of the catalog that has a demo user, with
+/// its demo credentials, pointing at `ROLO_SANDBOX_URL` (or the default sandbox address).
+fn built_in_profiles(catalog: &Catalog) -> Result<Vec<Profile>, ConfigError> {
     let base =
         std::env::var("ROLO_SANDBOX_URL").unwrap_or_else(|_| DEFAULT_SANDBOX_URL.to_string());
-    crate::sandbox::DEMO_SECRETS
-        .iter()
-        .filter(|(vendor, _)| catalog.get(vendor).is_some())
-        .map(|(vendor, secret)| {
-            let mut extras = BTreeMap::new();
-            if *vendor == "cro" {
-                extras.insert(
-                    "tenant_id".to_string(),
-                    crate::sandbox::DEMO_TENANT.to_string(),
-                );
-            }
-            Profile {
-                name: format!("sandbox-{vendor}"),
-                vendor: vendor.to_string(),
-                base_url: format!("{}/{vendor}", base.trim_end_matches('/')),
-                secret: SecretSource::BuiltIn(Secret::new(*secret)),
-                extras,
-                headers: BTreeMap::new(),
-                origin: ProfileOrigin::BuiltIn,
-            }
+    let mut users: BTreeMap<String, DemoUser> =
+        toml::from_str(SANDBOX_PROFILES).map_err(|e| ConfigError {
+            path: SANDBOX_PROFILES_ORIGIN.to_string(),
+            line: None,
+            message: e.message().trim().to_string(),
+        })?;
+    // In the catalog's order, so that `rolo profiles` lists them as `rolo vendors` does.
+    Ok(catalog
+        .ids()
+        .into_iter()
+        .filter_map(|vendor| Some((vendor.to_string(), users.remove(vendor)?)))
+        .map(|(vendor, user)| Profile {
+            name: format!("sandbox-{vendor}"),
+            base_url: format!("{}/{vendor}", base.trim_end_matches('/')),
+            secret: SecretSource::BuiltIn(Secret::new(user.secret)),
+            // As a config.toml profile's extras are kept: the text sent in headers.
+            extras: user
+                .extras
+                .into_iter()
+                .map(|(name, value)| match value {
+                    toml::Value::String(text) => (name, text),
+                    other => (name, other.to_string()),
+                })
+                .collect(),
+            vendor,
+            headers: BTreeMap::new(),
+            origin: ProfileOrigin::BuiltIn,
         })
-        .collect()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_profiles_come_from_the_sandbox_profiles_file() {
+        let catalog = Catalog::built_in();
+        let profiles = built_in_profiles(&catalog).unwrap();
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sandbox-clemta",
+                "sandbox-exsited",
+                "sandbox-contactreg",
+                "sandbox-cro",
+                "sandbox-servicedesk"
+            ]
+        );
+        let cro = &profiles[3];
+        assert_eq!(cro.extras.get("tenant_id").map(String::as_str), Some("1"));
+        assert!(profiles[0].extras.is_empty());
+    }
 }

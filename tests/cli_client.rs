@@ -1,68 +1,12 @@
 //! `rolo profiles`, `rolo get` and `rolo patch` as real processes against the in-process
 //! sandbox: output, exit codes, dry-run versus the real request, and secrets that never show.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use rolo::sandbox::Running;
+use std::process::Output;
+
+use common::pty::Vendor;
 use serde_json::Value as Json;
-
-/// A sandbox on its own runtime, and private config/home folders for the rolo processes.
-struct Env {
-    _runtime: tokio::runtime::Runtime,
-    running: Running,
-    home: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let running = runtime
-            .block_on(rolo::sandbox::start("127.0.0.1:0".parse().unwrap(), None))
-            .unwrap();
-        let home = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(home.path().join("config")).unwrap();
-        Env {
-            _runtime: runtime,
-            running,
-            home,
-        }
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.home.path().join("config")
-    }
-
-    fn write_config(&self, text: &str) {
-        let path = self.config_dir().join("config.toml");
-        std::fs::write(&path, text).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
-    }
-
-    fn rolo(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolo"));
-        cmd.args(args)
-            .env("ROLO_SANDBOX_URL", self.running.url())
-            .env("ROLO_CONFIG_DIR", self.config_dir())
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", self.home.path().join("xdg-data"))
-            .env("XDG_STATE_HOME", self.home.path().join("xdg-state"))
-            .env("XDG_CACHE_HOME", self.home.path().join("xdg-cache"));
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().expect("rolo runs")
-    }
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -90,8 +34,8 @@ const REFS: [(&str, &str, &str); 5] = [
 
 #[test]
 fn get_prints_the_contact() {
-    let env = Env::new();
-    let out = env.rolo(&["get", "-p", "sandbox-exsited", "ACC-1001/CONTACT_1"], &[]);
+    let env = Vendor::start();
+    let out = env.run(&["get", "-p", "sandbox-exsited", "ACC-1001/CONTACT_1"], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -110,7 +54,7 @@ fn get_prints_the_contact() {
         "{text}"
     );
 
-    let out = env.rolo(
+    let out = env.run(
         &[
             "get",
             "-p",
@@ -129,10 +73,10 @@ fn get_prints_the_contact() {
 
 #[test]
 fn the_dry_run_is_the_request_then_sent() {
-    let env = Env::new();
+    let env = Vendor::start();
     for (vendor, reference, edit) in REFS {
         let profile = format!("sandbox-{vendor}");
-        let dry = env.rolo(
+        let dry = env.run(
             &[
                 "patch",
                 "-p",
@@ -147,7 +91,7 @@ fn the_dry_run_is_the_request_then_sent() {
         );
         assert_eq!(dry.status.code(), Some(0), "{vendor}: {}", stderr(&dry));
         let planned: Json = serde_json::from_str(&stdout(&dry)).unwrap();
-        let sent = env.rolo(
+        let sent = env.run(
             &["patch", "-p", &profile, reference, "--set", edit, "--json"],
             &[],
         );
@@ -165,7 +109,7 @@ fn the_dry_run_is_the_request_then_sent() {
         );
         // The edit reached the vendor.
         let (field, value) = edit.split_once('=').unwrap();
-        let get = env.rolo(&["get", "-p", &profile, reference], &[]);
+        let get = env.run(&["get", "-p", &profile, reference], &[]);
         assert!(
             stdout(&get)
                 .lines()
@@ -179,8 +123,8 @@ fn the_dry_run_is_the_request_then_sent() {
 
 #[test]
 fn patch_reports_the_outcome_and_curl_export() {
-    let env = Env::new();
-    let out = env.rolo(
+    let env = Vendor::start();
+    let out = env.run(
         &[
             "patch",
             "-p",
@@ -196,7 +140,7 @@ fn patch_reports_the_outcome_and_curl_export() {
         stdout(&out),
         "HTTP 200: Contact updated successfully\n  full_name: John Doe → John Q. Doe (stored: John Q. Doe)\n"
     );
-    let out = env.rolo(
+    let out = env.run(
         &[
             "patch",
             "-p",
@@ -217,7 +161,7 @@ fn patch_reports_the_outcome_and_curl_export() {
             "curl -X PATCH '{base}/cro/customers/1001/contacts/5001/' -H 'authorization: Bearer ***' -H 'x-tenant-id: 1' -H 'accept: application/json' -H 'content-type: application/json' -H 'if-match: \"1\"' --data-raw '{{\"name\":\"Desk\"}}'"
         )
     );
-    let out = env.rolo(
+    let out = env.run(
         &[
             "patch",
             "-p",
@@ -234,8 +178,8 @@ fn patch_reports_the_outcome_and_curl_export() {
 
 #[test]
 fn exit_codes() {
-    let env = Env::new();
-    let code = |args: &[&str]| env.rolo(args, &[]).status.code();
+    let env = Vendor::start();
+    let code = |args: &[&str]| env.run(args, &[]).status.code();
     // 2: usage and configuration.
     assert_eq!(code(&["get", "-p", "sandbox-exsited", "ACC-1001"]), Some(2));
     assert_eq!(code(&["get", "-p", "nobody", "1"]), Some(2));
@@ -254,7 +198,7 @@ fn exit_codes() {
         Some(2)
     );
     // 3: refused before sending, naming field and rule.
-    let out = env.rolo(
+    let out = env.run(
         &[
             "patch",
             "-p",
@@ -301,7 +245,7 @@ fn exit_codes() {
         Some(3)
     );
     // 4: the vendor answered with an error status.
-    let out = env.rolo(
+    let out = env.run(
         &["get", "-p", "sandbox-clemta", "000000000000000000000000"],
         &[],
     );
@@ -315,7 +259,7 @@ fn exit_codes() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let out = env.rolo(
+    let out = env.run(
         &["get", "-p", "sandbox-clemta", "64b8f1a2e4b0c8d9f0123456"],
         &[("ROLO_SANDBOX_URL", &format!("http://127.0.0.1:{port}"))],
     );
@@ -329,9 +273,9 @@ fn exit_codes() {
 
 #[test]
 fn config_problems_are_usage_errors_with_file_and_line() {
-    let env = Env::new();
+    let env = Vendor::start();
     env.write_config("default_profile = \"acme\"\n\n[profiles.acme]\nvendor = \"clemta\"\nbase_url = \"ftp://x\"\nsecret = { env = \"K\" }\n");
-    let out = env.rolo(&["profiles"], &[]);
+    let out = env.run(&["profiles"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains(
@@ -344,7 +288,7 @@ fn config_problems_are_usage_errors_with_file_and_line() {
     env.write_config(
         "[profiles.d]\nvendor = \"cro\"\nbase_url = \"http://h\"\nsecret = { env = \"K\" }\n",
     );
-    let out = env.rolo(&["profiles"], &[]);
+    let out = env.run(&["profiles"], &[]);
     assert!(
         stderr(&out).contains("config.toml:1: profile \"d\": cro needs tenant_id"),
         "{}",
@@ -353,19 +297,19 @@ fn config_problems_are_usage_errors_with_file_and_line() {
 
     env.write_config("[profiles.d]\nvendor = \"cro\"\nbase_url = \"http://h\"\nsecret = { env = \"K\" }\ntenant_id = \"one\"\n");
     assert!(
-        stderr(&env.rolo(&["profiles"], &[]))
+        stderr(&env.run(&["profiles"], &[]))
             .contains("config.toml:5: profile \"d\": tenant_id must be a whole number")
     );
 
     env.write_config("[profiles.d]\nvendor = \"clemta\"\nbase_url = \"http://h\"\nsecret = { env = \"K\" }\ncolour = 1\n");
     assert!(
-        stderr(&env.rolo(&["profiles"], &[])).contains(
+        stderr(&env.run(&["profiles"], &[])).contains(
             "config.toml:5: profile \"d\": unknown key \"colour\" (clemta takes no extras)"
         )
     );
 
     env.write_config("[profiles.acme]\nvendor = \"clemta\"\nbase_url = \"https://api.clemta.com\"\nsecret = { command = \"pass show clemta\" }\n");
-    let out = env.rolo(&["profiles"], &[]);
+    let out = env.run(&["profiles"], &[]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stdout(&out).lines().any(|l| l.starts_with("acme ")
@@ -380,45 +324,26 @@ fn config_problems_are_usage_errors_with_file_and_line() {
 #[test]
 fn a_literal_secret_needs_a_private_file() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
+    let env = Vendor::start();
     let url = env.running.url();
     env.write_config(&format!("[profiles.lit]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = \"sandbox-clemta-key\"\n"));
     let path = env.config_dir().join("config.toml");
     assert_eq!(
-        env.rolo(&["get", "-p", "lit", "64b8f1a2e4b0c8d9f0123456"], &[])
+        env.run(&["get", "-p", "lit", "64b8f1a2e4b0c8d9f0123456"], &[])
             .status
             .code(),
         Some(0)
     );
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = env.rolo(&["get", "-p", "lit", "64b8f1a2e4b0c8d9f0123456"], &[]);
+    let out = env.run(&["get", "-p", "lit", "64b8f1a2e4b0c8d9f0123456"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
 }
 
 /// Every file under a folder, as text.
-fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((
-                    path.clone(),
-                    String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned(),
-                ));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn a_secret_marker_appears_in_no_output_and_no_file() {
-    let env = Env::new();
+    let env = Vendor::start();
     let url = env.running.url();
     // Profiles whose secrets come from the environment: the demo keys (accepted), and a unique
     // marker that the sandbox refuses (every error path).
@@ -567,7 +492,7 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
         "sandbox-servicedesk-token",
     ];
     for args in &runs {
-        let out = env.rolo(args, &env_vars);
+        let out = env.run(args, &env_vars);
         let all = format!("{}{}", stdout(&out), stderr(&out));
         // Each run got as far as it should: the refused credentials reached the vendor.
         let expected = match args.get(2).copied().unwrap_or("") {
@@ -589,7 +514,7 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
         }
     }
     // The password did reach the vendor (so the runs above really carried it).
-    let reply = env._runtime.block_on(async {
+    let reply = env.runtime.block_on(async {
         reqwest::Client::new()
             .get(format!("{url}/servicedesk/api/contact/{sd}"))
             .header("Authorization", "Bearer sandbox-servicedesk-token")
@@ -602,7 +527,8 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
     });
     assert_eq!(reply["e_password"], password);
     // And no file rolo wrote holds a secret (the token file is the test's own).
-    for (path, text) in files_under(env.home.path())
+    for (path, text) in env
+        .files()
         .into_iter()
         .filter(|(p, _)| !p.ends_with("token"))
     {

@@ -1,15 +1,19 @@
 //! `rolo sandbox` as a real process: it prints where it listens, serves, and with `--state`
 //! keeps an update even when killed with SIGKILL right after answering it.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use common::home::Home;
+
 /// Starts `rolo sandbox` on a free port and returns it with its base URL.
-fn spawn(args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolo"))
-        .args(["sandbox", "--listen", "127.0.0.1:0"])
+fn spawn(home: &Home, args: &[&str]) -> (Child, String) {
+    let mut child = home
+        .command(&["sandbox", "--listen", "127.0.0.1:0"], &[])
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -33,8 +37,8 @@ fn spawn(args: &[&str]) -> (Child, String) {
 
 #[test]
 fn sandbox_process_keeps_state_across_a_kill() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
+    let home = Home::new();
+    let state = home.path().join("state.json");
     let state_arg = state.to_str().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -44,7 +48,7 @@ fn sandbox_process_keeps_state_across_a_kill() {
     let path = "/exsited/api/v3/accounts/ACC-1001/contacts/CONTACT_2";
     let auth = ("Authorization", "Bearer sandbox-exsited-token");
 
-    let (mut first, url) = spawn(&["--state", state_arg]);
+    let (mut first, url) = spawn(&home, &["--state", state_arg]);
     let status = runtime.block_on(async {
         client
             .put(format!("{url}{path}"))
@@ -59,7 +63,7 @@ fn sandbox_process_keeps_state_across_a_kill() {
     first.kill().unwrap(); // SIGKILL: no chance to tidy up
     first.wait().unwrap();
 
-    let (mut second, url) = spawn(&["--state", state_arg]);
+    let (mut second, url) = spawn(&home, &["--state", state_arg]);
     let body: serde_json::Value = runtime.block_on(async {
         client
             .get(format!("{url}{path}"))
@@ -81,10 +85,7 @@ fn sandbox_process_keeps_state_across_a_kill() {
 fn a_taken_port_is_a_usage_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
-        .args(["sandbox", "--listen", &addr])
-        .output()
-        .unwrap();
+    let out = Home::new().run(&["sandbox", "--listen", &addr], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("cannot listen on {addr}")));
 }
@@ -93,8 +94,8 @@ fn a_taken_port_is_a_usage_error() {
 /// is whole (or absent) and the sandbox starts again from it.
 #[test]
 fn a_sandbox_killed_mid_write_leaves_a_whole_state_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
+    let home = Home::new();
+    let state = home.path().join("state.json");
     let state_arg = state.to_str().unwrap().to_string();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -105,7 +106,7 @@ fn a_sandbox_killed_mid_write_leaves_a_whole_state_file() {
     // that every later save rewrites ~300 KB and a kill lands inside a write often: a
     // non-atomic writer is then caught (checked by planting one).
     for round in 0..24u64 {
-        let (mut child, url) = spawn(&["--state", &state_arg]);
+        let (mut child, url) = spawn(&home, &["--state", &state_arg]);
         let writers = runtime.spawn(async move {
             let client = reqwest::Client::new();
             let mut tasks = Vec::new();
@@ -155,7 +156,7 @@ fn a_sandbox_killed_mid_write_leaves_a_whole_state_file() {
         }
     }
     // And it still starts from what is there.
-    let (mut child, _) = spawn(&["--state", &state_arg]);
+    let (mut child, _) = spawn(&home, &["--state", &state_arg]);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(state.exists(), "some update was saved");

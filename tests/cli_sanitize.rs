@@ -91,18 +91,11 @@ fn assert_clean(what: &str, bytes: &[u8]) {
 #[test]
 fn no_vendor_text_reaches_the_terminal_unescaped() {
     let port = hostile_vendor();
-    let home = common::pty::Vendor::start();
+    let home = common::home::Home::new();
     home.write_config(&format!(
         "[profiles.evil]\nvendor = \"clemta\"\nbase_url = \"http://127.0.0.1:{port}\"\nsecret = {{ env = \"EVIL_KEY\" }}\n"
     ));
-    let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"));
-        cmd.args(args).env("EVIL_KEY", "k");
-        for (k, v) in home.env() {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    };
+    let run = |args: &[&str]| home.run(args, &[("EVIL_KEY", "k")]);
 
     for args in [
         vec!["get", "-p", "evil", "evil-value"],

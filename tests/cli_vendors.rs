@@ -1,13 +1,13 @@
 //! `rolo vendors` and `rolo vendors VENDOR`, run as the real binary.
 
-use std::process::{Command, Output};
+mod common;
 
-fn rolo(args: &[&str], config_dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolo"))
-        .args(args)
-        .env("ROLO_CONFIG_DIR", config_dir)
-        .output()
-        .expect("runs rolo")
+use std::process::Output;
+
+use common::home::Home;
+
+fn rolo(args: &[&str], home: &Home) -> Output {
+    home.run(args, &[])
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -16,8 +16,8 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn lists_the_five_vendors() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = rolo(&["vendors"], dir.path());
+    let home = Home::new();
+    let out = rolo(&["vendors"], &home);
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
     let ids: Vec<&str> = stdout
@@ -49,8 +49,8 @@ fn row(stdout: &str, field: &str) -> Vec<String> {
 
 #[test]
 fn prints_a_vendors_field_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = rolo(&["vendors", "servicedesk"], dir.path());
+    let home = Home::new();
+    let out = rolo(&["vendors", "servicedesk"], &home);
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
     assert!(
@@ -83,7 +83,7 @@ fn prints_a_vendors_field_table() {
     );
     assert!(stdout.contains("one of company_id, company_code, company is required"));
 
-    let out = rolo(&["vendors", "contactreg"], dir.path());
+    let out = rolo(&["vendors", "contactreg"], &home);
     let stdout = text(&out.stdout);
     assert_eq!(
         row(&stdout, "sex"),
@@ -94,12 +94,12 @@ fn prints_a_vendors_field_table() {
         ["businessNumber", "text", "contactType is Company"]
     );
 
-    let out = rolo(&["vendors", "cro"], dir.path());
+    let out = rolo(&["vendors", "cro"], &home);
     let stdout = text(&out.stdout);
     assert_eq!(row(&stdout, "fax"), ["fax", "text", "7–15 chars"]);
     assert!(stdout.contains("auth: x-tenant-id: {tenant_id}"));
 
-    let out = rolo(&["vendors", "exsited"], dir.path());
+    let out = rolo(&["vendors", "exsited"], &home);
     let stdout = text(&out.stdout);
     assert_eq!(
         row(&stdout, "phone.do_not_call"),
@@ -109,8 +109,8 @@ fn prints_a_vendors_field_table() {
 
 #[test]
 fn an_unknown_vendor_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = rolo(&["vendors", "acme"], dir.path());
+    let home = Home::new();
+    let out = rolo(&["vendors", "acme"], &home);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("no vendor named \"acme\""), "{stderr}");
@@ -122,14 +122,14 @@ fn an_unknown_vendor_is_a_usage_error() {
 
 #[test]
 fn a_broken_user_spec_is_reported_and_the_rest_still_list() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("vendors")).unwrap();
+    let home = Home::new();
+    std::fs::create_dir(home.config_dir().join("vendors")).unwrap();
     std::fs::write(
-        dir.path().join("vendors/broken.toml"),
+        home.config_dir().join("vendors/broken.toml"),
         "id = \"broken\"\nname = \n",
     )
     .unwrap();
-    let out = rolo(&["vendors"], dir.path());
+    let out = rolo(&["vendors"], &home);
     assert_eq!(out.status.code(), Some(0));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("broken.toml:2: "), "{stderr}");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::http::{Api, auth, start};
+use common::http::{Api, start};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value as Json, json};
 
@@ -1122,7 +1122,9 @@ async fn the_index_lists_vendors_and_credentials() {
         index["vendors"],
         json!(["clemta", "exsited", "contactreg", "cro", "servicedesk"])
     );
-    assert_eq!(auth("cro").len(), 2);
+    assert_eq!(api.auth("cro").len(), 2);
+    // The same credentials the built-in profiles send, one header per line of `rolo sandbox`.
+    assert_eq!(index["credentials"].as_array().map(Vec::len), Some(6));
     let unknown = api.send(Method::GET, "/nowhere", &[], None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::home::Home;
 use common::pty::Vendor;
 use common::pty::{BACKSPACE, DOWN, ENTER, ESC, Tty};
 
@@ -136,17 +137,8 @@ fn quitting_with_unsaved_changes_asks_first() {
 
 #[test]
 fn the_demo_shows_the_seed_contact_with_no_configuration() {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config");
-    let mut tty = Tty::spawn(
-        &["demo"],
-        &[
-            ("ROLO_CONFIG_DIR", config.to_str().unwrap()),
-            ("HOME", home.path().to_str().unwrap()),
-        ],
-        24,
-        80,
-    );
+    let home = Home::new();
+    let mut tty = home.pty(&["demo"], &[], 24, 80);
     tty.wait_for("John Doe");
     tty.wait_for("sandbox-clemta");
     // The demo can edit and save.
@@ -163,15 +155,7 @@ fn the_demo_shows_the_seed_contact_with_no_configuration() {
     tty.keys("q");
     assert_eq!(tty.exit_code(), Some(0));
     // Plain `rolo` with no configuration is the demo too.
-    let mut plain = Tty::spawn(
-        &[],
-        &[
-            ("ROLO_CONFIG_DIR", config.to_str().unwrap()),
-            ("HOME", home.path().to_str().unwrap()),
-        ],
-        24,
-        80,
-    );
+    let mut plain = home.pty(&[], &[], 24, 80);
     plain.wait_for("John Doe");
     plain.keys("q");
     assert_eq!(plain.exit_code(), Some(0));
@@ -179,17 +163,8 @@ fn the_demo_shows_the_seed_contact_with_no_configuration() {
 
 #[test]
 fn every_vendors_form_opens_from_the_demo_by_switching_profiles() {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config");
-    let mut tty = Tty::spawn(
-        &["demo"],
-        &[
-            ("ROLO_CONFIG_DIR", config.to_str().unwrap()),
-            ("HOME", home.path().to_str().unwrap()),
-        ],
-        32,
-        110,
-    );
+    let home = Home::new();
+    let mut tty = home.pty(&["demo"], &[], 32, 110);
     tty.wait_for("John Doe");
     // (profile position, a value the vendor's first listed contact shows)
     // (profile position, the first listed reference, a value its form shows)
@@ -225,33 +200,19 @@ fn every_vendors_form_opens_from_the_demo_by_switching_profiles() {
 #[test]
 fn themes_and_no_color() {
     let vendor = Vendor::start();
-    let url = vendor.running.url();
-    let config = vendor.home.path().join("config");
-    let env = |no_color: &'static str| {
-        vec![
-            ("ROLO_SANDBOX_URL", url.clone()),
-            ("ROLO_CONFIG_DIR", config.to_str().unwrap().to_string()),
-            ("NO_COLOR", no_color.to_string()),
-        ]
-    };
-    let spawn = |args: &[&str], env: Vec<(&str, String)>| {
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        Tty::spawn(args, &env, 24, 90)
-    };
-    let plain = spawn(&["-p", "sandbox-clemta", CLEMTA], env("1"));
+    let spawn =
+        |args: &[&str], no_color: &str| vendor.rolo_sized(args, &[("NO_COLOR", no_color)], 24, 90);
+    let plain = spawn(&["-p", "sandbox-clemta", CLEMTA], "1");
     plain.wait_for("John Doe");
     assert!(!plain.any_colour(), "NO_COLOR draws no colour");
-    let light = spawn(
-        &["-p", "sandbox-clemta", CLEMTA, "--theme", "light"],
-        env(""),
-    );
+    let light = spawn(&["-p", "sandbox-clemta", CLEMTA, "--theme", "light"], "");
     light.wait_for("John Doe");
     assert_eq!(
         light.bg(0, 2),
         vt100::Color::Rgb(0x09, 0x69, 0xda),
         "the light theme's header"
     );
-    let dark = spawn(&["-p", "sandbox-clemta", CLEMTA], env(""));
+    let dark = spawn(&["-p", "sandbox-clemta", CLEMTA], "");
     dark.wait_for("John Doe");
     assert_eq!(
         dark.bg(0, 2),
@@ -263,12 +224,7 @@ fn themes_and_no_color() {
 #[test]
 fn keys_are_rebindable_in_config() {
     let vendor = Vendor::start();
-    std::fs::create_dir_all(vendor.home.path().join("config")).unwrap();
-    std::fs::write(
-        vendor.home.path().join("config/config.toml"),
-        "[keys]\nquit = \"x\"\nreview = [\"ctrl-s\"]\n",
-    )
-    .unwrap();
+    vendor.write_config("[keys]\nquit = \"x\"\nreview = [\"ctrl-s\"]\n");
     let mut tty = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
     tty.wait_for("John Doe");
     tty.wait_for("Ctrl-s review");

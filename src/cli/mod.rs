@@ -1,4 +1,5 @@
-//! The command line: argument parsing and the subcommands that print.
+//! The command line: argument parsing and the subcommands that print. Which front end runs is
+//! main.rs's decision: the editor (`rolo`, `rolo -p P`, `rolo demo`) is not started from here.
 
 mod contact;
 mod context;
@@ -44,10 +45,18 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// What to run: the editor on the demo, or one of the command line's own commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the sandbox on a free loopback port and open the editor on it
     Demo,
+    #[command(flatten)]
+    Cli(CliCommand),
+}
+
+/// The commands that print and exit (or serve, for `sandbox`); none opens the editor.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
     /// List vendors; with a name, its field table
     Vendors {
         /// A vendor id, e.g. clemta
@@ -109,37 +118,19 @@ pub enum Command {
     },
 }
 
-/// Runs a parsed command line and returns the process exit code.
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs one of the command line's commands and returns the process exit code.
+pub fn run(command: CliCommand) -> ExitCode {
     // Everything the CLI prints, vendor text included, leaves through the one sanitizer.
     let mut out = SanitizingWriter::new(std::io::stdout().lock());
     let mut err = SanitizingWriter::new(std::io::stderr().lock());
-    let Some(command) = cli.command else {
-        let args = crate::tui::TuiArgs {
-            profile: cli.profile,
-            reference: cli.reference,
-            theme: cli.theme,
-            demo: false,
-        };
-        return ExitCode::from(crate::tui::run(args, &mut err));
-    };
     let code = match command {
-        Command::Demo => crate::tui::run(
-            crate::tui::TuiArgs {
-                profile: None,
-                reference: None,
-                theme: cli.theme,
-                demo: true,
-            },
-            &mut err,
-        ),
-        Command::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
-        Command::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
-        Command::Profiles => profiles::run(&mut out, &mut err),
-        Command::History { profile, reference } => {
+        CliCommand::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
+        CliCommand::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
+        CliCommand::Profiles => profiles::run(&mut out, &mut err),
+        CliCommand::History { profile, reference } => {
             history::run(profile.as_deref(), reference.as_deref(), &mut out, &mut err)
         }
-        Command::Get {
+        CliCommand::Get {
             profile,
             reference,
             json,
@@ -154,7 +145,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &mut out,
             &mut err,
         ),
-        Command::Patch {
+        CliCommand::Patch {
             profile,
             reference,
             set,

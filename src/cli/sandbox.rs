@@ -46,7 +46,7 @@ pub fn run(listen: &str, state: Option<PathBuf>, out: &mut dyn Write, err: &mut 
             let _ = writeln!(out, "  {}/{vendor}", running.url());
         }
         let _ = writeln!(out, "credentials:");
-        for (vendor, header, value) in sandbox::CREDENTIALS {
+        for (vendor, header, value) in running.credentials() {
             let _ = writeln!(out, "  {vendor:<12} {header}: {value}");
         }
         match &state {

@@ -16,7 +16,8 @@ use axum::routing::{MethodFilter, get, on};
 use serde_json::Value as Json;
 
 use super::checks::Violation;
-use super::store::{self, Store};
+use super::demo::{DemoUser, DemoUsers};
+use super::ledger::{self, Ledger};
 
 /// Why a request is refused. Each vendor turns it into its own status and error body.
 #[derive(Debug)]
@@ -89,10 +90,18 @@ pub trait Desk: Send + Sync + 'static {
     fn item_routes(&self) -> &'static [&'static str];
     fn list_routes(&self) -> &'static [&'static str];
     fn update_method(&self) -> MethodFilter;
-    /// Ok, or the 401/403 this vendor gives for these headers and this method.
-    fn authorize(&self, method: &Method, headers: &HeaderMap) -> Result<(), Failure>;
+    /// Ok, or the 401/403 this vendor gives for these headers and this method; `user` is the
+    /// vendor's demo user (assets/sandbox/profiles.toml).
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure>;
+    /// The headers that carry the demo user's credentials, as this vendor expects them.
+    fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)>;
     fn failure(&self, failure: Failure) -> Response;
-    /// Store key from the path's values (in route order).
+    /// Ledger key from the path's values (in route order).
     fn key(&self, params: &[String]) -> String {
         params.join("/")
     }
@@ -117,8 +126,10 @@ pub trait Desk: Send + Sync + 'static {
 
 /// The sandbox's shared state.
 pub struct Sandbox {
-    pub store: Mutex<Store>,
+    pub ledger: Mutex<Ledger>,
     pub state_file: Option<PathBuf>,
+    /// The credentials each vendor accepts.
+    pub demo: DemoUsers,
     /// Serializes state-file writes so that a later snapshot is never overwritten by an earlier.
     persist: tokio::sync::Mutex<()>,
     /// Becomes true once the generated contacts are in: lists, and contacts not found before,
@@ -128,13 +139,15 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new(
-        store: Store,
+        ledger: Ledger,
         state_file: Option<PathBuf>,
+        demo: DemoUsers,
         generated: tokio::sync::watch::Receiver<bool>,
     ) -> Self {
         Self {
-            store: Mutex::new(store),
+            ledger: Mutex::new(ledger),
             state_file,
+            demo,
             persist: tokio::sync::Mutex::new(()),
             generated,
         }
@@ -148,35 +161,35 @@ impl Sandbox {
 
     /// Waits for generation when `key` is not there yet and may be a generated contact.
     async fn settle(&self, vendor: &str, key: &str) {
-        if !*self.generated.borrow() && self.store().get(vendor, key).is_none() {
+        if !*self.generated.borrow() && self.ledger().get(vendor, key).is_none() {
             self.generated().await;
         }
     }
 
-    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+    fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
         // A panic while holding the lock cannot leave a half-applied update (updates are
         // computed before they are written), so a poisoned lock is still usable.
-        self.store
+        self.ledger
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Writes the state file after an update. The save runs in a task of its own, so a client
     /// hanging up mid-save can neither cut it short nor let a later save overtake it.
-    async fn persist(self: &Arc<Self>) -> Result<(), store::StateError> {
+    async fn persist(self: &Arc<Self>) -> Result<(), ledger::StateError> {
         let Some(path) = self.state_file.clone() else {
             return Ok(());
         };
-        let app = self.clone();
-        let failed = |e: String| store::StateError::Write {
+        let shared = self.clone();
+        let failed = |e: String| ledger::StateError::Write {
             path: path.clone(),
             source: std::io::Error::other(e),
         };
         let target = path.clone();
         tokio::spawn(async move {
-            let _turn = app.persist.lock().await;
-            let snapshot = app.store().snapshot();
-            tokio::task::spawn_blocking(move || store::save_state(&target, &snapshot)).await
+            let _turn = shared.persist.lock().await;
+            let snapshot = shared.ledger().snapshot();
+            tokio::task::spawn_blocking(move || ledger::save_state(&target, &snapshot)).await
         })
         .await
         .map_err(|e| failed(e.to_string()))?
@@ -184,26 +197,26 @@ impl Sandbox {
     }
 }
 
-pub type App = Arc<Sandbox>;
+pub type Shared = Arc<Sandbox>;
 
 /// The routes of one vendor, under `/<id>`. Faults are injected inside the vendor's router so
 /// that they answer in its error shape, and `Desk::finish` wraps everything it answers.
-pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
+pub fn routes(desk: Arc<dyn Desk>) -> Router<Shared> {
     let prefix = format!("/{}", desk.id());
     let (r, u, l) = (desk.clone(), desk.clone(), desk.clone());
     let item = get(
-        move |State(app): State<App>, params: RawPathParams, headers: HeaderMap| {
+        move |State(shared): State<Shared>, params: RawPathParams, headers: HeaderMap| {
             let desk = r.clone();
             async move {
                 let params = values(&params);
-                app.settle(desk.id(), &desk.key(&params)).await;
-                read(&app, &*desk, &params, &headers)
+                shared.settle(desk.id(), &desk.key(&params)).await;
+                read(&shared, &*desk, &params, &headers)
             }
         },
     )
     .merge(on(
         desk.update_method(),
-        move |State(app): State<App>,
+        move |State(shared): State<Shared>,
               method: Method,
               params: RawPathParams,
               headers: HeaderMap,
@@ -211,22 +224,22 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<App> {
             let desk = u.clone();
             async move {
                 let params = values(&params);
-                app.settle(desk.id(), &desk.key(&params)).await;
-                update(&app, &*desk, &method, &params, &headers, body).await
+                shared.settle(desk.id(), &desk.key(&params)).await;
+                update(&shared, &*desk, &method, &params, &headers, body).await
             }
         },
     ));
     let list = get(
-        move |State(app): State<App>,
+        move |State(shared): State<Shared>,
               params: RawPathParams,
               Query(query): Query<HashMap<String, String>>,
               headers: HeaderMap| {
             let desk = l.clone();
             async move {
-                app.generated().await;
+                shared.generated().await;
                 let scope = values(&params).into_iter().next();
                 list(
-                    &app,
+                    &shared,
                     &*desk,
                     scope.as_deref(),
                     Page::from_query(&query),
@@ -266,13 +279,31 @@ fn with_etag(mut response: Response, etag: &str) -> Response {
     response
 }
 
-fn read(app: &App, desk: &dyn Desk, params: &[String], headers: &HeaderMap) -> Response {
-    if let Err(f) = desk.authorize(&Method::GET, headers) {
+/// The desk's verdict on these credentials, given its demo user.
+fn authorize(
+    shared: &Shared,
+    desk: &dyn Desk,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<(), Failure> {
+    match shared.demo.get(desk.id()) {
+        Some(user) => desk.authorize(user, method, headers),
+        // `start` refuses a profiles file without every vendor, so this is not reached; if it
+        // were, every request would say why rather than fail silently.
+        None => Err(Failure::Unauthorized(format!(
+            "the sandbox has no demo user for {}",
+            desk.id()
+        ))),
+    }
+}
+
+fn read(shared: &Shared, desk: &dyn Desk, params: &[String], headers: &HeaderMap) -> Response {
+    if let Err(f) = authorize(shared, desk, &Method::GET, headers) {
         return desk.failure(f);
     }
     let key = desk.key(params);
-    let store = app.store();
-    let Some(contact) = store.get(desk.id(), &key) else {
+    let ledger = shared.ledger();
+    let Some(contact) = ledger.get(desk.id(), &key) else {
         return desk.failure(Failure::NotFound);
     };
     let body = desk.read_body(&key, &contact.record);
@@ -294,20 +325,20 @@ fn if_match_allows(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 async fn update(
-    app: &App,
+    shared: &Shared,
     desk: &dyn Desk,
     method: &Method,
     params: &[String],
     headers: &HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(f) = desk.authorize(method, headers) {
+    if let Err(f) = authorize(shared, desk, method, headers) {
         return desk.failure(f);
     }
     let key = desk.key(params);
     let (reply, etag) = {
-        let mut store = app.store();
-        let Some(contact) = store.get_mut(desk.id(), &key) else {
+        let mut ledger = shared.ledger();
+        let Some(contact) = ledger.get_mut(desk.id(), &key) else {
             return desk.failure(Failure::NotFound);
         };
         if !if_match_allows(headers, &contact.etag()) {
@@ -325,10 +356,10 @@ async fn update(
         contact.revision += 1;
         let reply = desk.update_body(&key, &contact.record);
         let etag = contact.etag();
-        store.mark_changed(desk.id(), &key);
+        ledger.mark_changed(desk.id(), &key);
         (reply, etag)
     };
-    if let Err(e) = app.persist().await {
+    if let Err(e) = shared.persist().await {
         // The update is in memory but not on disk: say so rather than claim success.
         return (StatusCode::INTERNAL_SERVER_ERROR, format!("sandbox: {e}")).into_response();
     }
@@ -340,18 +371,18 @@ async fn update(
 }
 
 fn list(
-    app: &App,
+    shared: &Shared,
     desk: &dyn Desk,
     scope: Option<&str>,
     page: Page,
     headers: &HeaderMap,
 ) -> Response {
-    if let Err(f) = desk.authorize(&Method::GET, headers) {
+    if let Err(f) = authorize(shared, desk, &Method::GET, headers) {
         return desk.failure(f);
     }
     let page = page.clamped();
-    let store = app.store();
-    let all: Vec<&Json> = store
+    let ledger = shared.ledger();
+    let all: Vec<&Json> = ledger
         .list(desk.id(), scope)
         .map(|(_, c)| &c.record)
         .collect();

@@ -10,8 +10,7 @@ use serde_json::{Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, now_epoch};
-
-pub const API_KEY: &str = "sandbox-clemta-key";
+use super::demo::DemoUser;
 
 const FIELDS: [&str; 9] = [
     "type",
@@ -77,12 +76,21 @@ impl Desk for Clemta {
         MethodFilter::PATCH
     }
 
-    fn authorize(&self, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         match headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
-            Some(API_KEY) => Ok(()),
+            Some(key) if key == user.secret => Ok(()),
             Some(_) => Err(Failure::Unauthorized("Invalid API key".into())),
             None => Err(Failure::Unauthorized("Missing API key".into())),
         }
+    }
+
+    fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)> {
+        vec![("X-API-Key", user.secret.clone())]
     }
 
     fn failure(&self, failure: Failure) -> Response {

@@ -12,8 +12,7 @@ use serde_json::{Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation};
-
-pub const TOKEN: &str = "sandbox-contactreg-token";
+use super::demo::DemoUser;
 
 /// Address ids the sandbox treats as existing ("Must be a valid existing addressId").
 pub const ADDRESS_IDS: [i64; 4] = [1675073, 1675074, 1675075, 1675076];
@@ -159,12 +158,21 @@ impl Desk for ContactReg {
         MethodFilter::PATCH
     }
 
-    fn authorize(&self, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         match headers.get("authorization").and_then(|v| v.to_str().ok()) {
-            Some(TOKEN) => Ok(()),
+            Some(token) if token == user.secret => Ok(()),
             Some(_) => Err(Failure::Unauthorized("Invalid token".into())),
             None => Err(Failure::Unauthorized("Missing Authorization header".into())),
         }
+    }
+
+    fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)> {
+        vec![("Authorization", user.secret.clone())]
     }
 
     fn failure(&self, failure: Failure) -> Response {

@@ -13,10 +13,11 @@ use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation};
+use super::demo::DemoUser;
 
-pub const DISPATCHER_TOKEN: &str = "sandbox.cro-token";
+/// The sandbox's own second user, which may read but not update (the demo user, from
+/// assets/sandbox/profiles.toml, is a Dispatcher).
 pub const VIEWER_TOKEN: &str = "sandbox.cro-viewer";
-pub const TENANT: i64 = 1;
 
 const FIELDS: [&str; 9] = [
     "email",
@@ -133,14 +134,19 @@ impl Desk for Cro {
         MethodFilter::PATCH
     }
 
-    fn authorize(&self, method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
             return Err(Failure::Unauthorized(
                 "Authentication credentials were not provided.".into(),
             ));
         };
         let role = match bearer(value) {
-            Some(DISPATCHER_TOKEN) => "Dispatcher",
+            Some(token) if token == user.secret => "Dispatcher",
             Some(VIEWER_TOKEN) => "Viewer",
             _ => return Err(Failure::Unauthorized("Invalid token.".into())),
         };
@@ -157,7 +163,7 @@ impl Desk for Cro {
                     "The x-tenant-id header must be an integer.".into(),
                 ));
             }
-            Some(Ok(TENANT)) => {}
+            Some(Ok(tenant)) if Some(tenant.to_string()) == user.extra("tenant_id") => {}
             Some(Ok(_)) => {
                 return Err(Failure::Forbidden(
                     "You do not have access to this tenant.".into(),
@@ -170,6 +176,14 @@ impl Desk for Cro {
             ));
         }
         Ok(())
+    }
+
+    fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("Authorization", format!("Bearer {}", user.secret))];
+        if let Some(tenant) = user.extra("tenant_id") {
+            headers.push(("x-tenant-id", tenant));
+        }
+        headers
     }
 
     fn failure(&self, failure: Failure) -> Response {

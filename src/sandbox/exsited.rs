@@ -12,8 +12,7 @@ use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation, now_rfc3339};
-
-pub const TOKEN: &str = "sandbox-exsited-token";
+use super::demo::DemoUser;
 
 const FIELDS: [&str; 20] = [
     "salutation",
@@ -189,10 +188,15 @@ impl Desk for Exsited {
         MethodFilter::PUT
     }
 
-    fn authorize(&self, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         let value = headers.get("authorization").and_then(|v| v.to_str().ok());
         match value.and_then(|v| v.strip_prefix("Bearer ")) {
-            Some(TOKEN) => Ok(()),
+            Some(token) if token == user.secret => Ok(()),
             Some(_) => Err(Failure::Unauthorized(
                 "the bearer token is not valid".into(),
             )),
@@ -200,6 +204,10 @@ impl Desk for Exsited {
                 "missing `Authorization: Bearer <token>`".into(),
             )),
         }
+    }
+
+    fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)> {
+        vec![("Authorization", format!("Bearer {}", user.secret))]
     }
 
     fn failure(&self, failure: Failure) -> Response {

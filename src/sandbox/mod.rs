@@ -8,58 +8,35 @@ pub mod checks;
 mod clemta;
 mod contactreg;
 mod cro;
+pub mod demo;
 mod exsited;
 pub mod fault;
+pub mod ledger;
 pub mod seed;
 mod serve;
 mod servicedesk;
-pub mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use api::{App, Desk, Sandbox};
-pub use store::StateError;
+pub use api::{Desk, Sandbox, Shared};
+pub use demo::{DemoError, DemoUser, DemoUsers};
+pub use ledger::StateError;
 
 /// How long after start the generated contacts begin to be made.
 const GENERATION_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// The default address of `rolo sandbox`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
-
-/// The demo secret each vendor accepts (the part a profile's `secret` holds).
-pub const DEMO_SECRETS: [(&str, &str); 5] = [
-    ("clemta", clemta::API_KEY),
-    ("exsited", exsited::TOKEN),
-    ("contactreg", contactreg::TOKEN),
-    ("cro", cro::DISPATCHER_TOKEN),
-    ("servicedesk", servicedesk::TOKEN),
-];
-
-/// The tenant id the cro demo user belongs to.
-pub const DEMO_TENANT: i64 = cro::TENANT;
-
-/// The demo credentials as headers: (vendor, header, value).
-pub const CREDENTIALS: [(&str, &str, &str); 6] = [
-    ("clemta", "X-API-Key", clemta::API_KEY),
-    ("exsited", "Authorization", "Bearer sandbox-exsited-token"),
-    ("contactreg", "Authorization", contactreg::TOKEN),
-    ("cro", "Authorization", "Bearer sandbox.cro-token"),
-    ("cro", "x-tenant-id", "1"),
-    (
-        "servicedesk",
-        "Authorization",
-        "Bearer sandbox-servicedesk-token",
-    ),
-];
 
 fn desks() -> Vec<Arc<dyn Desk>> {
     vec![
@@ -84,20 +61,35 @@ pub enum SandboxError {
     },
     #[error(transparent)]
     State(#[from] StateError),
+    #[error(transparent)]
+    Demo(#[from] DemoError),
 }
 
 /// The sandbox's routes over a given state (tests may call it without a socket).
-pub fn router(app: App) -> Router {
+pub fn router(shared: Shared) -> Router {
     let mut router = Router::new().route("/", axum::routing::get(index));
     for desk in desks() {
         router = router.merge(api::routes(desk));
     }
-    router.fallback(unknown_route).with_state(app)
+    router.fallback(unknown_route).with_state(shared)
 }
 
-async fn index() -> impl IntoResponse {
-    let vendors: Vec<_> = CREDENTIALS
+/// The demo credentials as headers, vendor by vendor: (vendor, header, value).
+pub fn credentials(demo: &DemoUsers) -> Vec<(&'static str, &'static str, String)> {
+    desks()
         .iter()
+        .filter_map(|desk| Some((desk.id(), desk.demo_headers(demo.get(desk.id())?))))
+        .flat_map(|(vendor, headers)| {
+            headers
+                .into_iter()
+                .map(move |(header, value)| (vendor, header, value))
+        })
+        .collect()
+}
+
+async fn index(State(shared): State<Shared>) -> impl IntoResponse {
+    let vendors: Vec<_> = credentials(&shared.demo)
+        .into_iter()
         .map(|(vendor, header, value)| json!({"vendor": vendor, "header": header, "value": value}))
         .collect();
     axum::Json(json!({"sandbox": "rolo", "vendors": vendor_ids(), "credentials": vendors}))
@@ -118,7 +110,7 @@ async fn unknown_route(uri: Uri) -> impl IntoResponse {
 /// A sandbox serving on a socket. Dropping it stops accepting connections.
 pub struct Running {
     pub addr: SocketAddr,
-    pub app: App,
+    pub shared: Shared,
     shutdown: watch::Sender<bool>,
 }
 
@@ -126,6 +118,11 @@ impl Running {
     /// `http://ADDR`, the base every vendor path goes under.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The demo credentials this sandbox accepts, as headers: (vendor, header, value).
+    pub fn credentials(&self) -> Vec<(&'static str, &'static str, String)> {
+        credentials(&self.shared.demo)
     }
 }
 
@@ -135,18 +132,19 @@ impl Drop for Running {
     }
 }
 
-/// Seeds the store (and restores the state file, if any), binds `listen` (port 0 for any free
+/// Seeds the ledger (and restores the state file, if any), binds `listen` (port 0 for any free
 /// port) and serves on the current tokio runtime.
 pub async fn start(
     listen: SocketAddr,
     state_file: Option<PathBuf>,
 ) -> Result<Running, SandboxError> {
     let vendors = vendor_ids();
-    let mut store = store::Store::fixtures(&vendors);
+    let demo = DemoUsers::built_in(&vendors)?;
+    let mut ledger = ledger::Ledger::fixtures(&vendors);
     if let Some(path) = &state_file
-        && let Some(state) = store::load_state(path)?
+        && let Some(state) = ledger::load_state(path)?
     {
-        store.restore(state);
+        ledger.restore(state);
     }
     let listener = TcpListener::bind(listen)
         .await
@@ -161,19 +159,19 @@ pub async fn start(
             source,
         })?;
     let (generated_tx, generated_rx) = watch::channel(false);
-    let app: App = Arc::new(Sandbox::new(store, state_file, generated_rx));
+    let shared: Shared = Arc::new(Sandbox::new(ledger, state_file, demo, generated_rx));
     // The fixtures (the demo's contact among them) are served at once; the 1,000 generated
     // contacts per vendor are made off the serving threads and added when ready. They start a
     // moment later so as not to compete with `rolo demo`'s first frame on a 2-core machine
     // (lists and unknown contacts wait for them; see BENCHMARKS.md).
-    let filler = app.clone();
+    let filler = shared.clone();
     tokio::spawn(async move {
         tokio::time::sleep(GENERATION_DELAY).await;
         let _ = tokio::task::spawn_blocking(move || {
             for vendor in vendors {
                 let generated = seed::generated(vendor);
                 filler
-                    .store
+                    .ledger
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .add_generated(vendor, generated);
@@ -183,10 +181,10 @@ pub async fn start(
         .await;
     });
     let (shutdown, stopped) = watch::channel(false);
-    tokio::spawn(serve::serve(listener, router(app.clone()), stopped));
+    tokio::spawn(serve::serve(listener, router(shared.clone()), stopped));
     Ok(Running {
         addr,
-        app,
+        shared,
         shutdown,
     })
 }

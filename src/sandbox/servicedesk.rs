@@ -13,8 +13,7 @@ use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation, is_dotnet_date, now_dotnet};
-
-pub const TOKEN: &str = "sandbox-servicedesk-token";
+use super::demo::DemoUser;
 
 /// Every documented field of the contact, in the page's order, with its maximum length.
 const FIELDS: [(&str, Option<usize>); 24] = [
@@ -144,14 +143,23 @@ impl Desk for ServiceDesk {
         params.join("/").to_ascii_lowercase()
     }
 
-    fn authorize(&self, _method: &Method, headers: &HeaderMap) -> Result<(), Failure> {
+    fn authorize(
+        &self,
+        user: &DemoUser,
+        _method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<(), Failure> {
         let value = headers.get("authorization").and_then(|v| v.to_str().ok());
         match value.and_then(|v| v.strip_prefix("Bearer ")) {
-            Some(TOKEN) => Ok(()),
+            Some(token) if token == user.secret => Ok(()),
             _ => Err(Failure::Unauthorized(
                 "Authorization has been denied for this request.".into(),
             )),
         }
+    }
+
+    fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)> {
+        vec![("Authorization", format!("Bearer {}", user.secret))]
     }
 
     fn failure(&self, failure: Failure) -> Response {

@@ -3,7 +3,7 @@
 
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
-use rolo::sandbox::{self, CREDENTIALS, Running};
+use rolo::sandbox::{self, Running};
 use serde_json::Value as Json;
 
 pub struct Api {
@@ -38,16 +38,28 @@ pub async fn start(state: Option<std::path::PathBuf>) -> Api {
     }
 }
 
-/// The demo credentials of a vendor, as headers.
-pub fn auth(vendor: &str) -> Vec<(&'static str, &'static str)> {
-    CREDENTIALS
-        .iter()
-        .filter(|(v, _, _)| *v == vendor)
-        .map(|(_, h, v)| (*h, *v))
-        .collect()
-}
-
 impl Api {
+    /// The demo credentials of a vendor, as headers.
+    pub fn auth(&self, vendor: &str) -> Vec<(&'static str, String)> {
+        self.running
+            .credentials()
+            .into_iter()
+            .filter(|(v, _, _)| *v == vendor)
+            .map(|(_, header, value)| (header, value))
+            .collect()
+    }
+
+    /// The secret a vendor's demo user holds (what a profile's `secret` is).
+    pub fn demo_secret(&self, vendor: &str) -> String {
+        self.running
+            .shared
+            .demo
+            .get(vendor)
+            .unwrap_or_else(|| panic!("no demo user for {vendor}"))
+            .secret
+            .clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.running.url())
     }
@@ -86,7 +98,8 @@ impl Api {
         extra: &[(&str, &str)],
         body: Option<&str>,
     ) -> Reply {
-        let mut headers = auth(vendor);
+        let auth = self.auth(vendor);
+        let mut headers: Vec<(&str, &str)> = auth.iter().map(|(h, v)| (*h, v.as_str())).collect();
         headers.extend_from_slice(extra);
         self.send(method, &format!("/{vendor}{path}"), &headers, body)
             .await

@@ -2,6 +2,7 @@
 //! apply an update body to a record using nothing but the spec's paths.
 #![allow(dead_code)]
 
+pub mod home;
 pub mod http;
 pub mod pty;
 

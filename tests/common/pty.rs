@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 
+use super::home::Home;
+
 pub struct Tty {
     parser: Arc<Mutex<vt100::Parser>>,
     /// Every byte the program wrote (escape sequences that do not draw, such as OSC 52).
@@ -23,7 +25,9 @@ pub const ESC: &str = "\x1b";
 pub const BACKSPACE: &str = "\x7f";
 
 impl Tty {
-    pub fn spawn(args: &[&str], env: &[(&str, &str)], rows: u16, cols: u16) -> Self {
+    /// Starts `cmd` in a pty of `rows`×`cols`. Tests go through `Home::pty`, which gives the
+    /// process its own folders.
+    pub fn spawn(cmd: CommandBuilder, rows: u16, cols: u16) -> Self {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -33,12 +37,6 @@ impl Tty {
                 pixel_height: 0,
             })
             .expect("a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rolo"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
         let child = pair
             .slave
             .spawn_command(cmd)
@@ -186,11 +184,12 @@ impl Drop for Tty {
     }
 }
 
-/// The test's own sandbox, and private config and data folders for the rolo it runs.
+/// The test's own sandbox, and a private `Home` for the rolo it runs, whose built-in sandbox
+/// profiles point at that sandbox.
 pub struct Vendor {
     pub runtime: tokio::runtime::Runtime,
     pub running: rolo::sandbox::Running,
-    pub home: tempfile::TempDir,
+    pub home: Home,
 }
 
 impl Vendor {
@@ -206,37 +205,28 @@ impl Vendor {
         Vendor {
             runtime,
             running,
-            home: tempfile::tempdir().unwrap(),
+            home: Home::new(),
         }
     }
 
     pub fn config_dir(&self) -> std::path::PathBuf {
-        self.home.path().join("config")
+        self.home.config_dir()
     }
 
     pub fn data_dir(&self) -> std::path::PathBuf {
-        self.home.path().join("data")
+        self.home.data_dir()
     }
 
     pub fn write_config(&self, text: &str) {
-        std::fs::create_dir_all(self.config_dir()).unwrap();
-        std::fs::write(self.config_dir().join("config.toml"), text).unwrap();
+        self.home.write_config(text);
     }
 
-    pub fn env(&self) -> Vec<(String, String)> {
-        vec![
-            ("ROLO_SANDBOX_URL".into(), self.running.url()),
-            (
-                "ROLO_CONFIG_DIR".into(),
-                self.config_dir().display().to_string(),
-            ),
-            (
-                "ROLO_DATA_DIR".into(),
-                self.data_dir().display().to_string(),
-            ),
-            ("HOME".into(), self.home.path().display().to_string()),
-            ("NO_COLOR".into(), "1".into()),
-        ]
+    /// What every process gets on top of its `Home`: this sandbox, and no colour (a test that
+    /// checks colour sets NO_COLOR to "").
+    fn extra<'a>(&'a self, url: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut pairs = vec![("ROLO_SANDBOX_URL", url), ("NO_COLOR", "1")];
+        pairs.extend_from_slice(extra);
+        pairs
     }
 
     /// rolo in a 100×32 terminal.
@@ -245,21 +235,22 @@ impl Vendor {
     }
 
     pub fn rolo_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Tty {
-        let env = self.env();
-        let mut pairs: Vec<(&str, &str)> =
-            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        pairs.extend_from_slice(extra);
-        Tty::spawn(args, &pairs, 32, 100)
+        self.rolo_sized(args, extra, 32, 100)
     }
 
-    /// rolo as a plain command (no terminal), with the same folders.
+    pub fn rolo_sized(&self, args: &[&str], extra: &[(&str, &str)], rows: u16, cols: u16) -> Tty {
+        let url = self.running.url();
+        self.home.pty(args, &self.extra(&url, extra), rows, cols)
+    }
+
+    /// rolo as a plain command (no terminal), run to the end.
     pub fn command(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"));
-        cmd.args(args);
-        for (k, v) in self.env() {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
+        self.run(args, &[])
+    }
+
+    pub fn run(&self, args: &[&str], extra: &[(&str, &str)]) -> std::process::Output {
+        let url = self.running.url();
+        self.home.run(args, &self.extra(&url, extra))
     }
 
     /// What the vendor stores now, and its ETag.
@@ -291,20 +282,8 @@ impl Vendor {
         })
     }
 
-    /// Every file under the data and config folders, as text.
+    /// Every file under the home, as text.
     pub fn files(&self) -> Vec<(std::path::PathBuf, String)> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.home.path().to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if let Ok(bytes) = std::fs::read(&path) {
-                    out.push((path, String::from_utf8_lossy(&bytes).into_owned()));
-                }
-            }
-        }
-        out
+        self.home.files()
     }
 }

@@ -52,18 +52,18 @@ pub enum StateError {
 }
 
 #[derive(Debug, Default)]
-pub struct Store {
+pub struct Ledger {
     vendors: BTreeMap<String, IndexMap<String, Contact>>,
     /// Keys updated since start (or loaded from the state file), per vendor.
     changed: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
-impl Store {
+impl Ledger {
     /// The fixtures only: what the sandbox serves from its first moment.
     pub fn fixtures(vendors: &[&str]) -> Self {
-        let mut store = Self::default();
+        let mut ledger = Self::default();
         for vendor in vendors {
-            let contacts = store.vendors.entry(vendor.to_string()).or_default();
+            let contacts = ledger.vendors.entry(vendor.to_string()).or_default();
             for (key, record) in seed::fixtures(vendor) {
                 contacts.insert(
                     key,
@@ -74,7 +74,7 @@ impl Store {
                 );
             }
         }
-        store
+        ledger
     }
 
     /// Adds generated contacts; a key already there (restored from the state file) is kept.
@@ -96,7 +96,7 @@ impl Store {
         self.vendors.get_mut(vendor)?.get_mut(key)
     }
 
-    /// Contacts of a vendor in store order; with a scope, only keys under `scope/`.
+    /// Contacts of a vendor in ledger order; with a scope, only keys under `scope/`.
     pub fn list<'a>(
         &'a self,
         vendor: &str,
