@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use crate::client::{ClientError, Exchange, Failed, Loaded, Prepared, Reference, Session};
 use crate::edit::{BuildError, Conflicts, Form, Issue, Update};
 
-/// An update ready for review and sending.
+/// An update ready for review and sending. Its Debug shows no values (they may be secret).
 #[derive(Debug)]
 pub struct Review {
     /// The read the update is built on (its ETag is the request's `If-Match`).
