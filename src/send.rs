@@ -71,10 +71,7 @@ pub async fn prepare(
     reference: &Reference,
     form: &Form,
 ) -> Result<Review, ReviewError> {
-    let fresh = session
-        .read(reference)
-        .await
-        .map_err(ReviewError::Client)?;
+    let fresh = session.read(reference).await.map_err(ReviewError::Client)?;
     prepare_on(session, reference, form, fresh)
 }
 

@@ -9,9 +9,9 @@ use std::time::Duration;
 use common::http::{Api, start};
 use reqwest::Method;
 use rolo::client::{ClientError, Reference, Secret, SecretSource, Sent, Session};
-use rolo::send::ReviewError;
 use rolo::config::{Config, HttpSettings, Profile, ProfileOrigin};
 use rolo::edit::Value;
+use rolo::send::ReviewError;
 use rolo::spec::Catalog;
 
 const REFS: [(&str, &str); 5] = [
@@ -576,9 +576,7 @@ async fn a_429_on_an_update_is_retried_once_after_its_retry_after() {
     // Every request of this session gets 429 with Retry-After: 1.
     let limited = session(&api, "cro", &[("x-sandbox-fault", "retry-after=1")], None);
     let started = std::time::Instant::now();
-    let ReviewError::Client(failed) = rolo::send::prepare(&limited, &r, &form)
-        .await
-        .unwrap_err()
+    let ReviewError::Client(failed) = rolo::send::prepare(&limited, &r, &form).await.unwrap_err()
     else {
         panic!("the read is refused")
     };

@@ -167,7 +167,8 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(review) => review,
         Err(e @ ReviewError::NothingToSend { .. }) => {
             if args.json {
-                let said = serde_json::json!({"changes": [], "sent": false, "message": e.to_string()});
+                let said =
+                    serde_json::json!({"changes": [], "sent": false, "message": e.to_string()});
                 print_json(out, &said);
             } else {
                 let _ = writeln!(err, "{e}");

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod proxy;
 pub mod pty;
 
 use std::sync::{Arc, OnceLock};
