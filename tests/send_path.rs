@@ -448,3 +448,85 @@ fn an_update_applied_whose_read_back_fails_is_reported_applied() {
     assert_eq!(history.lines().count(), 1, "{history}");
     assert!(history.contains("firstname"), "{history}");
 }
+
+// ---- the editor: review, then y ----
+
+/// Feeds the app its background results until one matches.
+async fn until(
+    app: &mut rolo::tui::app::App,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<rolo::tui::app::Msg>,
+    wanted: fn(&rolo::tui::app::Msg) -> bool,
+) {
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+            .await
+            .expect("a result within 20 s")
+            .expect("the channel is open");
+        let done = wanted(&msg);
+        app.on_msg(msg);
+        if done {
+            return;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_412_the_editor_sends_nothing_more_and_reviews_again() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use rolo::tui::app::{App, Banner, Modal, Mode, Msg};
+    let (api, proxy) = sandbox_and_proxy().await;
+    let catalog = Catalog::built_in();
+    let config = Config::built_in(&catalog).with_sandbox_url(&proxy.url());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut app = App::new(
+        config,
+        catalog,
+        rolo::tui::theme::Theme::load("dark", None).unwrap(),
+        rolo::tui::keymap::Keymap::default(),
+        tx,
+    );
+    app.activate("sandbox-cro").unwrap();
+    app.open_reference("1001/5001").unwrap();
+    until(&mut app, &mut rx, |m| matches!(m, Msg::Loaded { .. })).await;
+    let form = app.workspaces[app.active].form.as_mut().unwrap();
+    set(form, "name", "Mine");
+    app.act(rolo::tui::keymap::Action::Review);
+    until(&mut app, &mut rx, |m| matches!(m, Msg::Reviewed { .. })).await;
+    assert!(matches!(app.mode, Mode::Modal(Modal::Review { .. })));
+    // Another writer changes the contact after the review.
+    let other = api
+        .call(
+            "cro",
+            Method::PATCH,
+            "/customers/1001/contacts/5001/",
+            &[],
+            Some(r#"{"fax":"+6189000002"}"#),
+        )
+        .await;
+    assert_eq!(other.status, 200);
+    proxy.clear();
+    let y = KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE);
+    app.on_key(y);
+    until(&mut app, &mut rx, |m| matches!(m, Msg::Sent { .. })).await;
+    until(&mut app, &mut rx, |m| matches!(m, Msg::Reviewed { .. })).await;
+    // The refused write, then only the read of the fresh review.
+    assert_eq!(proxy.methods(), ["PATCH", "GET"]);
+    assert!(matches!(app.mode, Mode::Modal(Modal::Review { .. })));
+    let Some(Banner::Info(banner)) = &app.workspaces[app.active].banner else {
+        panic!("{:?}", app.workspaces[app.active].banner)
+    };
+    assert!(
+        banner.contains("HTTP 412") && banner.contains("fax"),
+        "{banner}"
+    );
+    // y again sends the fresh review: the user's name, the other writer's fax.
+    app.on_key(y);
+    until(&mut app, &mut rx, |m| matches!(m, Msg::Sent { .. })).await;
+    let stored = api
+        .get("cro", "/customers/1001/contacts/5001/")
+        .await
+        .json();
+    assert_eq!(stored["name"], "Mine");
+    assert_eq!(stored["fax"], "+6189000002");
+    assert_eq!(app.workspaces[app.active].unsaved(), 0);
+}
