@@ -2,7 +2,8 @@
 //!
 //! The library holds everything that is not the terminal: vendor specs (`spec`), the config
 //! file (`config`), the edit model (`edit`), the HTTP client (`client`) and what is kept on disk
-//! (`store`). `cli` and `tui` are the two front ends; `sandbox` emulates the vendors.
+//! (`store`). `send` is the one path from edits to a sent update (re-read, rebase, build,
+//! prepare); `cli` and `tui` are the two front ends; `sandbox` emulates the vendors.
 //! ARCHITECTURE.md draws the map.
 
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod log;
 pub mod paths;
 pub mod sandbox;
 pub mod sanitize;
+pub mod send;
 pub mod spec;
 pub mod store;
 pub mod tui;

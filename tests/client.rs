@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use common::http::{Api, start};
 use reqwest::Method;
-use rolo::client::{ClientError, Secret, SecretSource, Session};
+use rolo::client::{ClientError, Reference, Secret, SecretSource, Sent, Session};
 use rolo::config::{Config, HttpSettings, Profile, ProfileOrigin};
 use rolo::edit::Value;
+use rolo::send::ReviewError;
 use rolo::spec::Catalog;
 
 const REFS: [(&str, &str); 5] = [
@@ -55,6 +56,16 @@ fn session(
         settings,
     )
     .unwrap()
+}
+
+/// What `y` in the TUI and `rolo patch` do: prepare on a fresh read, then send exactly that.
+async fn send(s: &Session, r: &Reference, form: &rolo::edit::Form) -> Result<Sent, String> {
+    let review = rolo::send::prepare(s, r, form)
+        .await
+        .map_err(|e| e.to_string())?;
+    s.send_update(r, review.prepared)
+        .await
+        .map_err(|f| f.error.to_string())
 }
 
 fn set(form: &mut rolo::edit::Form, name: &str, text: &str) {
@@ -104,12 +115,16 @@ async fn updates_a_field_for_each_vendor_nested_where_the_vendor_nests() {
         let r = s.reference(reference).unwrap();
         let (mut form, _) = s.load(&r).await.unwrap();
         set(&mut form, field, value);
+        let review = rolo::send::prepare(&s, &r, &form)
+            .await
+            .unwrap_or_else(|e| panic!("{vendor}: {e}"));
+        assert_eq!(review.update.changes.len(), 1);
         let sent = s
-            .update(&r, &form)
+            .send_update(&r, review.prepared)
             .await
             .unwrap_or_else(|f| panic!("{vendor}: {}", f.error));
         assert_eq!(sent.status, 200, "{vendor}");
-        assert_eq!(sent.changes.len(), 1);
+        assert!(sent.unread().is_none(), "{vendor}");
         // What the vendor now stores, read back independently.
         let (after, _) = s.load(&r).await.unwrap();
         let i = after.index(field).unwrap();
@@ -158,19 +173,23 @@ async fn a_second_writer_on_the_same_field_is_a_conflict_and_nothing_is_sent() {
         )
         .await;
     assert_eq!(other.status, 200);
-    let failed = s.update(&r, &form).await.unwrap_err();
-    let ClientError::Conflict(conflicts) = &failed.error else {
-        panic!("{}", failed.error)
+    let failed = rolo::send::prepare(&s, &r, &form).await.unwrap_err();
+    let ReviewError::Conflicts {
+        conflicts: rolo::edit::Conflicts(conflicts),
+        ..
+    } = &failed
+    else {
+        panic!("{failed}")
     };
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].field, "name");
     assert_eq!(conflicts[0].original, Value::text("Dispatch Desk"));
     assert_eq!(conflicts[0].server, Value::text("Theirs"));
     assert_eq!(conflicts[0].mine, Value::text("Mine"));
-    assert_eq!(failed.error.exit_code(), 3);
+    assert_eq!(failed.exit_code(), 3);
     // Only the re-read went out.
-    assert_eq!(failed.exchanges.len(), 1);
-    assert_eq!(failed.exchanges[0].request.method, "GET");
+    assert_eq!(failed.exchanges().len(), 1);
+    assert_eq!(failed.exchanges()[0].request.method, "GET");
     assert_eq!(
         api.get("cro", "/customers/1001/contacts/5001/")
             .await
@@ -206,8 +225,12 @@ async fn a_full_replace_is_rebuilt_on_the_fresh_record() {
         .status,
         200
     );
+    let review = rolo::send::prepare(&s, &r, &form)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(review.fresh.exchange.request.method, "GET");
     let sent = s
-        .update(&r, &form)
+        .send_update(&r, review.prepared)
         .await
         .unwrap_or_else(|f| panic!("{}", f.error));
     let stored = api.get("servicedesk", path).await.json();
@@ -216,14 +239,14 @@ async fn a_full_replace_is_rebuilt_on_the_fresh_record() {
         stored["notes"], "changed by a colleague",
         "the colleague's change is not wiped"
     );
-    // Re-read, update, and the read after a body-less answer.
+    // The update, and the read after a body-less answer.
     let methods: Vec<&str> = sent
         .exchanges
         .iter()
         .map(|e| e.request.method.as_str())
         .collect();
-    assert_eq!(methods, ["GET", "PUT", "GET"]);
-    assert_eq!(sent.record["firstname"], "Annabel");
+    assert_eq!(methods, ["PUT", "GET"]);
+    assert_eq!(sent.record().unwrap()["firstname"], "Annabel");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,8 +265,8 @@ async fn partial_updates_keep_other_server_changes_and_send_if_match() {
         Some(r#"{"description":"theirs"}"#),
     )
     .await;
-    let sent = s.update(&r, &form).await.unwrap();
-    let update = &sent.exchanges[1].request;
+    let sent = send(&s, &r, &form).await.unwrap();
+    let update = &sent.exchanges[0].request;
     assert!(
         update
             .headers
@@ -368,7 +391,8 @@ async fn documented_statuses_read_the_vendors_envelope() {
     let r = cro.reference("1001/5001").unwrap();
     let (mut form, _) = cro.load(&r).await.unwrap();
     set(&mut form, "fax", "1");
-    let failed = cro.update(&r, &form).await.unwrap_err();
+    let review = rolo::send::prepare(&cro, &r, &form).await.unwrap();
+    let failed = cro.send_update(&r, review.prepared).await.unwrap_err();
     let ClientError::Status {
         status: 400,
         outcome,
@@ -383,7 +407,7 @@ async fn documented_statuses_read_the_vendors_envelope() {
         Some("fax: must be at least 7 characters (got 1)")
     );
     assert_eq!(failed.error.exit_code(), 4);
-    assert_eq!(failed.exchanges.len(), 2, "re-read and update");
+    assert_eq!(failed.exchanges.len(), 1, "the update");
 }
 
 fn profile(vendor: &str, base_url: String) -> Profile {
@@ -498,11 +522,11 @@ async fn a_second_writer_is_a_conflict_for_every_vendor() {
             "{vendor}"
         );
         let before = api.get(vendor, path).await.text;
-        let failed = s.update(&r, &form).await.unwrap_err();
-        let ClientError::Conflict(c) = &failed.error else {
-            panic!("{vendor}: {}", failed.error)
+        let failed = rolo::send::prepare(&s, &r, &form).await.unwrap_err();
+        let ReviewError::Conflicts { conflicts, .. } = &failed else {
+            panic!("{vendor}: {failed}")
         };
-        assert_eq!(c[0].field, field, "{vendor}");
+        assert_eq!(conflicts.0[0].field, field, "{vendor}");
         assert_eq!(
             api.get(vendor, path).await.text,
             before,
@@ -548,7 +572,10 @@ async fn a_429_on_an_update_is_retried_once_after_its_retry_after() {
     // Every request of this session gets 429 with Retry-After: 1.
     let limited = session(&api, "cro", &[("x-sandbox-fault", "retry-after=1")], None);
     let started = std::time::Instant::now();
-    let failed = limited.update(&r, &form).await.unwrap_err();
+    let ReviewError::Client(failed) = rolo::send::prepare(&limited, &r, &form).await.unwrap_err()
+    else {
+        panic!("the read is refused")
+    };
     // The re-read is refused (and retried once): the update itself is never sent.
     assert!(
         matches!(failed.error, ClientError::Status { status: 429, .. }),
@@ -598,12 +625,11 @@ async fn secret_fields_stay_masked_in_lists_and_debug_output() {
     let r = s.reference("93498506-9dde-4593-b844-e3c51c0e2bc2").unwrap();
     let (mut form, loaded) = s.load(&r).await.unwrap();
     set(&mut form, "e_password", "N3w-Pass");
-    let sent = s.update(&r, &form).await.unwrap();
-    let shown = format!(
-        "{loaded:?} {sent:?} {form:?} {:?}",
-        s.prepare_update(&r, &serde_json::json!({"e_password": "N3w-Pass"}), None)
-            .unwrap()
-    );
+    let review = rolo::send::prepare(&s, &r, &form).await.unwrap();
+    let prepared = review.prepared.clone();
+    let shown_review = format!("{review:?}");
+    let sent = s.send_update(&r, prepared.clone()).await.unwrap();
+    let shown = format!("{loaded:?} {sent:?} {form:?} {prepared:?} {shown_review}");
     assert!(
         !shown.contains("Winter-2026!") && !shown.contains("N3w-Pass"),
         "{shown}"
@@ -628,12 +654,9 @@ async fn rules_are_checked_against_the_servers_current_record() {
         .get_mut("contactreg", "1941877")
         .unwrap()
         .record = record;
-    let failed = s.update(&r, &form).await.unwrap_err();
-    assert_eq!(failed.error.exit_code(), 3, "{}", failed.error);
-    assert!(
-        failed.error.to_string().contains("Joint Member"),
-        "{}",
-        failed.error
-    );
-    assert_eq!(failed.exchanges.len(), 1, "only the re-read went out");
+    let failed = rolo::send::prepare(&s, &r, &form).await.unwrap_err();
+    assert!(matches!(failed, ReviewError::Invalid { .. }), "{failed}");
+    assert_eq!(failed.exit_code(), 3, "{failed}");
+    assert!(failed.to_string().contains("Joint Member"), "{failed}");
+    assert_eq!(failed.exchanges().len(), 1, "only the re-read went out");
 }

@@ -115,14 +115,14 @@ fn values_are_read_from_response_shapes() {
 }
 
 #[test]
-fn rebase_keeps_unsent_changes_and_takes_the_rest_from_the_server() {
+fn adopt_keeps_unsent_changes_and_takes_the_rest_from_the_server() {
     let mut f = form("cro", "1001/5001");
     set(&mut f, "name", "Mine");
     set(&mut f, "fax", "+6189000222");
     let mut fresh = common::seed("cro", "1001/5001");
     fresh["number"] = serde_json::json!("+61 8 1111 1111");
     fresh["fax"] = serde_json::json!("+6189000222");
-    f.rebase(fresh);
+    f.adopt(fresh);
     assert_eq!(f.value(f.index("name").unwrap()), &Value::text("Mine"));
     assert_eq!(
         f.value(f.index("number").unwrap()),

@@ -7,7 +7,8 @@ use serde_json::Value as Json;
 use super::context::{self, Context};
 use super::exit;
 use crate::client::Session;
-use crate::edit::{BuildError, EditError, Form, Value};
+use crate::edit::{EditError, Form, Value};
+use crate::send::{self, ReviewError};
 
 pub struct GetArgs<'a> {
     pub profile: Option<&'a str>,
@@ -151,6 +152,7 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    // The one read before the write: the edits are made on it and the update is built on it.
     let (mut form, loaded) = match runtime.block_on(session.load(&reference)) {
         Ok(v) => v,
         Err(f) => return context::failed(&f, args.verbose, err),
@@ -161,29 +163,26 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if let Err(code) = apply_edits(&mut form, &args, err) {
         return code;
     }
-    let update = match form.build_update() {
-        Ok(u) => u,
-        Err(BuildError::NoChanges) => {
-            let _ = writeln!(
-                err,
-                "nothing to send: every field already has the value given"
-            );
+    let review = match send::prepare_on(&session, &reference, &form, loaded) {
+        Ok(review) => review,
+        Err(e @ ReviewError::NothingToSend { .. }) => {
+            if args.json {
+                let said =
+                    serde_json::json!({"changes": [], "sent": false, "message": e.to_string()});
+                print_json(out, &said);
+            } else {
+                let _ = writeln!(err, "{e}");
+            }
             return exit::OK;
         }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
-            return exit::REFUSED;
+            return e.exit_code();
         }
     };
-    if args.dry_run {
-        let recorded =
-            match session.prepare_update(&reference, &update.body, loaded.etag.as_deref()) {
-                Ok(prepared) => session.record(&prepared),
-                Err(e) => {
-                    let _ = writeln!(err, "error: {e}");
-                    return e.exit_code();
-                }
-            };
+    // What is printed is the prepared request itself, byte for byte what would be sent.
+    let recorded = session.record(&review.prepared);
+    if args.dry_run || args.curl {
         if args.json {
             print_json(out, &recorded.to_json());
         } else if args.curl {
@@ -193,19 +192,18 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
         return exit::OK;
     }
-    let sent = match runtime.block_on(session.update(&reference, &form)) {
+    let changes = review.update.changes;
+    let sent = match runtime.block_on(session.send_update(&reference, review.prepared)) {
         Ok(s) => s,
         Err(f) => return context::failed(&f, args.verbose, err),
     };
-    if !sent.changes.is_empty()
-        && let Some(history) = crate::paths::history()
-    {
+    if let Some(history) = crate::paths::history() {
         let entry = crate::store::HistoryEntry::new(
             &session.profile,
             &session.spec.id,
             &reference.text,
             sent.status,
-            &sent.changes,
+            &changes,
         );
         if let Err(e) = history.append(&entry) {
             let _ = writeln!(
@@ -219,21 +217,16 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let _ = write!(err, "{}", exchange.to_text());
         }
     }
-    // The update's own exchange: the one whose method is the update's.
-    let update_exchange = sent
-        .exchanges
-        .iter()
-        .rev()
-        .find(|e| e.request.method == session.spec.update.method);
-    if args.json {
-        if let Some(e) = update_exchange {
-            print_json(out, &e.to_json());
-        }
-        return exit::OK;
+    if let Some(e) = sent.unread() {
+        let _ = writeln!(
+            err,
+            "warning: the vendor applied the update (HTTP {}), but what it stored could not be read back: {e}; `rolo get` shows it",
+            sent.status
+        );
     }
-    if args.curl {
-        if let Some(e) = update_exchange {
-            let _ = writeln!(out, "{}", e.request.to_curl());
+    if args.json {
+        if let Some(e) = sent.update_exchange(&session.spec.update.method) {
+            print_json(out, &e.to_json());
         }
         return exit::OK;
     }
@@ -243,16 +236,20 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         .clone()
         .unwrap_or_else(|| "the vendor accepted the update".into());
     let _ = writeln!(out, "HTTP {}: {message}", sent.status);
-    let stored = Form::from_record(session.spec.clone(), sent.record.clone());
-    for change in &sent.changes {
-        let i = stored.index(&change.field).unwrap_or(0);
+    let stored = sent
+        .record()
+        .map(|record| Form::from_record(session.spec.clone(), record.clone()));
+    for change in &changes {
+        let i = form.index(&change.field).unwrap_or(0);
+        let now = stored
+            .as_ref()
+            .map_or_else(|| "not read back".to_string(), |s| shown(s, i, s.value(i)));
         let _ = writeln!(
             out,
-            "  {}: {} → {} (stored: {})",
+            "  {}: {} → {} (stored: {now})",
             change.field,
             shown(&form, i, &change.before),
             shown(&form, i, &change.after),
-            shown(&stored, i, stored.value(i))
         );
     }
     exit::OK

@@ -95,13 +95,13 @@ pub enum CliCommand {
         /// Clear FIELD (the vendor's null or empty value)
         #[arg(long = "clear", value_name = "FIELD")]
         clear: Vec<String>,
-        /// Print the request without sending it
+        /// Print the request without sending it (with --json: as JSON)
         #[arg(long)]
         dry_run: bool,
         /// Print {"method","url","headers","body"} (and the response, when sent) as JSON
         #[arg(long, conflicts_with = "curl")]
         json: bool,
-        /// Print the request as a curl command
+        /// Print the request as a curl command instead of sending it (nothing is sent)
         #[arg(long)]
         curl: bool,
         #[arg(short, long)]

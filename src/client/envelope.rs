@@ -7,7 +7,8 @@ use crate::spec::{Envelope, JsonPath};
 /// What the vendor said about a request, in words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
-    /// The envelope's success flag, where the vendor has one (clemta).
+    /// The envelope's success flag, where the vendor has one (clemta) and the body carries it:
+    /// `true` only for JSON `true`; a string "false", a number or anything else is not success.
     pub success: Option<bool>,
     pub message: Option<String>,
     pub code: Option<String>,
@@ -33,7 +34,7 @@ impl Outcome {
                 .success
                 .as_ref()
                 .and_then(|p| p.get(body))
-                .and_then(Json::as_bool),
+                .map(|flag| flag == &Json::Bool(true)),
             message: text_at(body, &envelope.message),
             code: text_at(body, &envelope.error_code),
             details: text_at(body, &envelope.error_details),
@@ -75,5 +76,23 @@ mod tests {
             outcome.summary().as_deref(),
             Some("NOT_FOUND: Contact not found")
         );
+    }
+
+    #[test]
+    fn only_json_true_is_success() {
+        let catalog = Catalog::built_in();
+        let env = &catalog.get("clemta").unwrap().envelope;
+        for (flag, success) in [
+            (json!(true), Some(true)),
+            (json!(false), Some(false)),
+            (json!("false"), Some(false)),
+            (json!("true"), Some(false)),
+            (json!(1), Some(false)),
+            (Json::Null, Some(false)),
+        ] {
+            let outcome = Outcome::read(env, &json!({"success": flag, "data": {}}));
+            assert_eq!(outcome.success, success, "{flag}");
+        }
+        assert_eq!(Outcome::read(env, &json!({"data": {}})).success, None);
     }
 }

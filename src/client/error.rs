@@ -4,49 +4,6 @@
 use std::time::Duration;
 
 use super::envelope::Outcome;
-use crate::edit::{BuildError, Issue, Value};
-
-/// A field changed on the server since it was loaded, and the user changed it too.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Conflict {
-    pub field: String,
-    pub secret: bool,
-    /// What the user started from.
-    pub original: Value,
-    /// What the server holds now.
-    pub server: Value,
-    /// What the user wants.
-    pub mine: Value,
-}
-
-/// Debug masks a secret field's values, like `describe`.
-impl std::fmt::Debug for Conflict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Conflict({})", self.describe())
-    }
-}
-
-impl Conflict {
-    fn show(&self, v: &Value) -> String {
-        if self.secret {
-            return "***".into();
-        }
-        match v {
-            Value::Null => "null".into(),
-            Value::Text(t) => format!("{t:?}"),
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        format!(
-            "{}: you loaded {}, the server now has {}, you set {}",
-            self.field,
-            self.show(&self.original),
-            self.show(&self.server),
-            self.show(&self.mine)
-        )
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -89,28 +46,6 @@ pub enum ClientError {
     Empty { status: u16 },
     #[error("the answer has no contact at `{path}`")]
     NoContact { path: String },
-    #[error("the contact changed on the server since you loaded it; nothing was sent:\n{}", .0.iter().map(|c| format!("  {}", c.describe())).collect::<Vec<_>>().join("\n"))]
-    Conflict(Vec<Conflict>),
-    #[error("{0}")]
-    Refusal(BuildRefusal),
-}
-
-/// A refusal before sending, from the edit model.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BuildRefusal {
-    #[error("nothing to send: no field has changed")]
-    NoChanges,
-    #[error("refused before sending:\n{}", .0.iter().map(|i| format!("  {i}")).collect::<Vec<_>>().join("\n"))]
-    Invalid(Vec<Issue>),
-}
-
-impl From<BuildError> for ClientError {
-    fn from(e: BuildError) -> Self {
-        ClientError::Refusal(match e {
-            BuildError::NoChanges => BuildRefusal::NoChanges,
-            BuildError::Invalid(issues) => BuildRefusal::Invalid(issues),
-        })
-    }
 }
 
 fn status_sentence(status: u16, outcome: &Outcome, retry_after: &Option<u64>) -> String {
@@ -139,11 +74,10 @@ fn status_sentence(status: u16, outcome: &Outcome, retry_after: &Option<u64>) ->
 }
 
 impl ClientError {
-    /// The exit code of PRODUCT.md: 3 refused before sending, 4 the vendor answered an error
+    /// The exit code of PRODUCT.md (3, refused before sending, is the edit model's): 4 the vendor answered an error
     /// status, 5 network, timeout, TLS or an unreadable answer.
     pub fn exit_code(&self) -> u8 {
         match self {
-            ClientError::Conflict(_) | ClientError::Refusal(_) => 3,
             ClientError::Status { .. } | ClientError::Redirect { .. } => 4,
             ClientError::MissingValue(_) => 2,
             ClientError::Html { status, .. }

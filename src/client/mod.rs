@@ -4,13 +4,18 @@
 pub mod envelope;
 pub mod error;
 pub mod exchange;
+mod http;
+mod judge;
 pub mod reference;
 pub mod secret;
 pub mod session;
+mod update;
 
 pub use envelope::Outcome;
-pub use error::{BuildRefusal, ClientError, Conflict};
+pub use error::ClientError;
 pub use exchange::{Exchange, RecordedRequest, RecordedResponse, Redactor};
+pub use http::Prepared;
 pub use reference::{Reference, ReferenceError};
 pub use secret::{Secret, SecretSource};
-pub use session::{Failed, ListItem, Listing, Loaded, OpenError, Prepared, Sent, Session};
+pub use session::{Failed, ListItem, Listing, Loaded, OpenError, Session};
+pub use update::{Sent, Stored};

@@ -122,8 +122,9 @@ impl Form {
 
     /// Moves the form onto a fresh read of the same contact: the fresh values become the
     /// original, unchanged fields take them, changed fields keep the user's value (and stay
-    /// changed unless the server now holds the same). Nothing the user typed is lost.
-    pub fn rebase(&mut self, record: Json) {
+    /// changed unless the server now holds the same). Nothing the user typed is lost. For
+    /// after a confirmed send or a reload; `rebase` (which also finds conflicts) is for sending.
+    pub fn adopt(&mut self, record: Json) {
         let fresh = Self::from_record(self.spec.clone(), record);
         for i in 0..self.current.len() {
             if !self.dirty[i] {
@@ -136,6 +137,13 @@ impl Form {
         for i in 0..self.current.len() {
             self.refresh_dirty(i);
         }
+    }
+
+    /// Gives a field back the value it was loaded with, outside the undo history (a conflict
+    /// resolved by taking the server's value is not an edit to undo).
+    pub(super) fn take_original(&mut self, field: usize) {
+        self.current[field] = self.original[field].clone();
+        self.refresh_dirty(field);
     }
 
     /// Ties the form to the contact reference it was read with (values by placeholder name).

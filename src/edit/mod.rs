@@ -1,13 +1,15 @@
-//! The edit model: a contact's values, the dirty set, undo and redo, validation against the
+//! The edit model: a contact's values, the dirty set, undo and redo, rebasing onto the server's record, validation against the
 //! vendor's rules, and building the update body. No terminal and no network in here.
 
 pub mod codec;
 mod form;
+mod rebase;
 mod update;
 mod validate;
 mod value;
 
 pub use form::{Access, Edit, EditError, Form, LoadError};
+pub use rebase::{Conflict, Conflicts};
 pub use update::{BuildError, Change, Update};
 pub use validate::{Issue, Rule, check_value};
 pub use value::Value;

@@ -28,10 +28,20 @@ impl fmt::Debug for Change {
 }
 
 /// The body to send, and the changes it carries.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Update {
     pub body: Json,
     pub changes: Vec<Change>,
+}
+
+/// The body may hold a secret field's value (servicedesk e_password): Debug shows the changes,
+/// which mask it, and not the body.
+impl fmt::Debug for Update {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Update")
+            .field("changes", &self.changes)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

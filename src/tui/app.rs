@@ -11,10 +11,11 @@ use tui_textarea::TextArea;
 use super::keymap::{Action, Keymap};
 use super::theme::Theme;
 use crate::client::{
-    ClientError, Conflict, Exchange, Failed, ListItem, Listing, Loaded, Reference, Sent, Session,
+    ClientError, Exchange, Failed, ListItem, Listing, Loaded, Reference, Sent, Session,
 };
 use crate::config::{Config, Profile};
-use crate::edit::{Access, BuildError, Form, Update, Value, check_value, codec};
+use crate::edit::{Access, Conflict, Form, Value, check_value, codec};
+use crate::send::{self, Review, ReviewError};
 use crate::spec::{Catalog, Kind};
 use crate::store::{Draft, DraftStore, History, HistoryEntry};
 
@@ -28,8 +29,16 @@ pub enum Msg {
         purpose: LoadPurpose,
         result: Result<(Form, Loaded), Box<Failed>>,
     },
+    /// The update prepared on a fresh read (`send::prepare`), for review or for the clipboard.
+    Reviewed {
+        ws: usize,
+        purpose: ReviewPurpose,
+        result: Result<Box<Review>, ReviewError>,
+    },
+    /// The reviewed request sent; the review it came from, for the history and a 412.
     Sent {
         ws: usize,
+        review: Box<Review>,
         result: Result<Sent, Box<Failed>>,
     },
     Listed {
@@ -53,6 +62,16 @@ pub enum LoadPurpose {
     Resolve {
         take_theirs: Vec<String>,
     },
+}
+
+/// Why an update is being prepared.
+#[derive(Debug, Clone)]
+pub enum ReviewPurpose {
+    /// To review and send; `previous` is the read a refused (412) send was built on, to say
+    /// what changed on the server since.
+    Send { previous: Option<serde_json::Value> },
+    /// To copy as curl.
+    Copy,
 }
 
 /// What the response pane says.
@@ -179,8 +198,9 @@ pub enum Modal {
         page: usize,
         note: Option<String>,
     },
+    /// The prepared request, exactly what `y` sends, and its redacted text.
     Review {
-        update: Update,
+        review: Box<Review>,
         request: String,
         scroll: usize,
     },
@@ -446,17 +466,39 @@ impl App {
         Ok(())
     }
 
-    fn send(&mut self) {
+    /// Sends exactly the reviewed request: no re-read, no rebuild.
+    fn send(&mut self, review: Box<Review>) {
         let ws = self.active;
+        let w = &self.workspaces[ws];
+        let (Some(session), Some(reference)) = (w.session.clone(), w.reference.clone()) else {
+            return;
+        };
+        self.spawn(ws, "sending…".into(), async move {
+            let result = session
+                .send_update(&reference, review.prepared.clone())
+                .await;
+            Msg::Sent { ws, review, result }
+        });
+    }
+
+    /// Prepares the update on a fresh read of the contact, in the background.
+    fn prepare(&mut self, ws: usize, purpose: ReviewPurpose) {
         let w = &self.workspaces[ws];
         let (Some(session), Some(reference), Some(form)) =
             (w.session.clone(), w.reference.clone(), w.form.clone())
         else {
             return;
         };
-        self.spawn(ws, "sending…".into(), async move {
-            let result = session.update(&reference, &form).await;
-            Msg::Sent { ws, result }
+        let busy = format!("reading {} to prepare the update…", reference.text);
+        self.spawn(ws, busy, async move {
+            let result = send::prepare(&session, &reference, &form)
+                .await
+                .map(Box::new);
+            Msg::Reviewed {
+                ws,
+                purpose,
+                result,
+            }
         });
     }
 
@@ -536,7 +578,12 @@ impl App {
                 purpose,
                 result,
             } => self.on_loaded(ws, reference, purpose, result),
-            Msg::Sent { ws, result } => self.on_sent(ws, result),
+            Msg::Reviewed {
+                ws,
+                purpose,
+                result,
+            } => self.on_reviewed(ws, purpose, result),
+            Msg::Sent { ws, review, result } => self.on_sent(ws, review, result),
             Msg::Listed { ws, page, result } => {
                 if ws != self.active {
                     return;
@@ -606,15 +653,9 @@ impl App {
                     .is_some_and(|r| r.text == reference.text);
                 match (&mut w.form, same_contact, &purpose) {
                     // Keep unsent edits: move them onto the fresh record.
-                    (Some(form), true, LoadPurpose::Reload | LoadPurpose::Resolve { .. }) => {
-                        form.rebase(loaded.record.clone());
-                        if let LoadPurpose::Resolve { take_theirs } = &purpose {
-                            for name in take_theirs {
-                                if let Ok(i) = form.index(name) {
-                                    let _ = form.revert(i);
-                                }
-                            }
-                        }
+                    (Some(form), true, LoadPurpose::Reload) => form.adopt(loaded.record.clone()),
+                    (Some(form), true, LoadPurpose::Resolve { take_theirs }) => {
+                        *form = form.rebase_resolving(loaded.record.clone(), take_theirs);
                     }
                     _ => {
                         // A freshly opened contact is not journaled until it changes, so a draft
@@ -658,14 +699,94 @@ impl App {
         }
     }
 
-    fn on_sent(&mut self, ws: usize, result: Result<Sent, Box<Failed>>) {
+    fn on_reviewed(
+        &mut self,
+        ws: usize,
+        purpose: ReviewPurpose,
+        result: Result<Box<Review>, ReviewError>,
+    ) {
         let w = &mut self.workspaces[ws];
         w.busy = None;
         w.busy_since = None;
         w.task = None;
+        w.exchanges = match &result {
+            Ok(review) => vec![review.fresh.exchange.clone()],
+            Err(e) => e.exchanges(),
+        };
+        let active = ws == self.active;
+        match result {
+            Ok(review) => {
+                let Some(session) = w.session.clone() else {
+                    return;
+                };
+                let recorded = session.record(&review.prepared);
+                match purpose {
+                    ReviewPurpose::Copy => {
+                        self.clipboard = Some(recorded.to_curl());
+                        self.toast = Some("copied the request as curl (secrets as ***)".into());
+                    }
+                    ReviewPurpose::Send { previous } => {
+                        if let Some(before) = previous {
+                            let changed =
+                                send::changed_between(&review.form, &before, &review.fresh.record);
+                            w.banner = Some(Banner::Info(format!(
+                                "The contact changed on the server after your review (HTTP 412); nothing was sent. Changed since: {}. Review again:",
+                                if changed.is_empty() {
+                                    "no field rolo shows".to_string()
+                                } else {
+                                    changed.join(", ")
+                                }
+                            )));
+                        }
+                        if active {
+                            self.mode = Mode::Modal(Modal::Review {
+                                review,
+                                request: recorded.to_text(),
+                                scroll: 0,
+                            });
+                        }
+                    }
+                }
+            }
+            Err(ReviewError::Conflicts { conflicts, .. }) => {
+                let n = conflicts.0.len();
+                w.banner = Some(Banner::Error(format!(
+                    "Not sent: {n} field(s) changed on the server meanwhile"
+                )));
+                if active {
+                    self.mode = Mode::Modal(Modal::Conflict {
+                        conflicts: conflicts.0,
+                        take_theirs: vec![false; n],
+                        selected: 0,
+                    });
+                }
+            }
+            Err(e @ ReviewError::NothingToSend { .. }) => self.toast = Some(e.to_string()),
+            Err(ReviewError::Invalid { issues, .. }) => {
+                let lines: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+                w.banner = Some(Banner::Error(format!(
+                    "Refused before sending, nothing sent:\n{}",
+                    lines.join("\n")
+                )));
+            }
+            Err(e) => {
+                w.banner = Some(Banner::Error(format!(
+                    "Not sent, your changes are kept: {e}"
+                )));
+            }
+        }
+        self.refresh_raw(ws);
+    }
+
+    fn on_sent(&mut self, ws: usize, review: Box<Review>, result: Result<Sent, Box<Failed>>) {
+        let w = &mut self.workspaces[ws];
+        w.busy = None;
+        w.busy_since = None;
+        w.task = None;
+        let changes = &review.update.changes;
         match result {
             Ok(sent) => {
-                // Confirmed: the draft has done its job, and the change goes into the history.
+                // Applied: the draft has done its job, and the change goes into the history.
                 if let Some(reference) = &w.reference {
                     let mut problems = Vec::new();
                     if let Some(store) = &self.drafts
@@ -674,14 +795,14 @@ impl App {
                         problems.push(format!("the draft could not be removed ({e})"));
                     }
                     if let Some(history) = &self.history
-                        && !sent.changes.is_empty()
+                        && !changes.is_empty()
                     {
                         let entry = HistoryEntry::new(
                             &w.profile.name,
                             &w.profile.vendor,
                             &reference.text,
                             sent.status,
-                            &sent.changes,
+                            changes,
                         );
                         if let Err(e) = history.append(&entry) {
                             problems.push(format!("the history could not be written ({e})"));
@@ -697,45 +818,56 @@ impl App {
                     .clone()
                     .unwrap_or_else(|| "the vendor accepted the update".into());
                 let elapsed = sent
-                    .exchanges
-                    .iter()
-                    .rev()
-                    .find(|e| e.request.method == w.profile_update_method())
+                    .update_exchange(&w.profile_update_method())
                     .and_then(|e| e.response.as_ref())
                     .map_or(0, |r| r.elapsed.as_millis());
-                // What was sent is now on the server; anything typed while it was in flight
-                // stays a change (and goes back into the draft when the results are journaled).
-                if let Some(form) = w.form.as_mut() {
-                    form.rebase(sent.record.clone());
-                }
-                w.etag = sent.etag.clone();
                 w.exchanges = sent.exchanges.clone();
-                w.banner = Some(Banner::Ok(format!(
-                    "✓ HTTP {} · {message} · {} field(s) saved · {elapsed} ms",
-                    sent.status,
-                    sent.changes.len()
-                )));
+                match (sent.record(), sent.unread()) {
+                    (Some(record), _) => {
+                        // What was sent is now on the server; anything typed while it was in
+                        // flight stays a change (and goes back into the draft when journaled).
+                        if let Some(form) = w.form.as_mut() {
+                            form.adopt(record.clone());
+                        }
+                        w.etag = sent.etag().map(str::to_string);
+                        w.banner = Some(Banner::Ok(format!(
+                            "✓ HTTP {} · {message} · {} field(s) saved · {elapsed} ms",
+                            sent.status,
+                            changes.len()
+                        )));
+                    }
+                    (None, unread) => {
+                        // Applied, but what was stored is unknown: the form is left as it is
+                        // until the user reloads.
+                        w.banner = Some(Banner::Ok(format!(
+                            "✓ HTTP {} · applied, {} field(s) sent · could not read back what was stored ({}): press {} to reload",
+                            sent.status,
+                            changes.len(),
+                            unread.map_or_else(String::new, |e| e.to_string()),
+                            self.keymap.label(Action::Reload)
+                        )));
+                    }
+                }
+            }
+            Err(failed) if matches!(failed.error, ClientError::Status { status: 412, .. }) => {
+                // The contact moved between review and send: nothing else is sent; a fresh
+                // review (on a new read) says what changed.
+                w.exchanges = failed.exchanges.clone();
+                self.refresh_raw(ws);
+                self.prepare(
+                    ws,
+                    ReviewPurpose::Send {
+                        previous: Some(review.fresh.record.clone()),
+                    },
+                );
+                return;
             }
             Err(failed) => {
                 w.exchanges = failed.exchanges.clone();
-                if let ClientError::Conflict(conflicts) = &failed.error {
-                    let n = conflicts.len();
-                    w.banner = Some(Banner::Error(format!(
-                        "Not sent: {n} field(s) changed on the server meanwhile"
-                    )));
-                    if ws == self.active {
-                        self.mode = Mode::Modal(Modal::Conflict {
-                            conflicts: conflicts.clone(),
-                            take_theirs: vec![false; n],
-                            selected: 0,
-                        });
-                    }
-                } else {
-                    w.banner = Some(Banner::Error(format!(
-                        "Not saved, your changes are kept: {}",
-                        failed.error
-                    )));
-                }
+                w.banner = Some(Banner::Error(format!(
+                    "Not saved, your changes are kept: {}",
+                    failed.error
+                )));
             }
         }
         self.refresh_raw(ws);
@@ -1033,40 +1165,23 @@ impl App {
         self.mode = Mode::Pick(picker);
     }
 
+    /// Prepares the update on a fresh read (conflicts open the conflict modal), then shows the
+    /// exact request in the review modal.
     fn review(&mut self) {
         let w = self.ws();
-        let (Some(form), Some(session), Some(reference)) = (&w.form, &w.session, &w.reference)
-        else {
+        let Some(form) = &w.form else {
             self.toast = Some("no contact open: press o to open one".into());
             return;
         };
-        match form.build_update() {
-            Ok(update) => {
-                let request =
-                    match session.prepare_update(reference, &update.body, w.etag.as_deref()) {
-                        Ok(prepared) => session.record(&prepared).to_text(),
-                        Err(e) => {
-                            self.toast = Some(e.to_string());
-                            return;
-                        }
-                    };
-                self.mode = Mode::Modal(Modal::Review {
-                    update,
-                    request,
-                    scroll: 0,
-                });
-            }
-            Err(BuildError::NoChanges) => {
-                self.toast = Some("nothing to send: no field has changed".into())
-            }
-            Err(BuildError::Invalid(issues)) => {
-                let lines: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
-                self.ws_mut().banner = Some(Banner::Error(format!(
-                    "Refused before sending, nothing sent:\n{}",
-                    lines.join("\n")
-                )));
-            }
+        if form.dirty_count() == 0 {
+            self.toast = Some("nothing to send: no field has changed".into());
+            return;
         }
+        if let Some(busy) = &w.busy {
+            self.toast = Some(format!("wait: {busy}"));
+            return;
+        }
+        self.prepare(self.active, ReviewPurpose::Send { previous: None });
     }
 
     fn open_modal(&mut self) {
@@ -1148,23 +1263,21 @@ impl App {
         self.ws_mut().banner = Some(Banner::Info(text));
     }
 
+    /// Copies the request as curl: with changes, the one the review would show (prepared on a
+    /// fresh read); otherwise the last request made.
     fn copy_curl(&mut self) {
         let w = self.ws();
-        let request = match (&w.form, &w.session, &w.reference) {
-            (Some(form), Some(session), Some(reference)) if form.dirty_count() > 0 => {
-                form.build_update().ok().and_then(|u| {
-                    session
-                        .prepare_update(reference, &u.body, w.etag.as_deref())
-                        .ok()
-                        .map(|p| session.record(&p))
-                })
+        if w.form.as_ref().is_some_and(|f| f.dirty_count() > 0) {
+            if let Some(busy) = &w.busy {
+                self.toast = Some(format!("wait: {busy}"));
+            } else {
+                self.prepare(self.active, ReviewPurpose::Copy);
             }
-            _ => None,
+            return;
         }
-        .or_else(|| w.exchanges.last().map(|e| e.request.clone()));
-        match request {
-            Some(r) => {
-                self.clipboard = Some(r.to_curl());
+        match w.exchanges.last().map(|e| e.request.to_curl()) {
+            Some(curl) => {
+                self.clipboard = Some(curl);
                 self.toast = Some("copied the request as curl (secrets as ***)".into());
             }
             None => self.toast = Some("no request to copy yet".into()),
@@ -1252,29 +1365,29 @@ impl App {
                 _ => self.mode = Mode::Modal(Modal::Quit),
             },
             Modal::Review {
-                update,
+                review,
                 request,
                 scroll,
             } => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => self.send(),
+                KeyCode::Char('y') | KeyCode::Enter => self.send(review),
                 KeyCode::Char('n') | KeyCode::Esc => {}
                 KeyCode::Down => {
                     self.mode = Mode::Modal(Modal::Review {
-                        update,
+                        review,
                         request,
                         scroll: scroll + 1,
                     })
                 }
                 KeyCode::Up => {
                     self.mode = Mode::Modal(Modal::Review {
-                        update,
+                        review,
                         request,
                         scroll: scroll.saturating_sub(1),
                     })
                 }
                 _ => {
                     self.mode = Mode::Modal(Modal::Review {
-                        update,
+                        review,
                         request,
                         scroll,
                     })

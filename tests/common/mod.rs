@@ -4,6 +4,7 @@
 
 pub mod home;
 pub mod http;
+pub mod proxy;
 pub mod pty;
 
 use std::sync::{Arc, OnceLock};

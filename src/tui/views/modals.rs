@@ -324,7 +324,7 @@ pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
             );
         }
         Modal::Review {
-            update,
+            review,
             request,
             scroll,
         } => {
@@ -344,10 +344,10 @@ pub fn modal(frame: &mut Frame, app: &App, modal: &Modal) {
                     .is_some_and(|f| f.is_secret())
             };
             let mut lines: Vec<Line> = vec![Line::styled(
-                format!("{} change(s):", update.changes.len()),
+                format!("{} change(s):", review.update.changes.len()),
                 app.theme.group,
             )];
-            for change in &update.changes {
+            for change in &review.update.changes {
                 let s = secret(&change.field);
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {}: ", change.field), app.theme.text),

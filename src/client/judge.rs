@@ -1,0 +1,130 @@
+//! Reading an answer: the vendor's error, an envelope that says it failed, an HTML page or a
+//! body that is not JSON, each as its error; otherwise the JSON and the vendor's words.
+
+use reqwest::header::HeaderMap;
+use serde_json::Value as Json;
+
+use super::envelope::Outcome;
+use super::error::ClientError;
+use super::http::retry_after;
+use super::session::Session;
+
+impl Session {
+    /// Reads an answer: JSON on success (an envelope saying `success: false` is an error),
+    /// the vendor's error otherwise.
+    pub(super) fn judge(
+        &self,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+        want_body: bool,
+    ) -> std::result::Result<(Option<Json>, Outcome), ClientError> {
+        let text = String::from_utf8_lossy(body);
+        let trimmed = text.trim_start();
+        let html = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("text/html"))
+            || trimmed.starts_with("<!DOCTYPE")
+            || trimmed.starts_with("<html");
+        let retry = retry_after(headers).map(|d| d.as_secs());
+        if (300..400).contains(&status) {
+            let location = headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("(no Location)");
+            return Err(ClientError::Redirect {
+                status,
+                location: self.redactor.text(location),
+            });
+        }
+        if html {
+            return Err(ClientError::Html {
+                status,
+                title: html_title(&text),
+            });
+        }
+        if trimmed.is_empty() {
+            if status >= 400 {
+                return Err(ClientError::Status {
+                    status,
+                    outcome: Outcome::default(),
+                    retry_after: retry,
+                });
+            }
+            if want_body {
+                return Err(ClientError::Empty { status });
+            }
+            return Ok((None, Outcome::default()));
+        }
+        let json: Json = match serde_json::from_str(trimmed) {
+            Ok(j) => j,
+            Err(_) if status >= 400 => {
+                return Err(ClientError::Status {
+                    status,
+                    outcome: Outcome {
+                        message: Some(snippet(&self.redactor.text(&text))),
+                        ..Outcome::default()
+                    },
+                    retry_after: retry,
+                });
+            }
+            Err(_) => {
+                return Err(ClientError::NotJson {
+                    status,
+                    snippet: snippet(&self.redactor.text(&text)),
+                });
+            }
+        };
+        // A vendor may quote what it was sent (an "invalid API key …" message): the outcome is
+        // shown and printed, so it goes through the redactor like every recorded text.
+        let mut outcome = Outcome::read(&self.spec.envelope, &json);
+        for text in [
+            &mut outcome.message,
+            &mut outcome.code,
+            &mut outcome.details,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = self.redactor.text(text);
+        }
+        if status >= 400 || outcome.success == Some(false) {
+            return Err(ClientError::Status {
+                status,
+                outcome,
+                retry_after: retry,
+            });
+        }
+        Ok((Some(json), outcome))
+    }
+
+    pub(super) fn contact<'a>(&self, body: &'a Json) -> std::result::Result<&'a Json, ClientError> {
+        match self.spec.response_contact.get(body) {
+            Some(c) if c.is_object() => Ok(c),
+            _ => Err(ClientError::NoContact {
+                path: if self.spec.response_contact.is_root() {
+                    "(the body)".into()
+                } else {
+                    self.spec.response_contact.to_string()
+                },
+            }),
+        }
+    }
+}
+
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = lower[start..].find("</title>")? + start;
+    Some(text[start..end].trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn snippet(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 80 {
+        format!("{}…", one_line.chars().take(80).collect::<String>())
+    } else {
+        one_line
+    }
+}

@@ -1,0 +1,146 @@
+//! The update: prepared once (what review, `--dry-run`, `--json` and `--curl` show), then sent
+//! exactly as prepared, and its answer read. Deciding what to send is not the client's job
+//! (`crate::send` re-reads, rebases and builds the body).
+
+use serde_json::Value as Json;
+
+use super::envelope::Outcome;
+use super::error::ClientError;
+use super::exchange::Exchange;
+use super::http::{Prepared, etag};
+use super::reference::Reference;
+use super::session::{Failed, Result, Session};
+
+/// What the vendor stored, as far as rolo could tell after it applied an update.
+#[derive(Clone)]
+pub enum Stored {
+    /// The contact as stored: from the update's answer, or re-read when it has no body.
+    Read { record: Json, etag: Option<String> },
+    /// The vendor applied the update (2xx), but its answer could not be read, or the re-read
+    /// after it failed: what it stored is unknown until the contact is read again.
+    Unread(ClientError),
+}
+
+/// An update the vendor applied.
+#[derive(Clone)]
+pub struct Sent {
+    pub status: u16,
+    pub outcome: Outcome,
+    pub stored: Stored,
+    /// The update (and its 429 retry), and the read after an update with no body.
+    pub exchanges: Vec<Exchange>,
+}
+
+impl Sent {
+    /// The stored contact, when it could be read.
+    pub fn record(&self) -> Option<&Json> {
+        match &self.stored {
+            Stored::Read { record, .. } => Some(record),
+            Stored::Unread(_) => None,
+        }
+    }
+
+    pub fn etag(&self) -> Option<&str> {
+        match &self.stored {
+            Stored::Read { etag, .. } => etag.as_deref(),
+            Stored::Unread(_) => None,
+        }
+    }
+
+    /// Why the stored contact could not be read back, when it could not.
+    pub fn unread(&self) -> Option<&ClientError> {
+        match &self.stored {
+            Stored::Read { .. } => None,
+            Stored::Unread(e) => Some(e),
+        }
+    }
+
+    /// The update's own exchange (the last one sent with the update's method).
+    pub fn update_exchange(&self, method: &str) -> Option<&Exchange> {
+        self.exchanges
+            .iter()
+            .rev()
+            .find(|e| e.request.method == method)
+    }
+}
+
+// A record may hold secret fields (servicedesk e_password): Debug shows the shape only.
+impl std::fmt::Debug for Sent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sent")
+            .field("status", &self.status)
+            .field("unread", &self.unread())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// The update request for a body, built once: method, URL, headers (`If-Match` with a
+    /// strong `etag`) and body bytes, exactly as `send_update` sends them.
+    pub fn prepare_update(
+        &self,
+        reference: &Reference,
+        body: &Json,
+        etag: Option<&str>,
+    ) -> std::result::Result<Prepared, ClientError> {
+        let url = self.url(&self.spec.update.path, &reference.values)?;
+        Ok(self.prepare(&self.spec.update.method, url, Some(body), etag))
+    }
+
+    /// Sends exactly `prepared` (a 429 is retried once with the same bytes), then, for a
+    /// vendor whose update answers without the contact (servicedesk), reads back what was
+    /// stored. A 2xx is never reported as a failure: when its body cannot be read, or the read
+    /// back fails, it is `Stored::Unread`.
+    pub async fn send_update(&self, reference: &Reference, prepared: Prepared) -> Result<Sent> {
+        let answer = self.send(&prepared).await?;
+        let mut exchanges = answer.exchanges.clone();
+        let status = answer.status;
+        let applied = (200..300).contains(&status);
+        let unread = |error: ClientError, exchanges: Vec<Exchange>| Sent {
+            status,
+            outcome: Outcome::default(),
+            stored: Stored::Unread(error),
+            exchanges,
+        };
+        let body = match &answer.body {
+            Ok(body) => body,
+            Err(e) if applied => return Ok(unread(e.clone(), exchanges)),
+            Err(e) => return Err(Failed::new(e.clone(), exchanges)),
+        };
+        let (json, outcome) = match self.judge(status, &answer.headers, body, false) {
+            Ok(judged) => judged,
+            // The vendor itself said no (an error status, or its envelope's success flag).
+            Err(e @ (ClientError::Status { .. } | ClientError::Redirect { .. })) => {
+                return Err(Failed::new(e, exchanges));
+            }
+            Err(e) if applied => return Ok(unread(e, exchanges)),
+            Err(e) => return Err(Failed::new(e, exchanges)),
+        };
+        let stored = match json.as_ref().and_then(|j| self.contact(j).ok()) {
+            Some(record) => Stored::Read {
+                record: record.clone(),
+                etag: etag(&answer.headers),
+            },
+            // No contact in the answer (servicedesk documents none): read back what was stored.
+            None => match self.read(reference).await {
+                Ok(after) => {
+                    exchanges.push(after.exchange);
+                    Stored::Read {
+                        record: after.record,
+                        etag: after.etag,
+                    }
+                }
+                Err(failed) => {
+                    exchanges.extend(failed.exchanges);
+                    Stored::Unread(failed.error)
+                }
+            },
+        };
+        Ok(Sent {
+            status,
+            outcome,
+            stored,
+            exchanges,
+        })
+    }
+}
