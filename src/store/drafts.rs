@@ -366,6 +366,92 @@ mod tests {
         assert_eq!(draft.secrets_left_out, vec!["e_password".to_string()]);
     }
 
+    fn edited(name: &str) -> Form {
+        let mut f = form(
+            "cro",
+            serde_json::json!({"id": 5001, "name": "Desk", "fax": "+6189000111", "number": "1"}),
+        );
+        f.set_text(f.index("name").unwrap(), name).unwrap();
+        f
+    }
+
+    #[test]
+    fn an_unreadable_draft_is_moved_aside_and_reported_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        store.save("p", "1001/5001", &edited("Desk 2")).unwrap();
+        let path = store.path("p", "1001/5001");
+        let whole = std::fs::read(&path).unwrap();
+        let mut not_utf8 = whole.clone();
+        let at = not_utf8.iter().position(|&b| b == b'D').unwrap();
+        not_utf8[at] = 0xff;
+        for bytes in [whole[..whole.len() / 2].to_vec(), b"garbage".to_vec(), not_utf8] {
+            std::fs::write(&path, &bytes).unwrap();
+            let err = store.read("p", "1001/5001").unwrap_err();
+            let DraftError::Unreadable { moved_to, .. } = &err else {
+                panic!("{err}")
+            };
+            assert!(err.to_string().contains("could not be read"), "{err}");
+            assert_eq!(std::fs::read(moved_to).unwrap(), bytes);
+            assert!(
+                moved_to
+                    .display()
+                    .to_string()
+                    .contains("1001_2f5001.json.corrupt-"),
+                "{}",
+                moved_to.display()
+            );
+            assert!(store.read("p", "1001/5001").unwrap().is_none());
+        }
+        // Saving over an unreadable draft that nobody read first sets it aside too.
+        std::fs::write(&path, b"{\"format\":").unwrap();
+        store.save("p", "1001/5001", &edited("Desk 3")).unwrap();
+        let kept: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        assert!(kept.contains(&b"{\"format\":".to_vec()));
+        assert_eq!(kept.len(), 5, "four set aside and the new draft");
+        assert_eq!(
+            store.read("p", "1001/5001").unwrap().unwrap().fields[0].value,
+            Some("Desk 3".into())
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn drafts_and_their_folders_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("drafts");
+        let store = DraftStore::new(&root);
+        std::fs::create_dir_all(root.join("p")).unwrap();
+        for d in [&root, &root.join("p")] {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        store.save("p", "1001/5001", &edited("Desk 2")).unwrap();
+        store.save("q", "1001/5001", &edited("Desk 2")).unwrap();
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&root.join("p")), 0o700);
+        assert_eq!(mode(&root.join("q")), 0o700);
+        assert_eq!(mode(&store.path("p", "1001/5001")), 0o600);
+        let lock = store.claim("p", "1001/5001").unwrap();
+        assert_eq!(mode(lock.path()), 0o600);
+        let err = store.claim("p", "1001/5001").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "1001/5001 (p) is open in another rolo (pid {}); finish or quit there first",
+                std::process::id()
+            )
+        );
+        let lock_path = lock.path().to_path_buf();
+        drop(lock);
+        assert!(!lock_path.exists());
+        assert!(store.claim("p", "1001/5001").is_ok());
+    }
+
     #[test]
     fn references_map_to_distinct_safe_file_names() {
         assert_eq!(

@@ -266,4 +266,83 @@ mod tests {
             all[0].describe()
         );
     }
+
+    fn entry(reference: &str) -> HistoryEntry {
+        let change = Change {
+            field: "fax".into(),
+            secret: false,
+            before: Value::text("1"),
+            after: Value::text("2"),
+        };
+        HistoryEntry::new("p1", "cro", reference, 200, &[change])
+    }
+
+    #[test]
+    fn an_append_after_a_torn_line_starts_a_line_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let history = History::new(&path);
+        history.append(&entry("1001/5001")).unwrap();
+        // A full disk cut the second entry short.
+        let torn = serde_json::to_vec(&entry("1001/5002")).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(&torn[..torn.len() / 2])
+            .unwrap();
+        history.append(&entry("1001/5003")).unwrap();
+        let listing = history.read(None, None).unwrap();
+        let references: Vec<_> = listing.entries.iter().map(|e| e.reference.as_str()).collect();
+        assert_eq!(references, ["1001/5001", "1001/5003"]);
+        assert_eq!(listing.skipped.len(), 1);
+        assert_eq!(listing.skipped[0].line, 2);
+        assert!(
+            listing.skipped[0]
+                .to_string()
+                .ends_with("history.jsonl line 2 cannot be read (cut short); it is skipped"),
+            "{}",
+            listing.skipped[0]
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_or_not_json_is_skipped_and_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let history = History::new(&path);
+        history.append(&entry("1001/5001")).unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"{\"time\": \"\xff\xfe\"}\n[1, 2]\n\n");
+        std::fs::write(&path, &bytes).unwrap();
+        history.append(&entry("1001/5002")).unwrap();
+        let listing = history.read(None, None).unwrap();
+        assert_eq!(listing.entries.len(), 2);
+        let lines: Vec<(usize, &str)> = listing
+            .skipped
+            .iter()
+            .map(|s| (s.line, s.reason.as_str()))
+            .collect();
+        assert_eq!(lines[0], (2, "not UTF-8"));
+        assert_eq!(lines[1].0, 3);
+        assert_eq!(lines.len(), 2, "the blank line is not a problem");
+        assert_eq!(history.list(None, Some("1001/5002")).unwrap().len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_history_and_its_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let path = data.join("history.jsonl");
+        let history = History::new(&path);
+        history.append(&entry("1001/5001")).unwrap();
+        assert_eq!((mode(&data), mode(&path)), (0o700, 0o600));
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        history.append(&entry("1001/5002")).unwrap();
+        assert_eq!((mode(&data), mode(&path)), (0o700, 0o600));
+    }
 }
