@@ -60,19 +60,21 @@ impl Drop for KillOnDrop {
 fn two_processes_never_edit_one_contact() {
     let home = tempfile::tempdir().unwrap();
     let drafts = home.path().join("drafts");
-    let mut first = KillOnDrop(Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "helper_claims_and_sleeps", "--nocapture"])
-        .args(["--test-threads", "1"])
-        .env(CLAIM_DIR, &drafts)
-        .env("HOME", home.path())
-        .env("ROLO_DATA_DIR", home.path().join("data"))
-        .env("ROLO_CONFIG_DIR", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("xdg-data"))
-        .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap());
+    let mut first = KillOnDrop(
+        Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "helper_claims_and_sleeps", "--nocapture"])
+            .args(["--test-threads", "1"])
+            .env(CLAIM_DIR, &drafts)
+            .env("HOME", home.path())
+            .env("ROLO_DATA_DIR", home.path().join("data"))
+            .env("ROLO_CONFIG_DIR", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("xdg-data"))
+            .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let out = BufReader::new(first.0.stdout.take().unwrap());
     assert!(
         out.lines()
@@ -136,7 +138,8 @@ fn rolo_history_warns_about_damaged_lines_and_prints_the_rest() {
     assert_eq!(warnings.len(), 2, "{stderr}");
     assert!(
         warnings[0].starts_with("warning: ")
-            && warnings[0].ends_with("history.jsonl line 2 cannot be read (not UTF-8); it is skipped"),
+            && warnings[0]
+                .ends_with("history.jsonl line 2 cannot be read (not UTF-8); it is skipped"),
         "{stderr}"
     );
     assert!(
@@ -169,14 +172,20 @@ fn rolo_profiles_shows_a_secret_command_by_its_program_only() {
             .any(|l| l.starts_with("env ") && l.contains(" command fetch-token ")),
         "{stdout}"
     );
-    assert!(!format!("{stdout}{stderr}").contains("MARK"), "{stdout}{stderr}");
+    assert!(
+        !format!("{stdout}{stderr}").contains("MARK"),
+        "{stdout}{stderr}"
+    );
 }
 
 #[test]
 fn a_base_url_with_credentials_is_refused_and_never_printed() {
     let vendor = Vendor::start();
     for (url, shown) in [
-        ("http://user:MARK-PASS@127.0.0.1:9/clemta", "http://127.0.0.1:9/clemta"),
+        (
+            "http://user:MARK-PASS@127.0.0.1:9/clemta",
+            "http://127.0.0.1:9/clemta",
+        ),
         ("https://MARK-USER@api.clemta.com", "https://api.clemta.com"),
         ("http://user:MARK-PASS@", "http://"),
         ("ftp://MARK-USER:x@host/x", "ftp://host/x"),
@@ -194,7 +203,10 @@ fn a_base_url_with_credentials_is_refused_and_never_printed() {
                 )) && stderr.contains("put the credential in secret ="),
                 "{url}: {stderr}"
             );
-            assert!(!format!("{stdout}{stderr}").contains("MARK"), "{stdout}{stderr}");
+            assert!(
+                !format!("{stdout}{stderr}").contains("MARK"),
+                "{stdout}{stderr}"
+            );
         }
     }
 }
@@ -229,18 +241,15 @@ fn secret_timeout_is_read_per_profile_and_checked() {
         );
     }
     for bad in ["\"soon\"", "0", "\"-3s\"", "\"2h\"", "\"5 days\""] {
-        let err = parse(
-            &format!("secret_timeout = {bad}"),
-            "{ keyring = \"x\" }",
-        )
-        .unwrap_err();
+        let err = parse(&format!("secret_timeout = {bad}"), "{ keyring = \"x\" }").unwrap_err();
         assert_eq!(err.line, Some(5), "{bad}: {err}");
         assert!(err.message.contains("such as \"30s\""), "{bad}: {err}");
     }
     let err = parse("secret_timeout = \"5s\"", "{ env = \"K\" }").unwrap_err();
     assert!(
-        err.to_string()
-            .contains("secret_timeout applies only to a { command = \"…\" } or { keyring = \"…\" } secret"),
+        err.to_string().contains(
+            "secret_timeout applies only to a { command = \"…\" } or { keyring = \"…\" } secret"
+        ),
         "{err}"
     );
 }
@@ -287,7 +296,10 @@ fn a_secret_command_that_hangs_floods_or_fails_is_stopped_and_named_by_program()
         let (stdout, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(2), "{profile}: {stderr}");
         assert!(stderr.contains(message), "{profile}: {stderr}");
-        assert!(!format!("{stdout}{stderr}").contains("MARK"), "{stdout}{stderr}");
+        assert!(
+            !format!("{stdout}{stderr}").contains("MARK"),
+            "{stdout}{stderr}"
+        );
     }
     // rolo stopped the whole command: the sleep it started in the background is gone too.
     let pid: u32 = std::fs::read_to_string(&pid_file)
@@ -297,7 +309,10 @@ fn a_secret_command_that_hangs_floods_or_fails_is_stopped_and_named_by_program()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !dead(pid) {
-        assert!(Instant::now() < deadline, "the secret command's sleep {pid} was left running");
+        assert!(
+            Instant::now() < deadline,
+            "the secret command's sleep {pid} was left running"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }

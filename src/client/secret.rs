@@ -266,11 +266,7 @@ mod tests {
 
     #[test]
     fn command_sources_take_the_first_line() {
-        let s = resolve(
-            &command("printf 'tok-1\\nsecond'"),
-            None,
-        )
-        .unwrap();
+        let s = resolve(&command("printf 'tok-1\\nsecond'"), None).unwrap();
         assert_eq!(s.expose(), "tok-1");
         let err = resolve(&command("exit 3"), None).unwrap_err();
         assert!(err.to_string().contains("failed"), "{err}");

@@ -385,7 +385,11 @@ mod tests {
         let mut not_utf8 = whole.clone();
         let at = not_utf8.iter().position(|&b| b == b'D').unwrap();
         not_utf8[at] = 0xff;
-        for bytes in [whole[..whole.len() / 2].to_vec(), b"garbage".to_vec(), not_utf8] {
+        for bytes in [
+            whole[..whole.len() / 2].to_vec(),
+            b"garbage".to_vec(),
+            not_utf8,
+        ] {
             std::fs::write(&path, &bytes).unwrap();
             let err = store.read("p", "1001/5001").unwrap_err();
             let DraftError::Unreadable { moved_to, .. } = &err else {

@@ -293,7 +293,11 @@ mod tests {
             .unwrap();
         history.append(&entry("1001/5003")).unwrap();
         let listing = history.read(None, None).unwrap();
-        let references: Vec<_> = listing.entries.iter().map(|e| e.reference.as_str()).collect();
+        let references: Vec<_> = listing
+            .entries
+            .iter()
+            .map(|e| e.reference.as_str())
+            .collect();
         assert_eq!(references, ["1001/5001", "1001/5003"]);
         assert_eq!(listing.skipped.len(), 1);
         assert_eq!(listing.skipped[0].line, 2);

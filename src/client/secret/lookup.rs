@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use super::{CommandLine, Secret, SecretError, SecretSource};
@@ -39,10 +39,7 @@ enum Event {
 
 enum Job {
     Done(Result<Secret, SecretError>),
-    Command {
-        child: Child,
-        command: CommandLine,
-    },
+    Command { child: Child, command: CommandLine },
     Keyring { entry: String },
 }
 
@@ -164,7 +161,9 @@ impl SecretLookup {
                     stderr = Some(bytes);
                     continue;
                 }
-                Some(Event::Stdout(Err(reason))) => failed(format!("cannot read its output: {reason}")),
+                Some(Event::Stdout(Err(reason))) => {
+                    failed(format!("cannot read its output: {reason}"))
+                }
                 Some(Event::StdoutTooLong) => SecretError::CommandTooLong {
                     program: program.clone(),
                 },
@@ -224,11 +223,8 @@ impl SecretLookup {
     /// The next event before the deadline (`None` once it has passed).
     fn next_event(&self) -> Option<Event> {
         let left = self.deadline.saturating_duration_since(Instant::now());
-        match self.events.recv_timeout(left) {
-            Ok(event) => Some(event),
-            // Never disconnected: `self.sender` is alive.
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        // Never disconnected: `self.sender` is alive, so an error is the deadline.
+        self.events.recv_timeout(left).ok()
     }
 }
 
@@ -270,7 +266,10 @@ fn spawn(command: &CommandLine, sender: &Sender<Event>) -> Job {
         let sender = sender.clone();
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
-            let event = match out.take(MAX_SECRET_BYTES as u64 + 1).read_to_end(&mut bytes) {
+            let event = match out
+                .take(MAX_SECRET_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+            {
                 Ok(_) if bytes.len() > MAX_SECRET_BYTES => Event::StdoutTooLong,
                 Ok(_) => Event::Stdout(Ok(bytes)),
                 Err(e) => Event::Stdout(Err(e.to_string())),
@@ -373,7 +372,11 @@ mod tests {
             {
                 return pid;
             }
-            assert!(Instant::now() < deadline, "{} never written", path.display());
+            assert!(
+                Instant::now() < deadline,
+                "{} never written",
+                path.display()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -383,9 +386,9 @@ mod tests {
         match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
             Err(_) => true,
             // The state follows the command name, which is in parentheses.
-            Ok(stat) => stat
-                .rsplit_once(')')
-                .is_some_and(|(_, rest)| matches!(rest.trim_start().chars().next(), Some('Z' | 'X'))),
+            Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| {
+                matches!(rest.trim_start().chars().next(), Some('Z' | 'X'))
+            }),
         }
     }
 
@@ -430,7 +433,10 @@ mod tests {
             assert!(!err.to_string().contains("TOKEN"), "{err}");
         }
         // Just under the cap is a secret (its first line).
-        let line = format!("printf 'tok\\n'; head -c {} /dev/zero", MAX_SECRET_BYTES - 4);
+        let line = format!(
+            "printf 'tok\\n'; head -c {} /dev/zero",
+            MAX_SECRET_BYTES - 4
+        );
         let secret = SecretLookup::start(&command(&line, Duration::from_secs(60)), None)
             .wait()
             .unwrap();
@@ -465,7 +471,10 @@ mod tests {
         .wait()
         .unwrap_err();
         let text = err.to_string();
-        assert!(text.starts_with("the secret command `cat` failed: exit status: 1"), "{text}");
+        assert!(
+            text.starts_with("the secret command `cat` failed: exit status: 1"),
+            "{text}"
+        );
         assert!(text.contains("No such file"), "{text}");
         assert!(!text.contains("TOKEN"), "{text}");
     }
