@@ -300,9 +300,13 @@ fn ask_keyring(entry: &str, sender: &Sender<Event>) {
     let entry = entry.to_string();
     let sender = sender.clone();
     std::thread::spawn(move || {
-        let found = keyring::Entry::new("rolo", &entry)
-            .and_then(|e| e.get_password())
-            .map_err(|e| e.to_string());
+        // A panic in the keyring crate is an answer too, not a wait until the deadline.
+        let found = std::panic::catch_unwind(|| {
+            keyring::Entry::new("rolo", &entry)
+                .and_then(|e| e.get_password())
+                .map_err(|e| e.to_string())
+        })
+        .unwrap_or_else(|_| Err("the keyring lookup failed".into()));
         // The lookup may have timed out or been dropped: then nobody needs the answer.
         let _ = sender.send(Event::Keyring(found));
     });
