@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::client::secret::{Secret, SecretSource};
+use crate::client::secret::{CommandLine, DEFAULT_SECRET_TIMEOUT, Secret, SecretSource};
 use crate::spec::{Catalog, Kind, VendorSpec};
 
 /// Where the built-in sandbox profiles point unless `ROLO_SANDBOX_URL` says otherwise.
@@ -323,6 +323,17 @@ fn parse_profile(
             format!("profile {name:?} needs base_url = \"https://…\""),
         )
     })?;
+    // Credentials in a URL end up in logs, errors and the screen; `secret` keeps them out. The
+    // URL is quoted in errors only with its user info removed.
+    let shown_url = without_userinfo(base_url);
+    if shown_url != base_url {
+        return Err(err(
+            url_span,
+            format!(
+                "profile {name:?}: base_url {shown_url:?} carries credentials (user@ or user:password@); remove them and put the credential in secret = {{ env = \"…\" }}, {{ command = \"…\" }} or {{ keyring = \"…\" }}"
+            ),
+        ));
+    }
     match reqwest::Url::parse(base_url) {
         Ok(url) if url.scheme() == "http" || url.scheme() == "https" => {}
         _ => {
@@ -332,6 +343,10 @@ fn parse_profile(
             ));
         }
     }
+    let timeout = entries
+        .get("secret_timeout")
+        .map(|v| parse_timeout(name, v, err))
+        .transpose()?;
     let secret = match entries.get("secret") {
         None => {
             return Err(err(
@@ -341,11 +356,14 @@ fn parse_profile(
                 ),
             ));
         }
-        Some(value) => parse_secret(name, value, err)?,
+        Some(value) => parse_secret(name, value, timeout, err)?,
     };
     let mut extras = BTreeMap::new();
     for (key, value) in entries {
-        if matches!(key.as_str(), "vendor" | "base_url" | "secret" | "headers") {
+        if matches!(
+            key.as_str(),
+            "vendor" | "base_url" | "secret" | "secret_timeout" | "headers"
+        ) {
             continue;
         }
         let Some(extra) = spec.extras.iter().find(|e| &e.name == key) else {
@@ -430,9 +448,60 @@ fn parse_profile(
     })
 }
 
+/// `base_url` as it may be shown: any `user:password@` between the scheme and the host cut out.
+/// Works on any text, parsable URL or not, since an unparsable one is quoted in errors too.
+fn without_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// `secret_timeout = "30s"` (or `"500ms"`, `"2m"`, or a number of seconds).
+fn parse_timeout(
+    name: &str,
+    value: &Spanned<toml::Value>,
+    err: &ErrAt,
+) -> Result<Duration, ConfigError> {
+    let bad = || {
+        err(
+            value.span(),
+            format!(
+                "profile {name:?}: secret_timeout must be a duration from 1ms to 1h, such as \"30s\", \"500ms\", \"2m\" or 30 (seconds)"
+            ),
+        )
+    };
+    let duration = match value.get_ref() {
+        toml::Value::Integer(n) => u64::try_from(*n).ok().map(Duration::from_secs),
+        toml::Value::String(s) => {
+            let s = s.trim();
+            let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+                Some(i) => s.split_at(i),
+                None => (s, "s"),
+            };
+            let n: Option<u64> = number.parse().ok();
+            match unit.trim() {
+                "ms" => n.map(Duration::from_millis),
+                "s" => n.map(Duration::from_secs),
+                "m" => n.and_then(|n| n.checked_mul(60)).map(Duration::from_secs),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    duration
+        .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
+        .ok_or_else(bad)
+}
+
 fn parse_secret(
     name: &str,
     value: &Spanned<toml::Value>,
+    timeout: Option<Duration>,
     err: &ErrAt,
 ) -> Result<SecretSource, ConfigError> {
     let bad = || {
@@ -443,10 +512,8 @@ fn parse_secret(
             ),
         )
     };
-    match value.get_ref() {
-        toml::Value::String(s) if !s.is_empty() => {
-            Ok(SecretSource::Literal(Secret::new(s.clone())))
-        }
+    let source = match value.get_ref() {
+        toml::Value::String(s) if !s.is_empty() => SecretSource::Literal(Secret::new(s.clone())),
         toml::Value::Table(t) if t.len() == 1 => {
             let (kind, v) = t.iter().next().ok_or_else(bad)?;
             let v = v
@@ -454,15 +521,35 @@ fn parse_secret(
                 .filter(|s| !s.is_empty())
                 .ok_or_else(bad)?
                 .to_string();
+            let wait = timeout.unwrap_or(DEFAULT_SECRET_TIMEOUT);
             match kind.as_str() {
-                "env" => Ok(SecretSource::Env(v)),
-                "command" => Ok(SecretSource::Command(v)),
-                "keyring" => Ok(SecretSource::Keyring(v)),
-                _ => Err(bad()),
+                "env" => SecretSource::Env(v),
+                "command" => SecretSource::Command {
+                    command: CommandLine::new(v),
+                    timeout: wait,
+                },
+                "keyring" => SecretSource::Keyring {
+                    entry: v,
+                    timeout: wait,
+                },
+                _ => return Err(bad()),
             }
         }
-        _ => Err(bad()),
+        _ => return Err(bad()),
+    };
+    let waits = matches!(
+        source,
+        SecretSource::Command { .. } | SecretSource::Keyring { .. }
+    );
+    if timeout.is_some() && !waits {
+        return Err(err(
+            value.span(),
+            format!(
+                "profile {name:?}: secret_timeout applies only to a {{ command = \"…\" }} or {{ keyring = \"…\" }} secret; remove it"
+            ),
+        ));
     }
+    Ok(source)
 }
 
 /// The sandbox's demo users, compiled in. The sandbox reads the same file to know what it

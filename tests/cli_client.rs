@@ -313,7 +313,7 @@ fn config_problems_are_usage_errors_with_file_and_line() {
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stdout(&out).lines().any(|l| l.starts_with("acme ")
-            && l.contains("command `pass show clemta`")
+            && l.contains("command pass …")
             && l.ends_with("config.toml")),
         "{}",
         stdout(&out)

@@ -1,4 +1,5 @@
-//! `rolo history [-p PROFILE] [REF]`: confirmed updates made from this machine, oldest first.
+//! `rolo history [-p PROFILE] [REF]`: confirmed updates made from this machine, oldest first;
+//! lines of the history that cannot be read are warnings on stderr.
 
 use std::io::Write;
 
@@ -17,13 +18,16 @@ pub fn run(
         );
         return exit::USAGE;
     };
-    match history.list(profile, reference) {
-        Ok(entries) if entries.is_empty() => {
-            let _ = writeln!(err, "no confirmed updates recorded yet");
-            exit::OK
-        }
-        Ok(entries) => {
-            for e in entries {
+    match history.read(profile, reference) {
+        Ok(listing) => {
+            // A damaged line is told on stderr; the readable entries still print.
+            for skipped in &listing.skipped {
+                let _ = writeln!(err, "warning: {skipped}");
+            }
+            if listing.entries.is_empty() {
+                let _ = writeln!(err, "no confirmed updates recorded yet");
+            }
+            for e in listing.entries {
                 let _ = writeln!(out, "{}", e.describe());
             }
             exit::OK

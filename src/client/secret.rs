@@ -1,8 +1,13 @@
-//! Secrets: a type that cannot print itself, and where a profile's secret comes from.
+//! Secrets: a type that cannot print itself, where a profile's secret comes from, and looking
+//! it up with a deadline (`lookup`).
+
+mod lookup;
 
 use std::fmt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::time::Duration;
+
+pub use lookup::{CancelLookup, DEFAULT_SECRET_TIMEOUT, MAX_SECRET_BYTES, SecretLookup};
 
 /// A credential. It has no `Display`, its `Debug` prints `***`, and it cannot be serialized;
 /// only the client, which sets the auth headers, can read it.
@@ -30,88 +35,181 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Where a profile's secret comes from (config.toml `secret = …`).
+/// Where a profile's secret comes from (config.toml `secret = …`). Its `Debug` and `describe`
+/// never show a value, nor a command's arguments (`echo TOKEN` carries the secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretSource {
     /// `{ env = "NAME" }`
     Env(String),
-    /// `{ command = "pass show x" }`: the first line of the command's output.
-    Command(String),
-    /// `{ keyring = "entry" }`: the OS keyring, service "rolo", user = entry.
-    Keyring(String),
+    /// `{ command = "pass show x" }`: the first line of the command's output, within `timeout`.
+    Command {
+        command: CommandLine,
+        timeout: Duration,
+    },
+    /// `{ keyring = "entry" }`: the OS keyring, service "rolo", user = entry, within `timeout`.
+    Keyring { entry: String, timeout: Duration },
     /// `"value"`: only from a config file that only its owner can read.
     Literal(Secret),
     /// The built-in sandbox profiles' demo credentials.
     BuiltIn(Secret),
 }
 
+/// A secret command as written in config.toml. Only its program name is ever shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CommandLine(String);
+
+impl CommandLine {
+    pub fn new(line: impl Into<String>) -> Self {
+        Self(line.into())
+    }
+
+    /// The line the shell runs; never for display.
+    pub(crate) fn line(&self) -> &str {
+        &self.0
+    }
+
+    /// The program's name, without its folder or arguments (`/usr/bin/pass show x` → `pass`).
+    /// Leading `NAME=value` assignments are passed over: they can carry a secret too.
+    pub fn program(&self) -> String {
+        let words = shell_words(&self.0);
+        let word = words
+            .iter()
+            .find(|w| !is_assignment(w))
+            .map_or("sh", String::as_str);
+        let name = word.rsplit('/').next().unwrap_or(word);
+        name.chars().filter(|c| !c.is_control()).collect()
+    }
+
+    /// The program name, with `…` when arguments are hidden.
+    fn shown(&self) -> String {
+        let words = shell_words(&self.0);
+        let rest = words.iter().skip_while(|w| is_assignment(w)).count();
+        if rest > 1 {
+            format!("{} …", self.program())
+        } else {
+            self.program()
+        }
+    }
+}
+
+/// The line's words as `sh` would split them (quotes and backslashes; no expansions), enough
+/// to find the program's name.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => words.extend(word.take()),
+            '\'' => {
+                let w = word.get_or_insert_default();
+                w.extend(chars.by_ref().take_while(|&c| c != '\''));
+            }
+            '"' => {
+                let w = word.get_or_insert_default();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => w.extend(chars.next()),
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_default().extend(chars.next()),
+            c => word.get_or_insert_default().push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+impl fmt::Debug for CommandLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CommandLine({:?})", self.shown())
+    }
+}
+
 impl SecretSource {
-    /// How the source is shown (`rolo profiles`): never the value.
+    /// How the source is shown (`rolo profiles`): never the value, never a command's arguments.
     pub fn describe(&self) -> String {
         match self {
             SecretSource::Env(name) => format!("env {name}"),
-            SecretSource::Command(cmd) => format!("command `{cmd}`"),
-            SecretSource::Keyring(entry) => format!("keyring {entry}"),
+            SecretSource::Command { command, .. } => format!("command {}", command.shown()),
+            SecretSource::Keyring { entry, .. } => format!("keyring {entry}"),
             SecretSource::Literal(_) => "in config.toml".to_string(),
             SecretSource::BuiltIn(_) => "sandbox demo credential".to_string(),
         }
     }
 }
 
+/// Why a secret could not be had. Commands are named by program only; the caller adds the
+/// profile (`OpenError::Secret`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
     #[error("the secret's environment variable {0} is not set (or is empty)")]
     MissingEnv(String),
-    #[error("the secret command `{command}` failed: {reason}")]
-    Command { command: String, reason: String },
+    #[error("the secret command `{program}` could not start: {reason}")]
+    CommandStart { program: String, reason: String },
+    #[error("the secret command `{program}` failed: {reason}")]
+    Command { program: String, reason: String },
     #[error("the secret command `{0}` printed nothing")]
     EmptyCommand(String),
+    #[error(
+        "the secret command `{program}` did not finish within {}, so it was stopped; raise secret_timeout in the profile if it needs longer",
+        lookup::shown(*timeout)
+    )]
+    CommandTimedOut { program: String, timeout: Duration },
+    #[error(
+        "the secret command `{program}` printed more than {} KiB, so it was stopped; a secret is one short line",
+        lookup::MAX_SECRET_BYTES / 1024
+    )]
+    CommandTooLong { program: String },
     #[error("no secret in the OS keyring for service \"rolo\", entry {entry:?}: {reason}")]
     Keyring { entry: String, reason: String },
+    #[error(
+        "the OS keyring did not answer within {} for entry {entry:?}; is the keyring locked or its service stuck? (secret_timeout in the profile sets the wait)",
+        lookup::shown(*timeout)
+    )]
+    KeyringTimedOut { entry: String, timeout: Duration },
+    #[error("the secret lookup was cancelled")]
+    Cancelled,
     #[error(
         "{path} holds a literal secret but other users can read it (mode {mode:o}); run `chmod 600 {path}` or use secret = {{ env = \"…\" }}"
     )]
     PublicFile { path: String, mode: u32 },
 }
 
-/// Reads the secret. `config_path` is the file a literal came from, checked for privacy.
+/// Reads the secret, waiting for a command or the keyring at most the source's timeout.
+/// `config_path` is the file a literal came from, checked for privacy. To stop a lookup early,
+/// use `SecretLookup` instead.
 pub fn resolve(source: &SecretSource, config_path: Option<&Path>) -> Result<Secret, SecretError> {
-    match source {
-        SecretSource::Env(name) => match std::env::var(name) {
-            Ok(v) if !v.is_empty() => Ok(Secret(v)),
-            _ => Err(SecretError::MissingEnv(name.clone())),
-        },
-        SecretSource::Command(command) => run_command(command),
-        SecretSource::Keyring(entry) => {
-            // The keyring crate drives D-Bus on a runtime of its own, which must not start
-            // inside ours: look it up on a thread of its own.
-            let name = entry.clone();
-            let found = std::thread::spawn(move || {
-                keyring::Entry::new("rolo", &name).and_then(|e| e.get_password())
-            })
-            .join()
-            .map_err(|_| SecretError::Keyring {
-                entry: entry.clone(),
-                reason: "the keyring lookup failed".into(),
-            })?;
-            found.map(Secret).map_err(|e| SecretError::Keyring {
-                entry: entry.clone(),
-                reason: e.to_string(),
-            })
-        }
-        SecretSource::Literal(secret) => {
-            if let Some(path) = config_path
-                && let Some(mode) = public_mode(path)
-            {
-                return Err(SecretError::PublicFile {
-                    path: path.display().to_string(),
-                    mode,
-                });
-            }
-            Ok(secret.clone())
-        }
-        SecretSource::BuiltIn(secret) => Ok(secret.clone()),
+    SecretLookup::start(source, config_path).wait()
+}
+
+fn from_env(name: &str) -> Result<Secret, SecretError> {
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => Ok(Secret(v)),
+        _ => Err(SecretError::MissingEnv(name.to_string())),
     }
+}
+
+/// A literal is accepted only from a file that only its owner can read.
+fn literal(secret: &Secret, config_path: Option<&Path>) -> Result<Secret, SecretError> {
+    if let Some(path) = config_path
+        && let Some(mode) = public_mode(path)
+    {
+        return Err(SecretError::PublicFile {
+            path: path.display().to_string(),
+            mode,
+        });
+    }
+    Ok(secret.clone())
 }
 
 /// The file's permission bits when group or others may read or write it.
@@ -125,40 +223,6 @@ pub fn public_mode(path: &Path) -> Option<u32> {
 #[cfg(not(unix))]
 pub fn public_mode(_path: &Path) -> Option<u32> {
     None
-}
-
-fn run_command(command: &str) -> Result<Secret, SecretError> {
-    let fail = |reason: String| SecretError::Command {
-        command: command.to_string(),
-        reason,
-    };
-    let (shell, flag) = if cfg!(windows) {
-        ("cmd", "/C")
-    } else {
-        ("sh", "-c")
-    };
-    // stderr goes to a pipe too: a password manager's prompt or error must not reach the TUI.
-    let output = Command::new(shell)
-        .args([flag, command])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| fail(e.to_string()))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().next().unwrap_or("").trim();
-        return Err(fail(
-            format!("{} {first}", output.status).trim().to_string(),
-        ));
-    }
-    let stdout =
-        String::from_utf8(output.stdout).map_err(|_| fail("its output is not UTF-8".into()))?;
-    let line = stdout.lines().next().unwrap_or("").trim_end_matches('\r');
-    if line.is_empty() {
-        return Err(SecretError::EmptyCommand(command.to_string()));
-    }
-    Ok(Secret(line.to_string()))
 }
 
 #[cfg(test)]
@@ -176,17 +240,37 @@ mod tests {
         assert_eq!(SecretSource::Literal(s).describe(), "in config.toml");
     }
 
+    fn command(line: &str) -> SecretSource {
+        SecretSource::Command {
+            command: CommandLine::new(line),
+            timeout: DEFAULT_SECRET_TIMEOUT,
+        }
+    }
+
+    #[test]
+    fn a_command_shows_its_program_name_only() {
+        for (line, shown) in [
+            ("echo TOKEN-MARK", "command echo …"),
+            ("/usr/bin/pass show TOKEN-MARK", "command pass …"),
+            ("API_KEY=TOKEN-MARK op read x", "command op …"),
+            ("'/opt/my tools/get' TOKEN-MARK", "command get …"),
+            ("A=\"TOKEN MARK\" get", "command get"),
+            ("secret-tool", "command secret-tool"),
+        ] {
+            let source = command(line);
+            assert_eq!(source.describe(), shown);
+            let debug = format!("{source:?}");
+            assert!(!debug.contains("TOKEN"), "{debug}");
+        }
+    }
+
     #[test]
     fn command_sources_take_the_first_line() {
-        let s = resolve(
-            &SecretSource::Command("printf 'tok-1\\nsecond'".into()),
-            None,
-        )
-        .unwrap();
+        let s = resolve(&command("printf 'tok-1\\nsecond'"), None).unwrap();
         assert_eq!(s.expose(), "tok-1");
-        let err = resolve(&SecretSource::Command("exit 3".into()), None).unwrap_err();
+        let err = resolve(&command("exit 3"), None).unwrap_err();
         assert!(err.to_string().contains("failed"), "{err}");
-        let err = resolve(&SecretSource::Command("true".into()), None).unwrap_err();
+        let err = resolve(&command("true"), None).unwrap_err();
         assert_eq!(err, SecretError::EmptyCommand("true".into()));
     }
 
@@ -206,7 +290,10 @@ mod tests {
     #[test]
     fn a_missing_keyring_entry_says_where_it_looked() {
         let err = resolve(
-            &SecretSource::Keyring("rolo-test-no-such-entry".into()),
+            &SecretSource::Keyring {
+                entry: "rolo-test-no-such-entry".into(),
+                timeout: DEFAULT_SECRET_TIMEOUT,
+            },
             None,
         )
         .unwrap_err();

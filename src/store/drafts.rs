@@ -1,6 +1,7 @@
 //! Drafts: every unsent change, journaled per profile and contact, so that a crash, a killed
 //! terminal or a failed send loses nothing. A draft is removed only when the vendor confirmed
-//! the update (or the form is back to what the server holds).
+//! the update (or the form is back to what the server holds). A draft that cannot be read is
+//! moved aside and reported, never overwritten; one rolo at a time edits a contact (`claim`).
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::lock::ContactLock;
+use super::private::{private_dir, private_file};
 use super::write_atomically;
 use crate::edit::{Form, Value, codec};
 
@@ -107,7 +110,33 @@ impl Draft {
     }
 }
 
-/// Drafts on disk: `DIR/<profile>/<reference>.json`.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error(
+        "{contact} is open in another rolo{}; finish or quit there first",
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+    )]
+    Busy { contact: String, pid: Option<u32> },
+    #[error(
+        "the draft {} could not be read ({reason}); it was moved to {} so nothing in it is lost",
+        path.display(),
+        moved_to.display()
+    )]
+    Unreadable {
+        path: PathBuf,
+        moved_to: PathBuf,
+        reason: String,
+    },
+    #[error("cannot {doing} {}: {source}", path.display())]
+    Io {
+        doing: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Drafts on disk: `DIR/<profile>/<reference>.json`, private to the user (folders 0700, files
+/// 0600), with `<reference>.lock` beside each contact being edited.
 #[derive(Debug, Clone)]
 pub struct DraftStore {
     dir: PathBuf,
@@ -145,29 +174,127 @@ impl DraftStore {
         self.dir.join(safe(profile)).join(file_name(reference))
     }
 
-    /// Journals the form's unsent changes; a clean form has no draft.
-    pub fn save(&self, profile: &str, reference: &str, form: &Form) -> std::io::Result<()> {
+    /// The profile's folder, created (or tightened) private.
+    fn profile_dir(&self, profile: &str) -> Result<PathBuf, DraftError> {
+        let dir = self.dir.join(safe(profile));
+        for d in [&self.dir, &dir] {
+            private_dir(d).map_err(|source| DraftError::Io {
+                doing: "create the private folder",
+                path: d.clone(),
+                source,
+            })?;
+        }
+        Ok(dir)
+    }
+
+    /// Claims the contact for this process until the lock drops (or the process dies, however
+    /// it dies). Refused with the holder's pid while another rolo has it open.
+    pub fn claim(&self, profile: &str, reference: &str) -> Result<ContactLock, DraftError> {
+        let dir = self.profile_dir(profile)?;
+        ContactLock::acquire(
+            dir.join(format!("{}.lock", safe(reference))),
+            &format!("{reference} ({profile})"),
+        )
+    }
+
+    /// Journals the form's unsent changes; a clean form has no draft. An unreadable draft in
+    /// the way is moved aside first (`read` is where it is reported), never overwritten.
+    pub fn save(&self, profile: &str, reference: &str, form: &Form) -> Result<(), DraftError> {
         if form.dirty_count() == 0 {
             return self.remove(profile, reference);
         }
+        self.profile_dir(profile)?;
+        let path = self.path(profile, reference);
+        match self.read(profile, reference) {
+            // Moved aside, so not lost; this write goes ahead.
+            Ok(_) | Err(DraftError::Unreadable { .. }) => {}
+            Err(e) => return Err(e),
+        }
         let draft = Draft::of(profile, reference, form);
-        let bytes = serde_json::to_vec_pretty(&draft).map_err(std::io::Error::other)?;
-        write_atomically(&self.path(profile, reference), &bytes)
+        let bytes = serde_json::to_vec_pretty(&draft).map_err(|e| DraftError::Io {
+            doing: "encode the draft for",
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        write_atomically(&path, &bytes).map_err(|source| DraftError::Io {
+            doing: "write the draft",
+            path,
+            source,
+        })
     }
 
+    /// The contact's draft, if it has one. One that cannot be read (cut short, not JSON, not
+    /// UTF-8) is moved to `NAME.corrupt-<time>` and reported as `DraftError::Unreadable`.
+    pub fn read(&self, profile: &str, reference: &str) -> Result<Option<Draft>, DraftError> {
+        let path = self.path(profile, reference);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(DraftError::Io {
+                    doing: "read the draft",
+                    path,
+                    source,
+                });
+            }
+        };
+        match serde_json::from_slice::<Draft>(&bytes) {
+            Ok(d) => Ok(Some(d).filter(|d| !d.fields.is_empty() || !d.secrets_left_out.is_empty())),
+            Err(e) => {
+                let moved_to = move_aside(&path)?;
+                Err(DraftError::Unreadable {
+                    path,
+                    moved_to,
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+
+    /// `read` without its report: an unreadable draft is still moved aside (so it is never
+    /// overwritten) but not told. Prefer `read`, whose error the user can be shown.
     pub fn load(&self, profile: &str, reference: &str) -> Option<Draft> {
-        let text = std::fs::read_to_string(self.path(profile, reference)).ok()?;
-        serde_json::from_str::<Draft>(&text)
-            .ok()
-            .filter(|d| !d.fields.is_empty() || !d.secrets_left_out.is_empty())
+        self.read(profile, reference).ok().flatten()
     }
 
-    pub fn remove(&self, profile: &str, reference: &str) -> std::io::Result<()> {
-        match std::fs::remove_file(self.path(profile, reference)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+    pub fn remove(&self, profile: &str, reference: &str) -> Result<(), DraftError> {
+        let path = self.path(profile, reference);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DraftError::Io {
+                doing: "remove the draft",
+                path,
+                source: e,
+            }),
             _ => Ok(()),
         }
     }
+}
+
+/// Renames an unreadable draft to `NAME.corrupt-<UTC time>` beside it, kept private.
+fn move_aside(path: &Path) -> Result<PathBuf, DraftError> {
+    let stamp = OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut target = path.with_file_name(format!("{name}.corrupt-{stamp}"));
+    let mut n = 1;
+    while target.exists() {
+        n += 1;
+        target = path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
+    }
+    let io = |doing, source| DraftError::Io {
+        doing,
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::rename(path, &target).map_err(|e| io("move aside the unreadable draft", e))?;
+    private_file(&target).map_err(|e| io("make private the unreadable draft", e))?;
+    Ok(target)
 }
 
 #[cfg(test)]
@@ -237,6 +364,96 @@ mod tests {
             .load("sd", "93498506-9dde-4593-b844-e3c51c0e2bc2")
             .unwrap();
         assert_eq!(draft.secrets_left_out, vec!["e_password".to_string()]);
+    }
+
+    fn edited(name: &str) -> Form {
+        let mut f = form(
+            "cro",
+            serde_json::json!({"id": 5001, "name": "Desk", "fax": "+6189000111", "number": "1"}),
+        );
+        f.set_text(f.index("name").unwrap(), name).unwrap();
+        f
+    }
+
+    #[test]
+    fn an_unreadable_draft_is_moved_aside_and_reported_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        store.save("p", "1001/5001", &edited("Desk 2")).unwrap();
+        let path = store.path("p", "1001/5001");
+        let whole = std::fs::read(&path).unwrap();
+        let mut not_utf8 = whole.clone();
+        let at = not_utf8.iter().position(|&b| b == b'D').unwrap();
+        not_utf8[at] = 0xff;
+        for bytes in [
+            whole[..whole.len() / 2].to_vec(),
+            b"garbage".to_vec(),
+            not_utf8,
+        ] {
+            std::fs::write(&path, &bytes).unwrap();
+            let err = store.read("p", "1001/5001").unwrap_err();
+            let DraftError::Unreadable { moved_to, .. } = &err else {
+                panic!("{err}")
+            };
+            assert!(err.to_string().contains("could not be read"), "{err}");
+            assert_eq!(std::fs::read(moved_to).unwrap(), bytes);
+            assert!(
+                moved_to
+                    .display()
+                    .to_string()
+                    .contains("1001_2f5001.json.corrupt-"),
+                "{}",
+                moved_to.display()
+            );
+            assert!(store.read("p", "1001/5001").unwrap().is_none());
+        }
+        // Saving over an unreadable draft that nobody read first sets it aside too.
+        std::fs::write(&path, b"{\"format\":").unwrap();
+        store.save("p", "1001/5001", &edited("Desk 3")).unwrap();
+        let kept: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        assert!(kept.contains(&b"{\"format\":".to_vec()));
+        assert_eq!(kept.len(), 5, "four set aside and the new draft");
+        assert_eq!(
+            store.read("p", "1001/5001").unwrap().unwrap().fields[0].value,
+            Some("Desk 3".into())
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn drafts_and_their_folders_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("drafts");
+        let store = DraftStore::new(&root);
+        std::fs::create_dir_all(root.join("p")).unwrap();
+        for d in [&root, &root.join("p")] {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        store.save("p", "1001/5001", &edited("Desk 2")).unwrap();
+        store.save("q", "1001/5001", &edited("Desk 2")).unwrap();
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&root.join("p")), 0o700);
+        assert_eq!(mode(&root.join("q")), 0o700);
+        assert_eq!(mode(&store.path("p", "1001/5001")), 0o600);
+        let lock = store.claim("p", "1001/5001").unwrap();
+        assert_eq!(mode(lock.path()), 0o600);
+        let err = store.claim("p", "1001/5001").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "1001/5001 (p) is open in another rolo (pid {}); finish or quit there first",
+                std::process::id()
+            )
+        );
+        let lock_path = lock.path().to_path_buf();
+        drop(lock);
+        assert!(!lock_path.exists());
+        assert!(store.claim("p", "1001/5001").is_ok());
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! What rolo keeps on disk: drafts of unsent changes and the history of confirmed updates.
 //! Files are replaced atomically (temp file, fsync, rename) or appended whole-line, and hold no
-//! secret: secret fields are left out of drafts and masked in history.
+//! secret: secret fields are left out of drafts and masked in history. Only the user can read
+//! them (folders 0700, files 0600).
 
 mod atomic;
 pub mod drafts;
 pub mod history;
+mod lock;
+mod private;
 
 pub use atomic::write_atomically;
-pub use drafts::{Draft, DraftStore};
-pub use history::{History, HistoryEntry};
+pub use drafts::{Draft, DraftError, DraftStore};
+pub use history::{History, HistoryEntry, HistoryListing, SkippedLine};
+pub use lock::ContactLock;
