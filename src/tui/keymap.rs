@@ -1,12 +1,84 @@
-//! Keys as data: chords bound to the form's actions, defaults compiled in, rebindable in
-//! config.toml's `[keys]`. The help modal and the hint bar read the same table, so they
-//! cannot disagree with what the keys do.
+//! Keys as data: every key of every mode (the form, the editor, each modal) is a chord bound to
+//! an action in a context, defaults compiled in, rebindable in config.toml's `[keys]`. The help
+//! modal and the hint bars read the same table, so they cannot disagree with what the keys do.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::config::KeyBinding;
 
-/// What a key can ask for in the form.
+/// Where a key is pressed: each context has its own chords, so `y` can copy in the form and
+/// send in the review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Any mode: the way out.
+    Global,
+    Form,
+    Editor,
+    Picker,
+    Profiles,
+    Open,
+    Review,
+    Conflict,
+    Draft,
+    History,
+    Help,
+    Quit,
+}
+
+impl Context {
+    /// The prefix of its actions in config.toml (`[keys.review] confirm = "x"`); the form's
+    /// and the global actions have none (`[keys] quit = "x"`).
+    pub fn config_name(self) -> Option<&'static str> {
+        Some(match self {
+            Context::Global | Context::Form => return None,
+            Context::Editor => "editor",
+            Context::Picker => "picker",
+            Context::Profiles => "profiles",
+            Context::Open => "open",
+            Context::Review => "review",
+            Context::Conflict => "conflict",
+            Context::Draft => "draft",
+            Context::History => "history",
+            Context::Help => "help",
+            Context::Quit => "quit",
+        })
+    }
+
+    /// Its heading in the help.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Anywhere",
+            Context::Form => "Form",
+            Context::Editor => "Editing a field",
+            Context::Picker => "Choosing from a list",
+            Context::Profiles => "Profiles",
+            Context::Open => "Open contact",
+            Context::Review => "Review before sending",
+            Context::Conflict => "Conflict",
+            Context::Draft => "Unsent changes found",
+            Context::History => "History",
+            Context::Help => "Help",
+            Context::Quit => "Quit",
+        }
+    }
+
+    pub const ALL: [Context; 12] = [
+        Context::Form,
+        Context::Global,
+        Context::Editor,
+        Context::Picker,
+        Context::Profiles,
+        Context::Open,
+        Context::Review,
+        Context::Conflict,
+        Context::Draft,
+        Context::History,
+        Context::Help,
+        Context::Quit,
+    ];
+}
+
+/// What a key can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Up,
@@ -31,57 +103,176 @@ pub enum Action {
     History,
     Help,
     Quit,
+    /// Stop the request in flight.
+    CancelRequest,
+    /// Ctrl-C: leave the editor, or quit (asking first when changes are unsaved).
+    Interrupt,
+    /// Accept what the modal offers (switch, open, send, apply, quit…).
+    Confirm,
+    /// Close the modal without doing anything.
+    Cancel,
+    /// Commit the edited text (any field).
+    Commit,
+    /// Commit the edited text of a single-line field (in a multi-line one it is a new line).
+    CommitLine,
+    KeepMine,
+    TakeTheirs,
+    /// Flip the selected conflict's choice.
+    Flip,
+    Restore,
+    Discard,
 }
 
-/// (action, config name, default chords, what it does, shown in the hint bar)
-pub const ACTIONS: [(Action, &str, &[&str], &str, bool); 22] = [
-    (Action::Up, "up", &["up", "k"], "previous field", false),
-    (Action::Down, "down", &["down", "j"], "next field", false),
-    (Action::PageUp, "page_up", &["pageup"], "page up", false),
-    (
-        Action::PageDown,
-        "page_down",
-        &["pagedown"],
-        "page down",
-        false,
-    ),
-    (Action::Top, "top", &["home", "g"], "first field", false),
-    (Action::Bottom, "bottom", &["end", "G"], "last field", false),
-    (Action::Edit, "edit", &["enter"], "edit the field", true),
-    (Action::Toggle, "toggle", &["space"], "toggle a flag", false),
-    (Action::Clear, "clear", &["d"], "clear the field", true),
-    (Action::Undo, "undo", &["u"], "undo", true),
-    (Action::Redo, "redo", &["ctrl-r"], "redo", false),
-    (Action::Revert, "revert", &["U"], "revert the field", false),
-    (Action::Review, "review", &["s"], "review and send", true),
-    (
-        Action::Reload,
-        "reload",
-        &["R"],
-        "reload from the server",
-        false,
-    ),
-    (Action::Profiles, "profiles", &["p"], "switch profile", true),
-    (Action::Open, "open", &["o"], "open a contact", true),
-    (Action::Raw, "raw", &["r"], "raw exchange pane", true),
-    (Action::Focus, "focus", &["tab"], "next pane", false),
-    (
-        Action::Copy,
-        "copy",
-        &["y"],
-        "copy the request as curl",
-        false,
-    ),
-    (
-        Action::History,
+/// One row of the key table.
+pub struct Entry {
+    pub context: Context,
+    pub action: Action,
+    /// Its name in config.toml (after the context's prefix).
+    pub name: &'static str,
+    pub chords: &'static [&'static str],
+    /// What it does, for the help.
+    pub what: &'static str,
+    /// Its word in the hint bar; `None` keeps it out of the bar.
+    pub hint: Option<&'static str>,
+}
+
+const fn entry(
+    context: Context,
+    action: Action,
+    name: &'static str,
+    chords: &'static [&'static str],
+    what: &'static str,
+    hint: Option<&'static str>,
+) -> Entry {
+    Entry {
+        context,
+        action,
+        name,
+        chords,
+        what,
+        hint,
+    }
+}
+
+use Action as A;
+use Context as C;
+
+/// Every key rolo knows, by context, in the order the help lists them.
+pub const TABLE: &[Entry] = &[
+    entry(C::Form, A::Up, "up", &["up", "k"], "previous field", None),
+    entry(C::Form, A::Down, "down", &["down", "j"], "next field", None),
+    entry(C::Form, A::PageUp, "page_up", &["pageup"], "page up", None),
+    entry(C::Form, A::PageDown, "page_down", &["pagedown"], "page down", None),
+    entry(C::Form, A::Top, "top", &["home", "g"], "first field", None),
+    entry(C::Form, A::Bottom, "bottom", &["end", "G"], "last field", None),
+    entry(C::Form, A::Edit, "edit", &["enter"], "edit the field", Some("edit")),
+    entry(C::Form, A::Toggle, "toggle", &["space"], "toggle a flag", None),
+    entry(C::Form, A::Clear, "clear", &["d"], "clear the field", Some("clear")),
+    entry(C::Form, A::Undo, "undo", &["u"], "undo", Some("undo")),
+    entry(C::Form, A::Redo, "redo", &["ctrl-r"], "redo", None),
+    entry(C::Form, A::Revert, "revert", &["U"], "revert the field", None),
+    entry(C::Form, A::Review, "review", &["s"], "review and send", Some("review")),
+    entry(C::Form, A::Reload, "reload", &["R"], "reload from the server", None),
+    entry(C::Form, A::Profiles, "profiles", &["p"], "switch profile", Some("profiles")),
+    entry(C::Form, A::Open, "open", &["o"], "open a contact", Some("open")),
+    entry(C::Form, A::Raw, "raw", &["r"], "raw exchange pane", Some("raw")),
+    entry(C::Form, A::Focus, "focus", &["tab"], "next pane", None),
+    entry(C::Form, A::Copy, "copy", &["y"], "copy the request as curl", None),
+    entry(
+        C::Form,
+        A::History,
         "history",
         &["h"],
         "this contact's history (revert a change)",
-        false,
+        None,
     ),
-    (Action::Help, "help", &["?"], "help", true),
-    (Action::Quit, "quit", &["q"], "quit", true),
+    entry(C::Form, A::Help, "help", &["?"], "help", Some("help")),
+    entry(C::Form, A::Quit, "quit", &["q"], "quit", Some("quit")),
+    entry(
+        C::Form,
+        A::CancelRequest,
+        "cancel_request",
+        &["esc"],
+        "stop the request in flight",
+        None,
+    ),
+    entry(
+        C::Global,
+        A::Interrupt,
+        "interrupt",
+        &["ctrl-c"],
+        "leave the editor, or quit",
+        None,
+    ),
+    entry(C::Editor, A::CommitLine, "commit_line", &["enter"], "commit a single-line field", Some("commit")),
+    entry(C::Editor, A::Commit, "commit", &["ctrl-s"], "commit (any field)", Some("commit")),
+    entry(C::Editor, A::Cancel, "cancel", &["esc"], "cancel the edit", Some("cancel")),
+    entry(C::Picker, A::Up, "up", &["up"], "previous choice", None),
+    entry(C::Picker, A::Down, "down", &["down"], "next choice", None),
+    entry(C::Picker, A::Confirm, "confirm", &["enter"], "choose", Some("choose")),
+    entry(C::Picker, A::Cancel, "cancel", &["esc"], "cancel", Some("cancel")),
+    entry(C::Profiles, A::Up, "up", &["up", "k"], "previous profile", None),
+    entry(C::Profiles, A::Down, "down", &["down", "j"], "next profile", None),
+    entry(C::Profiles, A::Confirm, "confirm", &["enter"], "switch", Some("switch")),
+    entry(C::Profiles, A::Cancel, "cancel", &["esc"], "close", Some("close")),
+    entry(C::Open, A::Up, "up", &["up"], "previous contact", None),
+    entry(C::Open, A::Down, "down", &["down"], "next contact (more at the end)", Some("pick")),
+    entry(C::Open, A::Confirm, "confirm", &["enter"], "open", Some("open")),
+    entry(C::Open, A::Cancel, "cancel", &["esc"], "close", Some("close")),
+    entry(C::Review, A::Confirm, "confirm", &["y", "enter"], "send", Some("send")),
+    entry(C::Review, A::Cancel, "cancel", &["n", "esc"], "back to the form", Some("back")),
+    entry(C::Review, A::Up, "up", &["up"], "scroll up", None),
+    entry(C::Review, A::Down, "down", &["down"], "scroll down", Some("scroll")),
+    entry(C::Conflict, A::Up, "up", &["up"], "previous field", None),
+    entry(C::Conflict, A::Down, "down", &["down"], "next field", None),
+    entry(C::Conflict, A::KeepMine, "keep_mine", &["m"], "keep mine", Some("keep mine")),
+    entry(C::Conflict, A::TakeTheirs, "take_theirs", &["t"], "take the server's", Some("take server's")),
+    entry(C::Conflict, A::Flip, "flip", &["space"], "switch the choice", None),
+    entry(C::Conflict, A::Confirm, "confirm", &["enter"], "apply", Some("apply")),
+    entry(C::Conflict, A::Cancel, "cancel", &["esc"], "later", Some("later")),
+    entry(C::Draft, A::Restore, "restore", &["r"], "restore them", Some("restore them")),
+    // Capital D: the modal can appear while the user types ahead, and `d` clears in the form.
+    entry(C::Draft, A::Discard, "discard", &["D"], "discard the draft", Some("discard the draft")),
+    entry(C::History, A::Up, "up", &["up"], "newer update", None),
+    entry(C::History, A::Down, "down", &["down"], "older update", None),
+    entry(
+        C::History,
+        A::Confirm,
+        "confirm",
+        &["enter"],
+        "revert this update (then review)",
+        Some("revert (then review)"),
+    ),
+    entry(C::History, A::Cancel, "cancel", &["esc", "q"], "close", Some("close")),
+    entry(C::Help, A::Up, "up", &["up", "k"], "scroll up", None),
+    entry(C::Help, A::Down, "down", &["down", "j"], "scroll down", Some("scroll")),
+    entry(C::Help, A::Cancel, "cancel", &["esc", "?", "q"], "close", Some("close")),
+    entry(C::Quit, A::Confirm, "confirm", &["y", "Y"], "quit and lose them", Some("quit")),
+    entry(C::Quit, A::Cancel, "cancel", &["n", "esc"], "stay", Some("stay")),
 ];
+
+/// Why `[keys]` in config.toml cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("config.toml:{line}: [keys] has no action {name:?} (actions: {known})")]
+    UnknownAction {
+        line: usize,
+        name: String,
+        known: String,
+    },
+    #[error("config.toml:{line}: [keys] {name}: {problem}")]
+    BadChord {
+        line: usize,
+        name: String,
+        problem: ChordError,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a key (e.g. \"s\", \"U\", \"ctrl-s\", \"enter\", \"f5\")")]
+pub struct ChordError {
+    pub text: String,
+}
 
 /// A key with its modifiers, as written in config: `j`, `U`, `ctrl-r`, `enter`, `space`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +283,7 @@ pub struct Chord {
 }
 
 impl Chord {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, ChordError> {
         let mut ctrl = false;
         let mut alt = false;
         let mut rest = text;
@@ -129,9 +320,9 @@ impl Chord {
                 KeyCode::F(s[1..].parse().unwrap_or(1))
             }
             _ => {
-                return Err(format!(
-                    "{text:?} is not a key (e.g. \"s\", \"U\", \"ctrl-s\", \"enter\", \"f5\")"
-                ));
+                return Err(ChordError {
+                    text: text.to_string(),
+                });
             }
         };
         Ok(Self { code, ctrl, alt })
@@ -174,170 +365,128 @@ impl Chord {
     }
 }
 
+/// One context's action and its current chords.
+#[derive(Debug, Clone)]
+struct Binding {
+    context: Context,
+    action: Action,
+    chords: Vec<Chord>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: Vec<(Action, Vec<Chord>)>,
+    bindings: Vec<Binding>,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
-        let bindings = ACTIONS
+        let bindings = TABLE
             .iter()
-            .map(|(action, _, chords, _, _)| {
-                (
-                    *action,
-                    chords.iter().filter_map(|c| Chord::parse(c).ok()).collect(),
-                )
+            .map(|e| Binding {
+                context: e.context,
+                action: e.action,
+                chords: e.chords.iter().filter_map(|c| Chord::parse(c).ok()).collect(),
             })
             .collect();
         Self { bindings }
     }
 }
 
+/// An entry's full name in config.toml: `quit`, or `review.confirm` (`[keys.review]`).
+fn config_name(e: &Entry) -> String {
+    match e.context.config_name() {
+        Some(prefix) => format!("{prefix}.{}", e.name),
+        None => e.name.to_string(),
+    }
+}
+
 impl Keymap {
     /// The defaults with config.toml's rebindings applied; problems name the line.
-    pub fn with_bindings(bindings: &[KeyBinding]) -> Result<Self, String> {
+    pub fn with_bindings(bindings: &[KeyBinding]) -> Result<Self, KeymapError> {
         let mut map = Self::default();
         for binding in bindings {
-            let Some((action, ..)) = ACTIONS.iter().find(|(_, name, ..)| *name == binding.action)
-            else {
-                let names: Vec<&str> = ACTIONS.iter().map(|(_, n, ..)| *n).collect();
-                return Err(format!(
-                    "config.toml:{}: [keys] has no action {:?} (actions: {})",
-                    binding.line,
-                    binding.action,
-                    names.join(", ")
-                ));
+            let Some(found) = TABLE.iter().find(|e| config_name(e) == binding.action) else {
+                let known: Vec<String> = TABLE.iter().map(config_name).collect();
+                return Err(KeymapError::UnknownAction {
+                    line: binding.line,
+                    name: binding.action.clone(),
+                    known: known.join(", "),
+                });
             };
             let chords = binding
                 .chords
                 .iter()
                 .map(|c| {
-                    Chord::parse(c).map_err(|e| {
-                        format!(
-                            "config.toml:{}: [keys] {}: {e}",
-                            binding.line, binding.action
-                        )
+                    Chord::parse(c).map_err(|problem| KeymapError::BadChord {
+                        line: binding.line,
+                        name: binding.action.clone(),
+                        problem,
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            if let Some(slot) = map.bindings.iter_mut().find(|(a, _)| a == action) {
-                slot.1 = chords;
+            if let Some(slot) = map
+                .bindings
+                .iter_mut()
+                .find(|b| b.context == found.context && b.action == found.action)
+            {
+                slot.chords = chords;
             }
         }
         Ok(map)
     }
 
+    /// The form's action for a key.
     pub fn action(&self, key: &KeyEvent) -> Option<Action> {
-        self.bindings
-            .iter()
-            .find(|(_, chords)| chords.iter().any(|c| c.matches(key)))
-            .map(|(a, _)| *a)
+        self.action_in(Context::Form, key)
     }
 
-    pub fn chords(&self, action: Action) -> &[Chord] {
+    /// The action a key asks for in a context.
+    pub fn action_in(&self, context: Context, key: &KeyEvent) -> Option<Action> {
         self.bindings
             .iter()
-            .find(|(a, _)| *a == action)
-            .map(|(_, c)| c.as_slice())
+            .find(|b| b.context == context && b.chords.iter().any(|c| c.matches(key)))
+            .map(|b| b.action)
+    }
+
+    pub fn chords_in(&self, context: Context, action: Action) -> &[Chord] {
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.action == action)
+            .map(|b| b.chords.as_slice())
             .unwrap_or(&[])
     }
 
-    /// "s" or "Enter/j" for an action, as the help and hint bar show it.
+    /// "s" or "Enter/j" for a form action, as the help and hint bar show it.
     pub fn label(&self, action: Action) -> String {
-        self.chords(action)
+        self.label_in(Context::Form, action)
+    }
+
+    pub fn label_in(&self, context: Context, action: Action) -> String {
+        self.chords_in(context, action)
             .iter()
             .map(Chord::label)
             .collect::<Vec<_>>()
             .join("/")
     }
 
-    /// (keys, description) for every action, in table order.
-    pub fn help(&self) -> Vec<(String, &'static str)> {
-        ACTIONS
+    /// (keys, description) for every action of a context, in table order.
+    pub fn help(&self, context: Context) -> Vec<(String, &'static str)> {
+        TABLE
             .iter()
-            .map(|(a, _, _, what, _)| (self.label(*a), *what))
+            .filter(|e| e.context == context)
+            .map(|e| (self.label_in(context, e.action), e.what))
             .collect()
     }
 
-    /// (keys, short name) for the hint bar.
-    pub fn hints(&self) -> Vec<(String, &'static str)> {
-        ACTIONS
+    /// (keys, short name) for a context's hint bar.
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        TABLE
             .iter()
-            .filter(|(.., hint)| *hint)
-            .map(|(a, name, ..)| (self.label(*a), *name))
+            .filter(|e| e.context == context)
+            .filter_map(|e| Some((self.label_in(context, e.action), e.hint?)))
             .collect()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
-    }
-
-    #[test]
-    fn defaults_match_product_md() {
-        let map = Keymap::default();
-        assert_eq!(
-            map.action(&key(KeyCode::Char('j'), KeyModifiers::NONE)),
-            Some(Action::Down)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('r'), KeyModifiers::CONTROL)),
-            Some(Action::Redo)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('r'), KeyModifiers::NONE)),
-            Some(Action::Raw)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('U'), KeyModifiers::SHIFT)),
-            Some(Action::Revert)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('R'), KeyModifiers::SHIFT)),
-            Some(Action::Reload)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char(' '), KeyModifiers::NONE)),
-            Some(Action::Toggle)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
-            None
-        );
-    }
-
-    #[test]
-    fn config_rebinds_and_reports_mistakes_with_the_line() {
-        let bind = |action: &str, chords: &[&str]| KeyBinding {
-            action: action.into(),
-            chords: chords.iter().map(|c| c.to_string()).collect(),
-            line: 7,
-        };
-        let map = Keymap::with_bindings(&[bind("review", &["ctrl-s", "f5"])]).unwrap();
-        assert_eq!(
-            map.action(&key(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-            Some(Action::Review)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::F(5), KeyModifiers::NONE)),
-            Some(Action::Review)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('s'), KeyModifiers::NONE)),
-            None
-        );
-        assert_eq!(map.label(Action::Review), "Ctrl-s/F5");
-        let err = Keymap::with_bindings(&[bind("send", &["x"])]).unwrap_err();
-        assert!(
-            err.starts_with("config.toml:7: [keys] has no action \"send\""),
-            "{err}"
-        );
-        let err = Keymap::with_bindings(&[bind("quit", &["hyper-q"])]).unwrap_err();
-        assert!(err.contains("is not a key"), "{err}");
-    }
-}
+mod tests;

@@ -1,0 +1,702 @@
+//! The application state and the one place it changes: keys, mouse and task results come in,
+//! state changes, and slow work (network, secrets, files) goes out as tasks that report back on
+//! a channel. The UI thread only updates state and draws.
+
+mod input;
+mod request;
+mod send;
+mod writer;
+
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub use request::{InFlight, RequestState};
+pub use writer::{WriteJob, WriteKind};
+
+use super::error::TuiError;
+use super::keymap::{Action, Keymap};
+use super::modals::{DraftModal, ModalStack, OpenModal};
+use super::theme::Theme;
+use crate::client::{Exchange, Failed, Listing, Loaded, Reference, Sent, Session};
+use crate::config::{Config, Profile};
+use crate::edit::Form;
+use crate::spec::Catalog;
+use crate::store::{Draft, DraftStore, History, HistoryEntry};
+use writer::Writer;
+
+/// Results of background work.
+// One message is in flight per request and is moved once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Msg {
+    ProfileOpened {
+        ws: usize,
+        result: Result<Arc<Session>, TuiError>,
+    },
+    Loaded {
+        ws: usize,
+        reference: Reference,
+        purpose: LoadPurpose,
+        result: Result<(Form, Loaded), Box<Failed>>,
+        /// A draft of unsent changes found on disk for this contact.
+        draft: Option<Draft>,
+    },
+    Sent {
+        ws: usize,
+        result: Result<Sent, Box<Failed>>,
+    },
+    Listed {
+        ws: usize,
+        page: usize,
+        result: Result<Listing, Box<Failed>>,
+    },
+    Raw {
+        ws: usize,
+        generation: u64,
+        lines: Arc<Vec<String>>,
+    },
+    HistoryRead {
+        ws: usize,
+        reference: String,
+        result: Result<Vec<HistoryEntry>, String>,
+    },
+    WriteFailed {
+        ws: usize,
+        kind: WriteKind,
+        error: String,
+    },
+}
+
+/// Why a contact is being read.
+#[derive(Debug, Clone)]
+pub enum LoadPurpose {
+    Open,
+    Reload,
+    /// After a conflict: rebase on the fresh record, then take the server's value for these.
+    Resolve {
+        take_theirs: Vec<String>,
+    },
+}
+
+/// What the response pane says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Banner {
+    Ok(String),
+    Error(String),
+    Info(String),
+}
+
+/// What to do once a profile's session is open.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AfterOpen {
+    #[default]
+    Nothing,
+    OpenReference(String),
+    OpenModal,
+}
+
+/// One profile's open contact and everything shown about it. Switching profiles keeps these.
+pub struct Workspace {
+    pub profile: Profile,
+    pub session: Option<Arc<Session>>,
+    pub reference: Option<Reference>,
+    pub form: Option<Form>,
+    pub etag: Option<String>,
+    pub request: RequestState,
+    pub banner: Option<Banner>,
+    pub exchanges: Vec<Exchange>,
+    pub raw: Arc<Vec<String>>,
+    pub raw_generation: u64,
+    pub raw_scroll: usize,
+    pub selected: usize,
+    pub scroll: usize,
+    /// The form revision last queued for the draft journal.
+    journaled: u64,
+    /// A draft found on disk that the user has not yet restored or discarded: shown when this
+    /// workspace is, and never journaled over.
+    pending_draft: Option<(Draft, Vec<String>)>,
+    after_open: AfterOpen,
+}
+
+impl Workspace {
+    fn new(profile: Profile) -> Self {
+        Self {
+            profile,
+            session: None,
+            reference: None,
+            form: None,
+            etag: None,
+            request: RequestState::Idle,
+            banner: None,
+            exchanges: Vec::new(),
+            raw: Arc::new(Vec::new()),
+            raw_generation: 0,
+            raw_scroll: 0,
+            selected: 0,
+            scroll: 0,
+            journaled: 0,
+            pending_draft: None,
+            after_open: AfterOpen::Nothing,
+        }
+    }
+
+    /// "reading 1001/5001… · 1.2 MB · 3 s · Esc cancels" while a request is in flight.
+    pub fn progress(&self, keymap: &Keymap) -> Option<String> {
+        let what = self.request.label()?;
+        let seconds = self
+            .request
+            .in_flight()
+            .map_or(0, |r| r.since.elapsed().as_secs());
+        let bytes = self.session.as_ref().map_or(0, |s| s.received());
+        let size = if bytes >= 1024 * 1024 {
+            format!(" · {:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        } else if bytes > 0 {
+            format!(" · {bytes} bytes")
+        } else {
+            String::new()
+        };
+        let cancel = keymap.label(Action::CancelRequest);
+        Some(format!("{what}{size} · {seconds} s · {cancel} cancels"))
+    }
+
+    pub fn unsaved(&self) -> usize {
+        self.form.as_ref().map_or(0, Form::dirty_count)
+    }
+
+    fn update_method(&self) -> String {
+        self.form
+            .as_ref()
+            .map(|f| f.spec().update.method.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Form,
+    Response,
+    Raw,
+}
+
+/// Where the last frame put things, for mouse clicks.
+#[derive(Debug, Default, Clone)]
+pub struct Layout {
+    pub form: Rect,
+    pub response: Rect,
+    pub raw: Rect,
+    /// Screen row → field index, for the rows of the form.
+    pub rows: Vec<(u16, usize)>,
+    /// The top modal's box.
+    pub popup: Option<Rect>,
+}
+
+/// What a frame decided while drawing (views only read the app; the loop applies this after).
+#[derive(Debug, Default, Clone)]
+pub struct Drawn {
+    pub layout: Layout,
+    /// The form's first visible row, kept so the view does not jump.
+    pub form_scroll: Option<usize>,
+}
+
+pub struct App {
+    pub workspaces: Vec<Workspace>,
+    pub active: usize,
+    /// Open modals, the top one receiving keys; they live across keys until closed.
+    pub modals: ModalStack,
+    pub focus: Pane,
+    pub raw_maximized: bool,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub config: Config,
+    /// Shared with the tasks that open profiles.
+    pub catalog: Arc<Catalog>,
+    pub toast: Option<String>,
+    pub quit: bool,
+    /// Text for the terminal's clipboard (OSC 52), written by the event loop.
+    pub clipboard: Option<String>,
+    pub layout: Layout,
+    /// Where unsent changes are journaled; `None` keeps nothing on disk (widget tests).
+    pub drafts: Option<DraftStore>,
+    pub history: Option<History>,
+    writer: Writer,
+    tx: UnboundedSender<Msg>,
+}
+
+/// Rows a page-up/down moves.
+const PAGE: usize = 10;
+/// Contacts asked for per page of the open-contact list.
+const LIST_PAGE: usize = 50;
+
+/// Whether tasks can be spawned (widget tests and benches run without a runtime and do the
+/// work in place).
+fn runtime() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
+
+impl App {
+    pub fn new(
+        config: Config,
+        catalog: Catalog,
+        theme: Theme,
+        keymap: Keymap,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
+        let workspaces = config
+            .profiles
+            .iter()
+            .cloned()
+            .map(Workspace::new)
+            .collect();
+        Self {
+            workspaces,
+            active: 0,
+            modals: ModalStack::default(),
+            focus: Pane::Form,
+            raw_maximized: false,
+            theme,
+            keymap,
+            config,
+            catalog: Arc::new(catalog),
+            toast: None,
+            quit: false,
+            clipboard: None,
+            layout: Layout::default(),
+            drafts: None,
+            history: None,
+            writer: Writer::none(),
+            tx,
+        }
+    }
+
+    /// Journals drafts and keeps history in these stores, written by a writer thread.
+    pub fn with_stores(mut self, drafts: Option<DraftStore>, history: Option<History>) -> Self {
+        self.writer = Writer::start(drafts.clone(), history.clone(), self.tx.clone());
+        self.drafts = drafts;
+        self.history = history;
+        self
+    }
+
+    /// Waits until every queued draft and history write is on disk (on quit).
+    pub fn flush_writes(&mut self) {
+        self.writer.flush();
+    }
+
+    /// Queues a write; says so on screen when nothing can write it.
+    fn write(&mut self, ws: usize, job: WriteJob) {
+        if !self.writer.queue(ws, job) {
+            self.workspaces[ws].banner = Some(Banner::Error(
+                "Cannot write to disk (the writer stopped): your changes are only in memory"
+                    .into(),
+            ));
+        }
+    }
+
+    /// Queues the workspace's draft if its form changed since the last one. Called after every
+    /// input and result, so drafts are written in the order the edits were made.
+    pub fn journal(&mut self, ws: usize) {
+        if self.drafts.is_none() {
+            return;
+        }
+        let w = &mut self.workspaces[ws];
+        let (Some(form), Some(reference)) = (&w.form, &w.reference) else {
+            return;
+        };
+        if form.revision() == w.journaled || w.pending_draft.is_some() {
+            return;
+        }
+        w.journaled = form.revision();
+        let job = WriteJob::SaveDraft {
+            profile: w.profile.name.clone(),
+            reference: reference.text.clone(),
+            form: Box::new(form.clone()),
+        };
+        self.write(ws, job);
+    }
+
+    /// What the frame decided: where things landed, and the form's scroll.
+    pub fn drawn(&mut self, drawn: Drawn) {
+        if let Some(scroll) = drawn.form_scroll {
+            self.ws_mut().scroll = scroll;
+        }
+        self.layout = drawn.layout;
+    }
+
+    pub fn ws(&self) -> &Workspace {
+        &self.workspaces[self.active]
+    }
+
+    fn ws_mut(&mut self) -> &mut Workspace {
+        &mut self.workspaces[self.active]
+    }
+
+    /// Whether any request is in flight (the event loop then ticks to show progress).
+    pub fn busy(&self) -> bool {
+        self.workspaces.iter().any(|w| w.request.is_busy())
+    }
+
+    /// Stops the active workspace's request. Nothing the user typed is touched.
+    pub fn cancel(&mut self) {
+        let w = self.ws_mut();
+        let sending = matches!(w.request, RequestState::Sending(_));
+        let Some(was) = w.request.cancel() else {
+            return;
+        };
+        w.after_open = AfterOpen::Nothing;
+        let reload = self.keymap.label(Action::Reload);
+        self.ws_mut().banner = Some(Banner::Error(if sending {
+            format!(
+                "Cancelled while sending: the vendor may still apply the update. Press {reload} to reload and see."
+            )
+        } else {
+            format!("Cancelled ({was}). Your changes are kept.")
+        }));
+    }
+
+    pub fn unsaved_total(&self) -> usize {
+        self.workspaces.iter().map(Workspace::unsaved).sum()
+    }
+
+    fn index_of(&self, name: &str) -> Result<usize, TuiError> {
+        self.workspaces
+            .iter()
+            .position(|w| w.profile.name == name)
+            .ok_or_else(|| TuiError::UnknownProfile {
+                name: name.to_string(),
+            })
+    }
+
+    /// Makes a profile active. Its session opens the first time on a blocking task (a secret
+    /// command or the keyring may take seconds); `then` runs once it is open.
+    pub fn activate_then(&mut self, name: &str, then: AfterOpen) -> Result<(), TuiError> {
+        let index = self.index_of(name)?;
+        self.active = index;
+        let w = &mut self.workspaces[index];
+        if w.session.is_some() {
+            self.offer_pending_draft();
+            return self.after_open(then);
+        }
+        if matches!(w.request, RequestState::OpeningProfile(_)) {
+            w.after_open = then;
+            return Ok(());
+        }
+        if !runtime() {
+            let session = Session::open(name, &self.config, &self.catalog)?;
+            self.workspaces[index].session = Some(Arc::new(session));
+            self.offer_pending_draft();
+            return self.after_open(then);
+        }
+        w.after_open = then;
+        let (name, config, catalog) = (name.to_string(), self.config.clone(), self.catalog.clone());
+        let tx = self.tx.clone();
+        let task = tokio::spawn(async move {
+            let result =
+                match tokio::task::spawn_blocking(move || Session::open(&name, &config, &catalog))
+                    .await
+                {
+                    Ok(Ok(session)) => Ok(Arc::new(session)),
+                    Ok(Err(e)) => Err(TuiError::Open(e)),
+                    Err(e) => Err(TuiError::OpenTask(e.to_string())),
+                };
+            // The app is gone only when quitting; nothing then waits for the result.
+            let _ = tx.send(Msg::ProfileOpened { ws: index, result });
+        });
+        self.workspaces[index].request = RequestState::OpeningProfile(InFlight::new(task.abort_handle()));
+        Ok(())
+    }
+
+    /// Makes a profile active, opening its session the first time.
+    pub fn activate(&mut self, name: &str) -> Result<(), TuiError> {
+        self.activate_then(name, AfterOpen::Nothing)
+    }
+
+    /// Makes a profile active and waits for its session (at start-up, so a profile that
+    /// cannot open stops rolo with the reason before the screen is taken).
+    pub async fn activate_now(&mut self, name: &str) -> Result<(), TuiError> {
+        let index = self.index_of(name)?;
+        if self.workspaces[index].session.is_none() {
+            let (owned, config, catalog) =
+                (name.to_string(), self.config.clone(), self.catalog.clone());
+            let session =
+                tokio::task::spawn_blocking(move || Session::open(&owned, &config, &catalog))
+                    .await
+                    .map_err(|e| TuiError::OpenTask(e.to_string()))??;
+            self.workspaces[index].session = Some(Arc::new(session));
+        }
+        self.activate(name)
+    }
+
+    fn on_profile_opened(&mut self, ws: usize, result: Result<Arc<Session>, TuiError>) {
+        let w = &mut self.workspaces[ws];
+        if !matches!(w.request, RequestState::OpeningProfile(_)) {
+            return; // cancelled meanwhile
+        }
+        w.request = RequestState::Idle;
+        let then = std::mem::take(&mut w.after_open);
+        match result {
+            Ok(session) => {
+                w.session = Some(session);
+                if ws == self.active {
+                    self.offer_pending_draft();
+                    if let Err(e) = self.after_open(then) {
+                        self.ws_mut().banner = Some(Banner::Error(e.to_string()));
+                    }
+                }
+            }
+            Err(e) => w.banner = Some(Banner::Error(e.to_string())),
+        }
+    }
+
+    fn after_open(&mut self, then: AfterOpen) -> Result<(), TuiError> {
+        match then {
+            AfterOpen::Nothing => Ok(()),
+            AfterOpen::OpenReference(text) => self.open_reference(&text),
+            AfterOpen::OpenModal => {
+                if self.ws().form.is_none() && !self.ws().request.is_busy() {
+                    self.open_modal();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Shows the active workspace's draft found on disk, if one waits for an answer.
+    fn offer_pending_draft(&mut self) {
+        if self.modals.top_is::<DraftModal>() {
+            return;
+        }
+        if let Some((draft, changed_on_server)) = self.ws_mut().pending_draft.clone() {
+            self.modals
+                .push(Box::new(DraftModal::new(draft, changed_on_server)));
+        }
+    }
+
+    /// Shows a contact in the active workspace (a load's result, or a test's fixture).
+    pub fn show_contact(&mut self, reference: Reference, form: Form, loaded: Option<&Loaded>) {
+        let ws = self.ws_mut();
+        ws.reference = Some(reference);
+        ws.journaled = form.revision();
+        ws.form = Some(form);
+        ws.selected = 0;
+        ws.scroll = 0;
+        if let Some(l) = loaded {
+            ws.etag = l.etag.clone();
+            ws.exchanges = vec![l.exchange.clone()];
+        }
+        self.refresh_raw(self.active);
+    }
+
+    // ---- background work ----
+
+    /// Runs a request for a workspace; `state` builds its request state from the task.
+    fn spawn<F>(&mut self, ws: usize, state: impl FnOnce(InFlight) -> RequestState, work: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let w = &mut self.workspaces[ws];
+        w.request.cancel();
+        let handle = tokio::spawn(async move {
+            // The app is gone only when quitting; nothing then waits for the result.
+            let _ = tx.send(work.await);
+        });
+        w.request = state(InFlight::new(handle.abort_handle()));
+    }
+
+    /// Reads a contact into the active workspace, and any draft of it on disk.
+    pub fn load(&mut self, reference: Reference, purpose: LoadPurpose) {
+        let ws = self.active;
+        let Some(session) = self.workspaces[ws].session.clone() else {
+            return;
+        };
+        let drafts = self.drafts.clone();
+        let profile = self.workspaces[ws].profile.name.clone();
+        let state_purpose = purpose.clone();
+        let text = reference.text.clone();
+        self.spawn(
+            ws,
+            |run| RequestState::Loading {
+                reference: text,
+                purpose: state_purpose,
+                run,
+            },
+            async move {
+                let result = session.load(&reference).await;
+                let draft = drafts.and_then(|s| s.load(&profile, &reference.text));
+                Msg::Loaded {
+                    ws,
+                    reference,
+                    purpose,
+                    result,
+                    draft,
+                }
+            },
+        );
+    }
+
+    /// Opens a reference typed by the user.
+    pub fn open_reference(&mut self, text: &str) -> Result<(), TuiError> {
+        let w = self.ws();
+        let Some(session) = w.session.clone() else {
+            return Err(match w.request {
+                RequestState::OpeningProfile(_) => TuiError::StillOpening {
+                    profile: w.profile.name.clone(),
+                },
+                _ => TuiError::NoSession {
+                    profile: w.profile.name.clone(),
+                    profiles: self.keymap.label(Action::Profiles),
+                },
+            });
+        };
+        let reference = session.reference(text)?;
+        if w.unsaved() > 0
+            && let Some(open) = w.reference.as_ref().filter(|r| r.text != reference.text)
+        {
+            return Err(TuiError::UnsavedChanges {
+                count: w.unsaved(),
+                reference: open.text.clone(),
+                review: self.keymap.label(Action::Review),
+                undo: self.keymap.label(Action::Undo),
+            });
+        }
+        self.load(reference, LoadPurpose::Open);
+        Ok(())
+    }
+
+    fn list(&mut self, page: usize) {
+        let ws = self.active;
+        let w = &self.workspaces[ws];
+        let Some(session) = w.session.clone() else {
+            return;
+        };
+        // The list path's values (exsited's account, cro's customer) come from the open contact,
+        // or else from the spec's example reference.
+        let scope = w
+            .reference
+            .clone()
+            .or_else(|| session.reference(&session.spec.reference_example).ok())
+            .map(|r| r.values)
+            .unwrap_or_default();
+        let needs: Vec<String> = session
+            .spec
+            .list
+            .as_ref()
+            .map(|l| l.path.params().map(str::to_string).collect())
+            .unwrap_or_default();
+        if let Some(missing) = needs.iter().find(|p| !scope.contains_key(*p)) {
+            if let Some(open) = self.modals.find_mut::<OpenModal>() {
+                open.note = Some(format!(
+                    "type a reference: the list needs {missing}, which comes from an open contact"
+                ));
+            }
+            return;
+        }
+        if !runtime() {
+            return;
+        }
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = session.list(&scope, page, LIST_PAGE).await;
+            let _ = tx.send(Msg::Listed { ws, page, result });
+        });
+    }
+
+    /// Formats the raw pane's text off the render loop (bodies can be megabytes).
+    fn refresh_raw(&mut self, ws: usize) {
+        let w = &mut self.workspaces[ws];
+        w.raw_generation += 1;
+        let generation = w.raw_generation;
+        let exchanges = w.exchanges.clone();
+        let tx = self.tx.clone();
+        if !runtime() {
+            w.raw = Arc::new(raw_lines(&exchanges));
+            return;
+        }
+        tokio::task::spawn_blocking(move || {
+            let lines = Arc::new(raw_lines(&exchanges));
+            let _ = tx.send(Msg::Raw {
+                ws,
+                generation,
+                lines,
+            });
+        });
+    }
+
+    // ---- task results ----
+
+    pub fn on_msg(&mut self, msg: Msg) {
+        self.handle_msg(msg);
+        // A result may change a form (a rebase, a conflict resolved): journal it in order.
+        for ws in 0..self.workspaces.len() {
+            self.journal(ws);
+        }
+    }
+
+    fn handle_msg(&mut self, msg: Msg) {
+        match msg {
+            Msg::ProfileOpened { ws, result } => self.on_profile_opened(ws, result),
+            Msg::Loaded {
+                ws,
+                reference,
+                purpose,
+                result,
+                draft,
+            } => self.on_loaded(ws, reference, purpose, result, draft),
+            Msg::Sent { ws, result } => self.on_sent(ws, result),
+            Msg::Listed { ws, page, result } => {
+                if ws != self.active {
+                    return;
+                }
+                if let Some(open) = self.modals.find_mut::<OpenModal>() {
+                    open.listed(page, result.map_err(|f| f.error.to_string()));
+                }
+            }
+            Msg::Raw {
+                ws,
+                generation,
+                lines,
+            } => {
+                if let Some(w) = self.workspaces.get_mut(ws)
+                    && w.raw_generation == generation
+                {
+                    w.raw = lines;
+                }
+            }
+            Msg::HistoryRead {
+                ws,
+                reference,
+                result,
+            } => self.on_history_read(ws, reference, result),
+            Msg::WriteFailed { ws, kind, error } => {
+                let Some(w) = self.workspaces.get_mut(ws) else {
+                    return;
+                };
+                match kind {
+                    WriteKind::SaveDraft => {
+                        w.banner = Some(Banner::Error(format!(
+                            "Cannot save the draft ({error}): your changes are only in memory"
+                        )))
+                    }
+                    WriteKind::RemoveDraft => {
+                        self.toast = Some(format!("the draft could not be removed ({error})"))
+                    }
+                    WriteKind::AppendHistory => {
+                        self.toast = Some(format!("the history could not be written ({error})"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The raw pane's lines: every exchange, request then response, JSON indented.
+pub fn raw_lines(exchanges: &[Exchange]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, e) in exchanges.iter().enumerate() {
+        if n > 0 {
+            out.push(String::new());
+        }
+        out.extend(e.to_text().lines().map(str::to_string));
+    }
+    out
+}
