@@ -212,7 +212,7 @@ pub const TABLE: &[Entry] = &[
     entry(C::Picker, A::Confirm, "confirm", &["enter"], "choose", Some("choose")),
     entry(C::Picker, A::Cancel, "cancel", &["esc"], "cancel", Some("cancel")),
     entry(C::Profiles, A::Up, "up", &["up", "k"], "previous profile", None),
-    entry(C::Profiles, A::Down, "down", &["down", "j"], "next profile", None),
+    entry(C::Profiles, A::Down, "down", &["down", "j"], "next profile", Some("choose")),
     entry(C::Profiles, A::Confirm, "confirm", &["enter"], "switch", Some("switch")),
     entry(C::Profiles, A::Cancel, "cancel", &["esc"], "close", Some("close")),
     entry(C::Open, A::Up, "up", &["up"], "previous contact", None),
@@ -234,7 +234,7 @@ pub const TABLE: &[Entry] = &[
     // Capital D: the modal can appear while the user types ahead, and `d` clears in the form.
     entry(C::Draft, A::Discard, "discard", &["D"], "discard the draft", Some("discard the draft")),
     entry(C::History, A::Up, "up", &["up"], "newer update", None),
-    entry(C::History, A::Down, "down", &["down"], "older update", None),
+    entry(C::History, A::Down, "down", &["down"], "older update", Some("choose")),
     entry(
         C::History,
         A::Confirm,
@@ -478,12 +478,21 @@ impl Keymap {
             .collect()
     }
 
-    /// (keys, short name) for a context's hint bar.
+    /// (keys, short name) for a context's hint bar. A hinted Down shows as "↑/↓" with its
+    /// context's Up (first chords only, to stay short; the help lists them all).
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
         TABLE
             .iter()
             .filter(|e| e.context == context)
-            .filter_map(|e| Some((self.label_in(context, e.action), e.hint?)))
+            .filter_map(|e| {
+                let hint = e.hint?;
+                let first = |a| self.chords_in(context, a).first().map(Chord::label);
+                let keys = match (e.action, first(Action::Up), first(Action::Down)) {
+                    (Action::Down, Some(up), Some(down)) => format!("{up}/{down}"),
+                    _ => self.label_in(context, e.action),
+                };
+                Some((keys, hint))
+            })
             .collect()
     }
 }
