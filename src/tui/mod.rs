@@ -68,7 +68,7 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;
-    runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         let (config, _sandbox, profile, reference) = if demo {
             let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
             let sandbox = crate::sandbox::start(loopback, None).await?;
@@ -110,5 +110,9 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
             }
         }
         result.map_err(TuiError::Terminal)
-    })
+    });
+    // A cancelled profile opening may still be running its secret command on a blocking
+    // thread: do not wait for it to exit.
+    runtime.shutdown_background();
+    outcome
 }
