@@ -241,7 +241,9 @@ impl Config {
                             _ => {
                                 return Err(err(
                                     value.span(),
-                                    format!("[keys.{action}] {name} must be a key such as \"y\" or a list of keys"),
+                                    format!(
+                                        "[keys.{action}] {name} must be a key such as \"y\" or a list of keys"
+                                    ),
                                 ));
                             }
                         };

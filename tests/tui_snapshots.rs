@@ -10,10 +10,10 @@ use rolo::config::Config;
 use rolo::edit::{Form, Value};
 use rolo::spec::Catalog;
 use rolo::tui::app::App;
+use rolo::tui::keymap::{Action, Keymap};
 use rolo::tui::modals::{
     ConflictModal, DraftModal, Editor, HistoryModal, OpenModal, Picker, ReviewModal,
 };
-use rolo::tui::keymap::{Action, Keymap};
 use rolo::tui::theme::Theme;
 
 const REFS: [(&str, &str); 5] = [
@@ -572,7 +572,10 @@ fn a_modal_key_rebound_in_config_works_and_the_help_shows_it() {
     // The quit box's hint says the new key; the old one no longer quits.
     assert!(render_popup(&mut a, 80, 24).contains("o quit"));
     press(&mut a, Char('y'));
-    assert!(!a.quit && a.modals.top_is::<QuitModal>(), "y is not bound any more");
+    assert!(
+        !a.quit && a.modals.top_is::<QuitModal>(),
+        "y is not bound any more"
+    );
     press(&mut a, Esc);
     assert!(a.modals.is_empty());
     // The help lists it under Quit.
@@ -583,7 +586,10 @@ fn a_modal_key_rebound_in_config_works_and_the_help_shows_it() {
         shown.push_str(&render_popup(&mut a, 80, 30));
         press(&mut a, Down);
     }
-    assert!(shown.contains("             o  quit and lose them"), "{shown}");
+    assert!(
+        shown.contains("             o  quit and lose them"),
+        "{shown}"
+    );
     press(&mut a, Esc);
     a.act(Action::Quit);
     press(&mut a, Char('o'));
@@ -604,7 +610,8 @@ fn a_modal_is_kept_across_keys_and_esc_closes_whichever_is_on_top() {
         (start + 2).min(a.workspaces.len() - 1)
     );
     // Help on top of nothing else: Esc closes only the top one.
-    a.modals.push(Box::new(rolo::tui::modals::HelpModal::default()));
+    a.modals
+        .push(Box::new(rolo::tui::modals::HelpModal::default()));
     press(&mut a, Esc);
     assert!(a.modals.top_is::<ProfilesModal>());
     press(&mut a, Esc);

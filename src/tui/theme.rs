@@ -141,12 +141,13 @@ impl Theme {
                 });
             }
         }
-        let (_, text) = BUILT_IN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .ok_or_else(|| ThemeError::Unknown {
-                name: name.to_string(),
-            })?;
+        let (_, text) =
+            BUILT_IN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| ThemeError::Unknown {
+                    name: name.to_string(),
+                })?;
         Self::parse(text).map_err(|problem| ThemeError::Invalid {
             origin: format!("the built-in theme {name}"),
             problem,
@@ -193,6 +194,7 @@ mod tests {
         assert!(
             Theme::load("neon", None)
                 .unwrap_err()
+                .to_string()
                 .contains("no theme named \"neon\"")
         );
     }
@@ -220,6 +222,7 @@ mod tests {
         assert!(
             Theme::load("bad", Some(dir.path()))
                 .unwrap_err()
+                .to_string()
                 .contains("\"blurple\" is not a colour")
         );
     }

@@ -304,7 +304,10 @@ impl Vendor {
             if ok(&files) {
                 return files;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}: {files:?}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {files:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }

@@ -193,7 +193,8 @@ impl App {
                             return;
                         }
                     };
-                self.modals.push(Box::new(ReviewModal::new(update, request)));
+                self.modals
+                    .push(Box::new(ReviewModal::new(update, request)));
             }
             Err(BuildError::NoChanges) => {
                 self.toast = Some("nothing to send: no field has changed".into())

@@ -110,7 +110,9 @@ impl Writer {
 
     /// Queues a write; `false` if nothing can write it.
     pub fn queue(&self, ws: usize, job: WriteJob) -> bool {
-        self.jobs.as_ref().is_some_and(|j| j.send((ws, job)).is_ok())
+        self.jobs
+            .as_ref()
+            .is_some_and(|j| j.send((ws, job)).is_ok())
     }
 
     /// Waits until everything queued is written.

@@ -61,15 +61,15 @@ fn config_rebinds_and_reports_mistakes_with_the_line() {
     );
     assert_eq!(map.label(Action::Review), "Ctrl-s/F5");
     let err = Keymap::with_bindings(&[bind("send", &["x"])])
-    .unwrap_err()
-    .to_string();
+        .unwrap_err()
+        .to_string();
     assert!(
         err.starts_with("config.toml:7: [keys] has no action \"send\""),
         "{err}"
     );
     let err = Keymap::with_bindings(&[bind("quit", &["hyper-q"])])
-    .unwrap_err()
-    .to_string();
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("is not a key"), "{err}");
 }
 
@@ -79,7 +79,11 @@ fn each_context_has_its_own_chords_and_modal_keys_rebind() {
     let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
     assert_eq!(map.action_in(Context::Form, &y), Some(Action::Copy));
     assert_eq!(map.action_in(Context::Review, &y), Some(Action::Confirm));
-    assert_eq!(map.action_in(Context::Open, &y), None, "typed into the reference");
+    assert_eq!(
+        map.action_in(Context::Open, &y),
+        None,
+        "typed into the reference"
+    );
     let bind = KeyBinding {
         action: "quit.confirm".into(),
         chords: vec!["o".into()],
@@ -91,8 +95,15 @@ fn each_context_has_its_own_chords_and_modal_keys_rebind() {
         Some(Action::Confirm)
     );
     assert_eq!(map.action_in(Context::Quit, &y), None);
-    assert_eq!(map.action(&y), Some(Action::Copy), "the form's y is untouched");
-    assert!(map.help(Context::Quit).contains(&("o".to_string(), "quit and lose them")));
+    assert_eq!(
+        map.action(&y),
+        Some(Action::Copy),
+        "the form's y is untouched"
+    );
+    assert!(
+        map.help(Context::Quit)
+            .contains(&("o".to_string(), "quit and lose them"))
+    );
 }
 
 #[test]

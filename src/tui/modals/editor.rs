@@ -56,7 +56,8 @@ impl Modal for Editor {
                     .chords_in(Context::Editor, Action::CommitLine)
                     .first()
                 {
-                    self.area.input(KeyEvent::new(chord.code, chord_modifiers(chord)));
+                    self.area
+                        .input(KeyEvent::new(chord.code, chord_modifiers(chord)));
                     self.check(app);
                 }
                 Outcome::Stay

@@ -40,7 +40,9 @@ pub fn response(frame: &mut Frame, app: &App, area: Rect) {
             text.lines()
                 .map(|l| Line::styled(l.to_string(), app.theme.text)),
         ),
-        None if !ws.request.is_busy() => lines.push(Line::styled("Nothing sent yet.", app.theme.muted)),
+        None if !ws.request.is_busy() => {
+            lines.push(Line::styled("Nothing sent yet.", app.theme.muted))
+        }
         None => {}
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
