@@ -617,3 +617,55 @@ fn a_modal_is_kept_across_keys_and_esc_closes_whichever_is_on_top() {
     press(&mut a, Esc);
     assert!(a.modals.is_empty());
 }
+
+#[test]
+fn drafts_are_written_off_the_ui_thread_in_order_and_flushed() {
+    use rolo::store::DraftStore;
+    let dir = tempfile::tempdir().unwrap();
+    let store = DraftStore::new(dir.path());
+    let mut a = app("cro").with_stores(Some(store.clone()), None);
+    for text in ["First", "Second", "Third"] {
+        set(&mut a, "name", text);
+        let ws = a.active;
+        a.journal(ws);
+    }
+    a.flush_writes();
+    let draft = store.load("sandbox-cro", "1001/5001").expect("a draft");
+    assert_eq!(draft.fields[0].value.as_deref(), Some("Third"), "the last edit wins");
+}
+
+#[test]
+fn a_draft_that_cannot_be_written_is_said_on_screen() {
+    use rolo::store::DraftStore;
+    use rolo::tui::app::{Banner, Msg};
+    let dir = tempfile::tempdir().unwrap();
+    // The drafts folder is a file: every save fails.
+    let blocked = dir.path().join("drafts");
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let catalog = Catalog::built_in();
+    let config = Config::built_in(&catalog).with_sandbox_url("http://127.0.0.1:7878");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut a = App::new(
+        config,
+        catalog,
+        Theme::load("dark", None).unwrap(),
+        Keymap::default(),
+        tx,
+    )
+    .with_stores(Some(DraftStore::new(&blocked)), None);
+    a.activate("sandbox-cro").unwrap();
+    let shown = app("cro");
+    let w = &shown.workspaces[shown.active];
+    a.show_contact(w.reference.clone().unwrap(), w.form.clone().unwrap(), None);
+    set(&mut a, "name", "Unsaved");
+    let ws = a.active;
+    a.journal(ws);
+    a.flush_writes();
+    let msg = rx.try_recv().expect("the writer reports the failure");
+    assert!(matches!(msg, Msg::WriteFailed { .. }));
+    a.on_msg(msg);
+    match &a.workspaces[ws].banner {
+        Some(Banner::Error(text)) => assert!(text.contains("Cannot save the draft"), "{text}"),
+        other => panic!("{other:?}"),
+    }
+}

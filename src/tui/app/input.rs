@@ -481,7 +481,9 @@ impl App {
 
     pub fn on_mouse(&mut self, mouse: MouseEvent) {
         let at = Position::new(mouse.column, mouse.row);
-        if !self.modals.is_empty() {
+        if let Some(mut modal) = self.modals.pop() {
+            let outcome = modal.on_mouse(mouse, self);
+            self.settle(modal, outcome);
             return;
         }
         match mouse.kind {

@@ -427,6 +427,7 @@ impl App {
             return Err(match w.request {
                 RequestState::OpeningProfile(_) => TuiError::StillOpening {
                     profile: w.profile.name.clone(),
+                    cancel: self.keymap.label(Action::CancelRequest),
                 },
                 _ => TuiError::NoSession {
                     profile: w.profile.name.clone(),

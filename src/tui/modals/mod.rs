@@ -15,7 +15,7 @@ mod review;
 
 use std::any::Any;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -87,6 +87,12 @@ pub trait Modal: Any {
     /// A key its context does not bind (text typed into a field or filter).
     fn on_input(&mut self, key: KeyEvent, app: &App) -> Outcome {
         let _ = (key, app);
+        Outcome::Stay
+    }
+
+    /// A click or the wheel while it is open (the form underneath gets none).
+    fn on_mouse(&mut self, mouse: MouseEvent, app: &App) -> Outcome {
+        let _ = (mouse, app);
         Outcome::Stay
     }
 
