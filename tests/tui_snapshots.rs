@@ -631,7 +631,11 @@ fn drafts_are_written_off_the_ui_thread_in_order_and_flushed() {
     }
     a.flush_writes();
     let draft = store.load("sandbox-cro", "1001/5001").expect("a draft");
-    assert_eq!(draft.fields[0].value.as_deref(), Some("Third"), "the last edit wins");
+    assert_eq!(
+        draft.fields[0].value.as_deref(),
+        Some("Third"),
+        "the last edit wins"
+    );
 }
 
 #[test]

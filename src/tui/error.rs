@@ -13,7 +13,9 @@ pub enum TuiError {
     UnknownProfile { name: String },
     #[error(transparent)]
     Open(#[from] OpenError),
-    #[error("the profile {profile:?} is still opening: wait a moment, or press {cancel} to stop it")]
+    #[error(
+        "the profile {profile:?} is still opening: wait a moment, or press {cancel} to stop it"
+    )]
     StillOpening { profile: String, cancel: String },
     #[error("the profile {profile:?} is not open: press {profiles} and choose it to try again")]
     NoSession { profile: String, profiles: String },

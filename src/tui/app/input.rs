@@ -57,7 +57,11 @@ impl App {
         let Some(mut modal) = self.modals.pop() else {
             return;
         };
-        let outcome = match self.keymap.action_in(modal.context(), &key) {
+        let action = self
+            .keymap
+            .action_in(modal.context(), &key)
+            .filter(|a| modal.takes(*a));
+        let outcome = match action {
             Some(Action::Cancel) => Outcome::Close,
             Some(action) => modal.on_action(action, self),
             None => modal.on_input(key, self),

@@ -45,23 +45,13 @@ impl Modal for Editor {
         Context::Editor
     }
 
-    fn on_action(&mut self, action: Action, app: &App) -> Outcome {
+    fn takes(&self, action: Action) -> bool {
+        action != Action::CommitLine || !self.multiline
+    }
+
+    fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
         match action {
-            Action::Commit => self.commit(),
-            Action::CommitLine if !self.multiline => self.commit(),
-            // In a multi-line field the single-line commit key is just a key (a new line).
-            Action::CommitLine => {
-                if let Some(chord) = app
-                    .keymap
-                    .chords_in(Context::Editor, Action::CommitLine)
-                    .first()
-                {
-                    self.area
-                        .input(KeyEvent::new(chord.code, chord_modifiers(chord)));
-                    self.check(app);
-                }
-                Outcome::Stay
-            }
+            Action::Commit | Action::CommitLine => self.commit(),
             _ => Outcome::Stay,
         }
     }
@@ -113,16 +103,4 @@ impl Modal for Editor {
         frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
         rect
     }
-}
-
-fn chord_modifiers(chord: &crate::tui::keymap::Chord) -> crossterm::event::KeyModifiers {
-    use crossterm::event::KeyModifiers;
-    let mut m = KeyModifiers::NONE;
-    if chord.ctrl {
-        m |= KeyModifiers::CONTROL;
-    }
-    if chord.alt {
-        m |= KeyModifiers::ALT;
-    }
-    m
 }

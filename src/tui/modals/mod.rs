@@ -78,6 +78,13 @@ pub trait Modal: Any {
     /// Which keys it answers to (its chords, help section and hints).
     fn context(&self) -> Context;
 
+    /// Whether it takes an action of its context right now; a key whose action it does not take
+    /// goes to `on_input` as a plain key (Enter is a new line in a multi-line field).
+    fn takes(&self, action: Action) -> bool {
+        let _ = action;
+        true
+    }
+
     /// An action of its context (Cancel is handled by the stack: it closes).
     fn on_action(&mut self, action: Action, app: &App) -> Outcome {
         let _ = (action, app);
