@@ -165,7 +165,7 @@ impl Workspace {
         self.form.as_ref().map_or(0, Form::dirty_count)
     }
 
-    fn update_method(&self) -> String {
+    fn profile_update_method(&self) -> String {
         self.form
             .as_ref()
             .map(|f| f.spec().update.method.clone())

@@ -135,7 +135,7 @@ impl App {
                     .exchanges
                     .iter()
                     .rev()
-                    .find(|e| e.request.method == w.update_method())
+                    .find(|e| e.request.method == w.profile_update_method())
                     .and_then(|e| e.response.as_ref())
                     .map_or(0, |r| r.elapsed.as_millis());
                 // What was sent is now on the server; anything typed while it was in flight
