@@ -53,7 +53,13 @@ fn keystroke(app: &mut App, terminal: &mut Terminal<TestBackend>, n: usize) {
         KeyModifiers::NONE,
     );
     app.on_key(key);
-    terminal.draw(|f| rolo::tui::views::draw(f, app)).unwrap();
+    let mut drawn = None;
+    terminal
+        .draw(|f| drawn = Some(rolo::tui::views::draw(f, app)))
+        .unwrap();
+    if let Some(drawn) = drawn {
+        app.drawn(drawn);
+    }
 }
 
 fn percentiles(name: &str, form: Form) {
@@ -138,7 +144,9 @@ fn main() {
             scroll = (scroll + 997) % lines.len();
             app.workspaces[ws].raw_scroll = scroll;
             terminal
-                .draw(|f| rolo::tui::views::draw(f, &mut app))
+                .draw(|f| {
+                    black_box(rolo::tui::views::draw(f, &app));
+                })
                 .unwrap();
         })
     });

@@ -235,6 +235,33 @@ impl Config {
         config.theme = raw.theme.map(|t| t.into_inner());
         if let Some(keys) = raw.keys {
             for (action, value) in keys.get_ref() {
+                // A modal's keys sit in a sub-table: `[keys.review] confirm = "x"` names
+                // `review.confirm`.
+                if let toml::Value::Table(table) = value.get_ref() {
+                    for (name, chords) in table {
+                        let chords = match chords {
+                            toml::Value::String(s) => vec![s.clone()],
+                            toml::Value::Array(items) if items.iter().all(|i| i.is_str()) => items
+                                .iter()
+                                .filter_map(|i| i.as_str().map(str::to_string))
+                                .collect(),
+                            _ => {
+                                return Err(err(
+                                    value.span(),
+                                    format!(
+                                        "[keys.{action}] {name} must be a key such as \"y\" or a list of keys"
+                                    ),
+                                ));
+                            }
+                        };
+                        config.keys.push(KeyBinding {
+                            action: format!("{action}.{name}"),
+                            chords,
+                            line: line_of(value.span().start),
+                        });
+                    }
+                    continue;
+                }
                 let chords = match value.get_ref() {
                     toml::Value::String(s) => vec![s.clone()],
                     toml::Value::Array(items) if items.iter().all(|i| i.is_str()) => items

@@ -8,7 +8,7 @@ use crate::client::{ClientError, Exchange, Failed, Loaded, Prepared, Reference, 
 use crate::edit::{BuildError, Conflicts, Form, Issue, Update};
 
 /// An update ready for review and sending. Its Debug shows no values (they may be secret).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Review {
     /// The read the update is built on (its ETag is the request's `If-Match`).
     pub fresh: Loaded,

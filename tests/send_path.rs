@@ -460,7 +460,8 @@ async fn until(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_412_the_editor_sends_nothing_more_and_reviews_again() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use rolo::tui::app::{App, Banner, Modal, Mode, Msg};
+    use rolo::tui::app::{App, Banner, Msg};
+    use rolo::tui::modals::ReviewModal;
     let (api, proxy) = sandbox_and_proxy().await;
     let catalog = Catalog::built_in();
     let config = Config::built_in(&catalog).with_sandbox_url(&proxy.url());
@@ -472,14 +473,14 @@ async fn after_a_412_the_editor_sends_nothing_more_and_reviews_again() {
         rolo::tui::keymap::Keymap::default(),
         tx,
     );
-    app.activate("sandbox-cro").unwrap();
+    app.activate_now("sandbox-cro").await.unwrap();
     app.open_reference("1001/5001").unwrap();
     until(&mut app, &mut rx, |m| matches!(m, Msg::Loaded { .. })).await;
     let form = app.workspaces[app.active].form.as_mut().unwrap();
     set(form, "name", "Mine");
     app.act(rolo::tui::keymap::Action::Review);
     until(&mut app, &mut rx, |m| matches!(m, Msg::Reviewed { .. })).await;
-    assert!(matches!(app.mode, Mode::Modal(Modal::Review { .. })));
+    assert!(app.modals.top_is::<ReviewModal>());
     // Another writer changes the contact after the review.
     let other = api
         .call(
@@ -498,7 +499,7 @@ async fn after_a_412_the_editor_sends_nothing_more_and_reviews_again() {
     until(&mut app, &mut rx, |m| matches!(m, Msg::Reviewed { .. })).await;
     // The refused write, then only the read of the fresh review.
     assert_eq!(proxy.methods(), ["PATCH", "GET"]);
-    assert!(matches!(app.mode, Mode::Modal(Modal::Review { .. })));
+    assert!(app.modals.top_is::<ReviewModal>());
     let Some(Banner::Info(banner)) = &app.workspaces[app.active].banner else {
         panic!("{:?}", app.workspaces[app.active].banner)
     };

@@ -35,14 +35,17 @@ fn an_edit_survives_kill_9_and_is_offered_back() {
     tty.wait_for("John Doe");
     edit(&mut tty, "Full name", 10, "Johanna Doe");
     tty.wait_for("1 unsaved");
-    // The draft is on disk before the screen showed the change as done.
+    // The draft reaches the disk (from the writer thread) with the change in it.
     let drafts: Vec<_> = vendor
-        .files()
+        .wait_for_files("the draft", |files| {
+            files
+                .iter()
+                .any(|(p, t)| p.to_string_lossy().contains("drafts") && t.contains("Johanna Doe"))
+        })
         .into_iter()
         .filter(|(p, _)| p.to_string_lossy().contains("drafts"))
         .collect();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
-    assert!(drafts[0].1.contains("Johanna Doe"));
     tty.kill_9();
     drop(tty);
     // Meanwhile a colleague changes the same field on the server.
@@ -63,13 +66,11 @@ fn an_edit_survives_kill_9_and_is_offered_back() {
     again.wait_for("Review before sending");
     again.keys("y");
     again.wait_for("Contact updated successfully");
-    assert!(
-        !vendor
-            .files()
-            .iter()
-            .any(|(p, _)| p.to_string_lossy().contains("drafts")
-                && p.extension().is_some_and(|e| e == "json"))
-    );
+    vendor.wait_for_files("the draft to be removed", |files| {
+        !files.iter().any(|(p, _)| {
+            p.to_string_lossy().contains("drafts") && p.extension().is_some_and(|e| e == "json")
+        })
+    });
 }
 
 #[test]
@@ -96,12 +97,11 @@ fn a_failed_send_keeps_the_draft_and_the_unsaved_marks() {
         tty.wait_for("Not saved, your changes are kept");
         tty.wait_for(shown);
         assert!(tty.screen().contains("│ 1 unsaved"), "{}", tty.screen());
-        let draft = vendor
-            .files()
-            .into_iter()
-            .find(|(p, _)| p.to_string_lossy().contains("flaky"))
-            .expect("a draft");
-        assert!(draft.1.contains("paused"), "{fault}");
+        vendor.wait_for_files("the draft", |files| {
+            files
+                .iter()
+                .any(|(p, t)| p.to_string_lossy().contains("flaky") && t.contains("paused"))
+        });
         assert_eq!(
             vendor.stored(PATH, KEY).0["data"]["status"],
             "active",
@@ -227,6 +227,9 @@ fn secrets_reach_no_screen_and_no_file() {
     screens.push(tty.screen());
     tty.keys("y");
     tty.wait_for("copied the request as curl");
+    // Quit first: every queued draft and history write is flushed before rolo exits.
+    tty.keys("q");
+    assert_eq!(tty.exit_code(), Some(0));
     let bytes = String::from_utf8_lossy(&tty.bytes.lock().unwrap()).to_string();
     for secret in [password, "sandbox-servicedesk-token", "Winter-2026!"] {
         for screen in &screens {

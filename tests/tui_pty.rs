@@ -267,3 +267,62 @@ fn y_copies_the_request_as_curl_with_secrets_masked() {
         "{curl}"
     );
 }
+
+#[test]
+fn a_modal_key_rebound_in_config_works_and_the_help_lists_it() {
+    let vendor = Vendor::start();
+    std::fs::create_dir_all(vendor.home.path().join("config")).unwrap();
+    std::fs::write(
+        vendor.home.path().join("config/config.toml"),
+        "[keys.quit]\nconfirm = \"o\"\n",
+    )
+    .unwrap();
+    let mut tty = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
+    tty.wait_for("John Doe");
+    tty.keys("?");
+    tty.wait_for("Keys");
+    // The Quit section is at the end of the help: scroll down to it.
+    tty.type_keys(&[DOWN; 80]);
+    tty.wait_for("o  quit and lose them");
+    tty.keys(ESC);
+    tty.wait_until("help closed", |s| !s.contains("quit and lose them"));
+    select(&mut tty, "Status");
+    tty.keys(ENTER);
+    tty.wait_for("Edit Status");
+    tty.keys("x");
+    tty.keys(ENTER);
+    tty.wait_for("1 unsaved");
+    tty.keys("q");
+    tty.wait_for("Quit anyway and lose them?");
+    tty.wait_for("o quit");
+    tty.keys("y");
+    tty.keys("o");
+    assert_eq!(tty.exit_code(), Some(0));
+}
+
+#[test]
+fn a_slow_profile_opens_in_the_background_and_esc_stops_it() {
+    let vendor = Vendor::start();
+    let url = vendor.running.url();
+    // The secret command takes long (a password manager asking for a passphrase).
+    vendor.write_config(&format!(
+        "[profiles.slow]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = {{ command = \"sleep 30; echo sandbox-clemta-key\" }}\n"
+    ));
+    let mut tty = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
+    tty.wait_for("John Doe");
+    tty.keys("p");
+    tty.wait_for("Profiles");
+    // The configured profile is listed after the five built-in ones.
+    tty.type_keys(&[DOWN; 6]);
+    tty.keys(ENTER);
+    tty.wait_for("opening profile…");
+    // The screen still answers keys while the secret command runs.
+    tty.keys("?");
+    tty.wait_for("Keys");
+    tty.keys(ESC);
+    tty.wait_until("help closed", |s| !s.contains("Keys ─"));
+    tty.keys(ESC);
+    tty.wait_for("Cancelled (opening profile…)");
+    tty.keys("q");
+    assert_eq!(tty.exit_code(), Some(0));
+}

@@ -1,5 +1,5 @@
 //! Widget snapshots of the editor: each vendor's main screen, narrow (80×24) and wide
-//! (140×40), and each modal, drawn into ratatui's TestBackend.
+//! (140×40), and each modal's box, drawn into ratatui's TestBackend.
 
 mod common;
 
@@ -9,8 +9,11 @@ use rolo::client::Reference;
 use rolo::config::Config;
 use rolo::edit::{Conflict, Form, Value};
 use rolo::spec::Catalog;
-use rolo::tui::app::{App, Editor, Modal, Mode, Picker};
+use rolo::tui::app::App;
 use rolo::tui::keymap::{Action, Keymap};
+use rolo::tui::modals::{
+    ConflictModal, DraftModal, Editor, HistoryModal, OpenModal, Picker, ReviewModal,
+};
 use rolo::tui::theme::Theme;
 
 const REFS: [(&str, &str); 5] = [
@@ -43,12 +46,33 @@ fn app(vendor: &str) -> App {
     app
 }
 
-fn render(app: &mut App, width: u16, height: u16) -> String {
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut drawn = None;
     terminal
-        .draw(|frame| rolo::tui::views::draw(frame, app))
+        .draw(|frame| drawn = Some(rolo::tui::views::draw(frame, app)))
         .unwrap();
-    format!("{}", terminal.backend())
+    app.drawn(drawn.unwrap());
+    terminal
+}
+
+fn render(app: &mut App, width: u16, height: u16) -> String {
+    format!("{}", draw(app, width, height).backend())
+}
+
+/// Only the top modal's box, row by row.
+fn render_popup(app: &mut App, width: u16, height: u16) -> String {
+    let terminal = draw(app, width, height);
+    let area = app.layout.popup.expect("a modal is open");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The update of the app's form as `send::prepare` makes it, on a read that found the contact
@@ -149,26 +173,26 @@ fn each_modal() {
     set(&mut a, "phone.number", "92559999");
     set(&mut a, "salutation", "Dr.");
     review(&mut a);
-    assert!(matches!(a.mode, Mode::Modal(Modal::Review { .. })));
-    insta::assert_snapshot!("modal_review_100x30", render(&mut a, 100, 30));
+    assert!(a.modals.top_is::<ReviewModal>());
+    insta::assert_snapshot!("modal_review_100x30", render_popup(&mut a, 100, 30));
 
     let mut a = app("clemta");
     a.act(Action::Help);
-    insta::assert_snapshot!("modal_help_80x30", render(&mut a, 80, 30));
+    insta::assert_snapshot!("modal_help_80x30", render_popup(&mut a, 80, 30));
 
     let mut a = app("clemta");
     set(&mut a, "full_name", "Jane Doe");
     a.act(Action::Quit);
-    insta::assert_snapshot!("modal_quit_80x24", render(&mut a, 80, 24));
+    insta::assert_snapshot!("modal_quit_80x24", render_popup(&mut a, 80, 24));
 
     let mut a = app("cro");
     a.act(Action::Profiles);
-    insta::assert_snapshot!("modal_profiles_80x24", render(&mut a, 80, 24));
+    insta::assert_snapshot!("modal_profiles_80x24", render_popup(&mut a, 80, 24));
 
     let mut a = app("cro");
     let mut input = tui_textarea::TextArea::default();
     input.insert_str("1001/");
-    a.mode = Mode::Modal(Modal::Open {
+    a.modals.push(Box::new(OpenModal {
         input,
         items: vec![
             rolo::client::ListItem {
@@ -183,22 +207,18 @@ fn each_modal() {
         selected: Some(1),
         page: 1,
         note: None,
-    });
-    insta::assert_snapshot!("modal_open_80x24", render(&mut a, 80, 24));
+    }));
+    insta::assert_snapshot!("modal_open_80x24", render_popup(&mut a, 80, 24));
 
     let mut a = app("cro");
-    a.mode = Mode::Modal(Modal::Conflict {
-        conflicts: vec![Conflict {
-            field: "name".into(),
-            secret: false,
-            original: Value::text("Dispatch Desk"),
-            server: Value::text("Theirs"),
-            mine: Value::text("Mine"),
-        }],
-        take_theirs: vec![false],
-        selected: 0,
-    });
-    insta::assert_snapshot!("modal_conflict_100x24", render(&mut a, 100, 24));
+    a.modals.push(Box::new(ConflictModal::new(vec![Conflict {
+        field: "name".into(),
+        secret: false,
+        original: Value::text("Dispatch Desk"),
+        server: Value::text("Theirs"),
+        mine: Value::text("Mine"),
+    }])));
+    insta::assert_snapshot!("modal_conflict_100x24", render_popup(&mut a, 100, 24));
 
     // The editor shows the rule as you type; the picker filters.
     let mut a = app("cro");
@@ -206,13 +226,13 @@ fn each_modal() {
     let fax = form.index("fax").unwrap();
     let mut area = tui_textarea::TextArea::new(vec!["12345".into()]);
     area.move_cursor(tui_textarea::CursorMove::End);
-    a.mode = Mode::Edit(Editor {
+    a.modals.push(Box::new(Editor {
         field: fax,
         area,
         multiline: false,
         issue: Some("must be at least 7 characters long (it has 5)".into()),
-    });
-    insta::assert_snapshot!("editor_cro_fax_80x24", render(&mut a, 80, 24));
+    }));
+    insta::assert_snapshot!("editor_cro_fax_80x24", render_popup(&mut a, 80, 24));
 
     let mut a = app("contactreg");
     let form = a.workspaces[a.active].form.as_ref().unwrap();
@@ -223,13 +243,13 @@ fn each_modal() {
         .iter()
         .map(|v| (v.clone(), v.clone()))
         .collect();
-    a.mode = Mode::Pick(Picker {
+    a.modals.push(Box::new(Picker {
         field: state,
         filter: "a".into(),
         options,
         selected: 1,
-    });
-    insta::assert_snapshot!("picker_birth_state_80x24", render(&mut a, 80, 24));
+    }));
+    insta::assert_snapshot!("picker_birth_state_80x24", render_popup(&mut a, 80, 24));
 }
 
 #[test]
@@ -392,7 +412,7 @@ fn editing_keys_do_what_the_help_says() {
     let mut p = app("contactreg");
     go_to(&mut p, "sex");
     press(&mut p, Enter);
-    assert!(matches!(p.mode, Mode::Pick(_)));
+    assert!(p.modals.top_is::<Picker>());
     for c in "fem".chars() {
         press(&mut p, Char(c));
     }
@@ -462,7 +482,7 @@ fn edits_made_while_a_send_is_in_flight_are_kept() {
 fn opening_another_contact_over_unsaved_changes_is_refused() {
     let mut a = app("cro");
     set(&mut a, "name", "Mine");
-    let err = a.open_reference("1001/6001").unwrap_err();
+    let err = a.open_reference("1001/6001").unwrap_err().to_string();
     assert!(err.contains("1 unsaved change(s) on 1001/5001"), "{err}");
 }
 
@@ -475,20 +495,19 @@ fn draft_and_history_modals() {
     form.set_text(i, "Draft Name").unwrap();
     let mut draft = Draft::of("sandbox-cro", "1001/5001", &form);
     draft.saved_at = "2026-11-23T05:00:00Z".into();
-    a.mode = Mode::Modal(Modal::Draft {
-        draft,
-        changed_on_server: vec!["name".into()],
-    });
-    insta::assert_snapshot!("modal_draft_80x24", render(&mut a, 80, 24));
+    a.modals
+        .push(Box::new(DraftModal::new(draft, vec!["name".into()])));
+    insta::assert_snapshot!("modal_draft_80x24", render_popup(&mut a, 80, 24));
 
     let changes = form.build_update().unwrap().changes;
     let mut entry = HistoryEntry::new("sandbox-cro", "cro", "1001/5001", 200, &changes);
     entry.time = "2026-11-23T05:01:00Z".into();
-    a.mode = Mode::Modal(Modal::History {
+    a.modals.clear();
+    a.modals.push(Box::new(HistoryModal {
         entries: vec![entry],
         selected: 0,
-    });
-    insta::assert_snapshot!("modal_history_100x24", render(&mut a, 100, 24));
+    }));
+    insta::assert_snapshot!("modal_history_100x24", render_popup(&mut a, 100, 24));
 }
 
 #[test]
@@ -516,7 +535,7 @@ fn a_draft_found_in_the_background_waits_for_its_profile() {
     let before = std::fs::read_to_string(&on_disk).unwrap();
 
     // cro is on screen when clemta's contact finishes loading in the background.
-    let mut a = app("cro").with_stores(Some(store), None);
+    let mut a = app("cro").with_stores(Some(store.clone()), None);
     let clemta = a
         .workspaces
         .iter()
@@ -545,9 +564,10 @@ fn a_draft_found_in_the_background_waits_for_its_profile() {
         reference,
         purpose: rolo::tui::app::LoadPurpose::Open,
         result: Ok((form, loaded)),
+        draft: store.load("sandbox-clemta", "64b8f1a2e4b0c8d9f0123456"),
     });
     assert!(
-        matches!(a.mode, Mode::Normal),
+        a.modals.is_empty(),
         "not offered while another profile is shown"
     );
     assert_eq!(
@@ -557,10 +577,130 @@ fn a_draft_found_in_the_background_waits_for_its_profile() {
     );
     // Switching to clemta offers it.
     a.activate("sandbox-clemta").unwrap();
-    assert!(matches!(a.mode, Mode::Modal(Modal::Draft { .. })));
+    assert!(a.modals.top_is::<DraftModal>());
     a.on_key(crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Char('r'),
         crossterm::event::KeyModifiers::NONE,
     ));
     assert_eq!(value(&a, "full_name"), Value::text("From The Draft"));
+}
+
+#[test]
+fn a_modal_key_rebound_in_config_works_and_the_help_shows_it() {
+    use crossterm::event::KeyCode::{Char, Down, Esc};
+    use rolo::config::KeyBinding;
+    use rolo::tui::modals::{HelpModal, QuitModal};
+    let mut a = app("clemta");
+    a.keymap = Keymap::with_bindings(&[KeyBinding {
+        action: "quit.confirm".into(),
+        chords: vec!["o".into()],
+        line: 1,
+    }])
+    .unwrap();
+    set(&mut a, "full_name", "Jane Doe");
+    a.act(Action::Quit);
+    assert!(a.modals.top_is::<QuitModal>());
+    // The quit box's hint says the new key; the old one no longer quits.
+    assert!(render_popup(&mut a, 80, 24).contains("o quit"));
+    press(&mut a, Char('y'));
+    assert!(
+        !a.quit && a.modals.top_is::<QuitModal>(),
+        "y is not bound any more"
+    );
+    press(&mut a, Esc);
+    assert!(a.modals.is_empty());
+    // The help lists it under Quit.
+    a.act(Action::Help);
+    assert!(a.modals.top_is::<HelpModal>());
+    let mut shown = String::new();
+    for _ in 0..80 {
+        shown.push_str(&render_popup(&mut a, 80, 30));
+        press(&mut a, Down);
+    }
+    assert!(
+        shown.contains("             o  quit and lose them"),
+        "{shown}"
+    );
+    press(&mut a, Esc);
+    a.act(Action::Quit);
+    press(&mut a, Char('o'));
+    assert!(a.quit);
+}
+
+#[test]
+fn a_modal_is_kept_across_keys_and_esc_closes_whichever_is_on_top() {
+    use crossterm::event::KeyCode::{Char, Down, Esc};
+    use rolo::tui::modals::ProfilesModal;
+    let mut a = app("cro");
+    a.act(Action::Profiles);
+    press(&mut a, Down);
+    press(&mut a, Char('j'));
+    let start = a.active;
+    assert_eq!(
+        a.modals.top_as::<ProfilesModal>().unwrap().selected,
+        (start + 2).min(a.workspaces.len() - 1)
+    );
+    // Help on top of nothing else: Esc closes only the top one.
+    a.modals
+        .push(Box::new(rolo::tui::modals::HelpModal::default()));
+    press(&mut a, Esc);
+    assert!(a.modals.top_is::<ProfilesModal>());
+    press(&mut a, Esc);
+    assert!(a.modals.is_empty());
+}
+
+#[test]
+fn drafts_are_written_off_the_ui_thread_in_order_and_flushed() {
+    use rolo::store::DraftStore;
+    let dir = tempfile::tempdir().unwrap();
+    let store = DraftStore::new(dir.path());
+    let mut a = app("cro").with_stores(Some(store.clone()), None);
+    for text in ["First", "Second", "Third"] {
+        set(&mut a, "name", text);
+        let ws = a.active;
+        a.journal(ws);
+    }
+    a.flush_writes();
+    let draft = store.load("sandbox-cro", "1001/5001").expect("a draft");
+    assert_eq!(
+        draft.fields[0].value.as_deref(),
+        Some("Third"),
+        "the last edit wins"
+    );
+}
+
+#[test]
+fn a_draft_that_cannot_be_written_is_said_on_screen() {
+    use rolo::store::DraftStore;
+    use rolo::tui::app::{Banner, Msg};
+    let dir = tempfile::tempdir().unwrap();
+    // The drafts folder is a file: every save fails.
+    let blocked = dir.path().join("drafts");
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let catalog = Catalog::built_in();
+    let config = Config::built_in(&catalog).with_sandbox_url("http://127.0.0.1:7878");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut a = App::new(
+        config,
+        catalog,
+        Theme::load("dark", None).unwrap(),
+        Keymap::default(),
+        tx,
+    )
+    .with_stores(Some(DraftStore::new(&blocked)), None);
+    a.activate("sandbox-cro").unwrap();
+    let shown = app("cro");
+    let w = &shown.workspaces[shown.active];
+    a.show_contact(w.reference.clone().unwrap(), w.form.clone().unwrap(), None);
+    set(&mut a, "name", "Unsaved");
+    let ws = a.active;
+    a.journal(ws);
+    a.flush_writes();
+    let msg = rx.try_recv().expect("the writer reports the failure");
+    assert!(matches!(msg, Msg::WriteFailed { .. }));
+    a.on_msg(msg);
+    match &a.workspaces[ws].banner {
+        Some(Banner::Error(text)) => assert!(text.contains("Cannot save the draft"), "{text}"),
+        other => panic!("{other:?}"),
+    }
 }

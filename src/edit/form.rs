@@ -48,7 +48,7 @@ pub enum LoadError {
     NoContact { vendor: String, path: String },
 }
 
-/// One step of the undo history.
+/// One step of the undo/redo stack.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Edit {
     pub field: usize,

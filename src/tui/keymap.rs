@@ -1,12 +1,87 @@
-//! Keys as data: chords bound to the form's actions, defaults compiled in, rebindable in
-//! config.toml's `[keys]`. The help modal and the hint bar read the same table, so they
-//! cannot disagree with what the keys do.
+//! Keys as data: every key of every mode (the form, the editor, each modal) is a chord bound to
+//! an action in a context, defaults compiled in, rebindable in config.toml's `[keys]`. The help
+//! modal and the hint bars read the same table, so they cannot disagree with what the keys do.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::config::KeyBinding;
 
-/// What a key can ask for in the form.
+mod table;
+pub use table::{Entry, TABLE};
+
+/// Where a key is pressed: each context has its own chords, so `y` can copy in the form and
+/// send in the review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Any mode: the way out.
+    Global,
+    Form,
+    Editor,
+    Picker,
+    Profiles,
+    Open,
+    Review,
+    Conflict,
+    Draft,
+    History,
+    Help,
+    Quit,
+}
+
+impl Context {
+    /// The prefix of its actions in config.toml (`[keys.review] confirm = "x"`); the form's
+    /// and the global actions have none (`[keys] quit = "x"`).
+    pub fn config_name(self) -> Option<&'static str> {
+        Some(match self {
+            Context::Global | Context::Form => return None,
+            Context::Editor => "editor",
+            Context::Picker => "picker",
+            Context::Profiles => "profiles",
+            Context::Open => "open",
+            Context::Review => "review",
+            Context::Conflict => "conflict",
+            Context::Draft => "draft",
+            Context::History => "history",
+            Context::Help => "help",
+            Context::Quit => "quit",
+        })
+    }
+
+    /// Its heading in the help.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Anywhere",
+            Context::Form => "Form",
+            Context::Editor => "Editing a field",
+            Context::Picker => "Choosing from a list",
+            Context::Profiles => "Profiles",
+            Context::Open => "Open contact",
+            Context::Review => "Review before sending",
+            Context::Conflict => "Conflict",
+            Context::Draft => "Unsent changes found",
+            Context::History => "History",
+            Context::Help => "Help",
+            Context::Quit => "Quit",
+        }
+    }
+
+    pub const ALL: [Context; 12] = [
+        Context::Form,
+        Context::Global,
+        Context::Editor,
+        Context::Picker,
+        Context::Profiles,
+        Context::Open,
+        Context::Review,
+        Context::Conflict,
+        Context::Draft,
+        Context::History,
+        Context::Help,
+        Context::Quit,
+    ];
+}
+
+/// What a key can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Up,
@@ -31,57 +106,48 @@ pub enum Action {
     History,
     Help,
     Quit,
+    /// Stop the request in flight.
+    CancelRequest,
+    /// Ctrl-C: leave the editor, or quit (asking first when changes are unsaved).
+    Interrupt,
+    /// Accept what the modal offers (switch, open, send, apply, quit…).
+    Confirm,
+    /// Close the modal without doing anything.
+    Cancel,
+    /// Commit the edited text (any field).
+    Commit,
+    /// Commit the edited text of a single-line field (in a multi-line one it is a new line).
+    CommitLine,
+    KeepMine,
+    TakeTheirs,
+    /// Flip the selected conflict's choice.
+    Flip,
+    Restore,
+    Discard,
 }
 
-/// (action, config name, default chords, what it does, shown in the hint bar)
-pub const ACTIONS: [(Action, &str, &[&str], &str, bool); 22] = [
-    (Action::Up, "up", &["up", "k"], "previous field", false),
-    (Action::Down, "down", &["down", "j"], "next field", false),
-    (Action::PageUp, "page_up", &["pageup"], "page up", false),
-    (
-        Action::PageDown,
-        "page_down",
-        &["pagedown"],
-        "page down",
-        false,
-    ),
-    (Action::Top, "top", &["home", "g"], "first field", false),
-    (Action::Bottom, "bottom", &["end", "G"], "last field", false),
-    (Action::Edit, "edit", &["enter"], "edit the field", true),
-    (Action::Toggle, "toggle", &["space"], "toggle a flag", false),
-    (Action::Clear, "clear", &["d"], "clear the field", true),
-    (Action::Undo, "undo", &["u"], "undo", true),
-    (Action::Redo, "redo", &["ctrl-r"], "redo", false),
-    (Action::Revert, "revert", &["U"], "revert the field", false),
-    (Action::Review, "review", &["s"], "review and send", true),
-    (
-        Action::Reload,
-        "reload",
-        &["R"],
-        "reload from the server",
-        false,
-    ),
-    (Action::Profiles, "profiles", &["p"], "switch profile", true),
-    (Action::Open, "open", &["o"], "open a contact", true),
-    (Action::Raw, "raw", &["r"], "raw exchange pane", true),
-    (Action::Focus, "focus", &["tab"], "next pane", false),
-    (
-        Action::Copy,
-        "copy",
-        &["y"],
-        "copy the request as curl",
-        false,
-    ),
-    (
-        Action::History,
-        "history",
-        &["h"],
-        "this contact's history (revert a change)",
-        false,
-    ),
-    (Action::Help, "help", &["?"], "help", true),
-    (Action::Quit, "quit", &["q"], "quit", true),
-];
+/// Why `[keys]` in config.toml cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("config.toml:{line}: [keys] has no action {name:?} (actions: {known})")]
+    UnknownAction {
+        line: usize,
+        name: String,
+        known: String,
+    },
+    #[error("config.toml:{line}: [keys] {name}: {problem}")]
+    BadChord {
+        line: usize,
+        name: String,
+        problem: ChordError,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a key (e.g. \"s\", \"U\", \"ctrl-s\", \"enter\", \"f5\")")]
+pub struct ChordError {
+    pub text: String,
+}
 
 /// A key with its modifiers, as written in config: `j`, `U`, `ctrl-r`, `enter`, `space`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +158,7 @@ pub struct Chord {
 }
 
 impl Chord {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, ChordError> {
         let mut ctrl = false;
         let mut alt = false;
         let mut rest = text;
@@ -129,9 +195,9 @@ impl Chord {
                 KeyCode::F(s[1..].parse().unwrap_or(1))
             }
             _ => {
-                return Err(format!(
-                    "{text:?} is not a key (e.g. \"s\", \"U\", \"ctrl-s\", \"enter\", \"f5\")"
-                ));
+                return Err(ChordError {
+                    text: text.to_string(),
+                });
             }
         };
         Ok(Self { code, ctrl, alt })
@@ -174,170 +240,141 @@ impl Chord {
     }
 }
 
+/// One context's action and its current chords.
+#[derive(Debug, Clone)]
+struct Binding {
+    context: Context,
+    action: Action,
+    chords: Vec<Chord>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: Vec<(Action, Vec<Chord>)>,
+    bindings: Vec<Binding>,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
-        let bindings = ACTIONS
+        let bindings = TABLE
             .iter()
-            .map(|(action, _, chords, _, _)| {
-                (
-                    *action,
-                    chords.iter().filter_map(|c| Chord::parse(c).ok()).collect(),
-                )
+            .map(|e| Binding {
+                context: e.context,
+                action: e.action,
+                chords: e
+                    .chords
+                    .iter()
+                    .filter_map(|c| Chord::parse(c).ok())
+                    .collect(),
             })
             .collect();
         Self { bindings }
     }
 }
 
+/// An entry's full name in config.toml: `quit`, or `review.confirm` (`[keys.review]`).
+fn config_name(e: &Entry) -> String {
+    match e.context.config_name() {
+        Some(prefix) => format!("{prefix}.{}", e.name),
+        None => e.name.to_string(),
+    }
+}
+
 impl Keymap {
     /// The defaults with config.toml's rebindings applied; problems name the line.
-    pub fn with_bindings(bindings: &[KeyBinding]) -> Result<Self, String> {
+    pub fn with_bindings(bindings: &[KeyBinding]) -> Result<Self, KeymapError> {
         let mut map = Self::default();
         for binding in bindings {
-            let Some((action, ..)) = ACTIONS.iter().find(|(_, name, ..)| *name == binding.action)
-            else {
-                let names: Vec<&str> = ACTIONS.iter().map(|(_, n, ..)| *n).collect();
-                return Err(format!(
-                    "config.toml:{}: [keys] has no action {:?} (actions: {})",
-                    binding.line,
-                    binding.action,
-                    names.join(", ")
-                ));
+            let Some(found) = TABLE.iter().find(|e| config_name(e) == binding.action) else {
+                let known: Vec<String> = TABLE.iter().map(config_name).collect();
+                return Err(KeymapError::UnknownAction {
+                    line: binding.line,
+                    name: binding.action.clone(),
+                    known: known.join(", "),
+                });
             };
             let chords = binding
                 .chords
                 .iter()
                 .map(|c| {
-                    Chord::parse(c).map_err(|e| {
-                        format!(
-                            "config.toml:{}: [keys] {}: {e}",
-                            binding.line, binding.action
-                        )
+                    Chord::parse(c).map_err(|problem| KeymapError::BadChord {
+                        line: binding.line,
+                        name: binding.action.clone(),
+                        problem,
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            if let Some(slot) = map.bindings.iter_mut().find(|(a, _)| a == action) {
-                slot.1 = chords;
+            if let Some(slot) = map
+                .bindings
+                .iter_mut()
+                .find(|b| b.context == found.context && b.action == found.action)
+            {
+                slot.chords = chords;
             }
         }
         Ok(map)
     }
 
+    /// The form's action for a key.
     pub fn action(&self, key: &KeyEvent) -> Option<Action> {
-        self.bindings
-            .iter()
-            .find(|(_, chords)| chords.iter().any(|c| c.matches(key)))
-            .map(|(a, _)| *a)
+        self.action_in(Context::Form, key)
     }
 
-    pub fn chords(&self, action: Action) -> &[Chord] {
+    /// The action a key asks for in a context.
+    pub fn action_in(&self, context: Context, key: &KeyEvent) -> Option<Action> {
         self.bindings
             .iter()
-            .find(|(a, _)| *a == action)
-            .map(|(_, c)| c.as_slice())
+            .find(|b| b.context == context && b.chords.iter().any(|c| c.matches(key)))
+            .map(|b| b.action)
+    }
+
+    pub fn chords_in(&self, context: Context, action: Action) -> &[Chord] {
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.action == action)
+            .map(|b| b.chords.as_slice())
             .unwrap_or(&[])
     }
 
-    /// "s" or "Enter/j" for an action, as the help and hint bar show it.
+    /// "s" or "Enter/j" for a form action, as the help and hint bar show it.
     pub fn label(&self, action: Action) -> String {
-        self.chords(action)
+        self.label_in(Context::Form, action)
+    }
+
+    pub fn label_in(&self, context: Context, action: Action) -> String {
+        self.chords_in(context, action)
             .iter()
             .map(Chord::label)
             .collect::<Vec<_>>()
             .join("/")
     }
 
-    /// (keys, description) for every action, in table order.
-    pub fn help(&self) -> Vec<(String, &'static str)> {
-        ACTIONS
+    /// (keys, description) for every action of a context, in table order.
+    pub fn help(&self, context: Context) -> Vec<(String, &'static str)> {
+        TABLE
             .iter()
-            .map(|(a, _, _, what, _)| (self.label(*a), *what))
+            .filter(|e| e.context == context)
+            .map(|e| (self.label_in(context, e.action), e.what))
             .collect()
     }
 
-    /// (keys, short name) for the hint bar.
-    pub fn hints(&self) -> Vec<(String, &'static str)> {
-        ACTIONS
+    /// (keys, short name) for a context's hint bar. A hinted Down shows as "↑/↓" with its
+    /// context's Up (first chords only, to stay short; the help lists them all).
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        TABLE
             .iter()
-            .filter(|(.., hint)| *hint)
-            .map(|(a, name, ..)| (self.label(*a), *name))
+            .filter(|e| e.context == context)
+            .filter_map(|e| {
+                let hint = e.hint?;
+                let first = |a| self.chords_in(context, a).first().map(Chord::label);
+                let keys = match (e.action, first(Action::Up), first(Action::Down)) {
+                    (Action::Down, Some(up), Some(down)) => format!("{up}/{down}"),
+                    _ => self.label_in(context, e.action),
+                };
+                Some((keys, hint))
+            })
             .collect()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
-    }
-
-    #[test]
-    fn defaults_match_product_md() {
-        let map = Keymap::default();
-        assert_eq!(
-            map.action(&key(KeyCode::Char('j'), KeyModifiers::NONE)),
-            Some(Action::Down)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('r'), KeyModifiers::CONTROL)),
-            Some(Action::Redo)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('r'), KeyModifiers::NONE)),
-            Some(Action::Raw)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('U'), KeyModifiers::SHIFT)),
-            Some(Action::Revert)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('R'), KeyModifiers::SHIFT)),
-            Some(Action::Reload)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char(' '), KeyModifiers::NONE)),
-            Some(Action::Toggle)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
-            None
-        );
-    }
-
-    #[test]
-    fn config_rebinds_and_reports_mistakes_with_the_line() {
-        let bind = |action: &str, chords: &[&str]| KeyBinding {
-            action: action.into(),
-            chords: chords.iter().map(|c| c.to_string()).collect(),
-            line: 7,
-        };
-        let map = Keymap::with_bindings(&[bind("review", &["ctrl-s", "f5"])]).unwrap();
-        assert_eq!(
-            map.action(&key(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-            Some(Action::Review)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::F(5), KeyModifiers::NONE)),
-            Some(Action::Review)
-        );
-        assert_eq!(
-            map.action(&key(KeyCode::Char('s'), KeyModifiers::NONE)),
-            None
-        );
-        assert_eq!(map.label(Action::Review), "Ctrl-s/F5");
-        let err = Keymap::with_bindings(&[bind("send", &["x"])]).unwrap_err();
-        assert!(
-            err.starts_with("config.toml:7: [keys] has no action \"send\""),
-            "{err}"
-        );
-        let err = Keymap::with_bindings(&[bind("quit", &["hyper-q"])]).unwrap_err();
-        assert!(err.contains("is not a key"), "{err}");
-    }
-}
+mod tests;

@@ -2,7 +2,9 @@
 //! vendor specs, the edit model and the client do the work.
 
 pub mod app;
+pub mod error;
 pub mod keymap;
+pub mod modals;
 mod run;
 mod terminal;
 pub mod theme;
@@ -13,9 +15,10 @@ use std::io::Write;
 use crate::config::Config;
 use crate::paths;
 use crate::spec::Catalog;
-use app::App;
+use app::{App, Msg};
+pub use error::TuiError;
 use keymap::Keymap;
-use theme::Theme;
+use theme::{Theme, ThemeError};
 
 /// The demo's contact: the clemta page's John Doe.
 pub const DEMO_PROFILE: &str = "sandbox-clemta";
@@ -30,7 +33,7 @@ pub struct TuiArgs {
 }
 
 /// The theme to use: none at all under NO_COLOR, else `--theme`, config.toml, or dark.
-pub fn pick_theme(asked: Option<&str>, config: &Config) -> Result<Theme, String> {
+pub fn pick_theme(asked: Option<&str>, config: &Config) -> Result<Theme, ThemeError> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return Ok(Theme::monochrome());
     }
@@ -41,45 +44,34 @@ pub fn pick_theme(asked: Option<&str>, config: &Config) -> Result<Theme, String>
     )
 }
 
+/// Runs the editor; the exit code (2 after an error, which is written to `err`).
 pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
-    let fail = |err: &mut dyn Write, message: String| {
-        let _ = writeln!(err, "error: {message}");
-        2
-    };
+    match run_editor(args, err) {
+        Ok(()) => 0,
+        Err(e) => {
+            // Nowhere else to report: stderr itself failed.
+            let _ = writeln!(err, "error: {e}");
+            2
+        }
+    }
+}
+
+fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
-    let config = match Config::load(paths::config_dir().as_deref(), &catalog) {
-        Ok(c) => c,
-        Err(e) => return fail(err, e.to_string()),
-    };
-    let theme = match pick_theme(args.theme.as_deref(), &config) {
-        Ok(t) => t,
-        Err(e) => return fail(err, e),
-    };
-    let keymap = match Keymap::with_bindings(&config.keys) {
-        Ok(k) => k,
-        Err(e) => return fail(err, e),
-    };
+    let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
+    let theme = pick_theme(args.theme.as_deref(), &config)?;
+    let keymap = Keymap::with_bindings(&config.keys)?;
     // With no profile asked for and no default configured, `rolo` is the demo.
     let demo = args.demo || (args.profile.is_none() && config.default_profile.is_none());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return fail(err, format!("cannot start the async runtime: {e}")),
-    };
-    runtime.block_on(async {
+        .map_err(TuiError::Runtime)?;
+    let outcome = runtime.block_on(async {
         let (config, _sandbox, profile, reference) = if demo {
-            let sandbox = match crate::sandbox::start(
-                "127.0.0.1:0".parse().expect("a literal address"),
-                None,
-            )
-            .await
-            {
-                Ok(s) => s,
-                Err(e) => return fail(err, e.to_string()),
-            };
+            let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+            let sandbox = crate::sandbox::start(loopback, None).await?;
             let config = config.with_sandbox_url(&sandbox.url());
             let reference = args
                 .reference
@@ -99,29 +91,28 @@ pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
                 .unwrap_or_default();
             (config, None, profile, args.reference.clone())
         };
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut app = App::new(config, catalog, theme, keymap, tx)
             .with_stores(paths::drafts(), paths::history());
-        if let Err(e) = app.activate(&profile) {
-            return fail(err, e);
-        }
+        app.activate_now(&profile).await?;
         match reference {
-            Some(text) => {
-                if let Err(e) = app.open_reference(&text) {
-                    return fail(err, e);
-                }
-            }
+            Some(text) => app.open_reference(&text)?,
             None => app.act(keymap::Action::Open),
         }
-        let (mut terminal, guard) = match terminal::enter() {
-            Ok(t) => t,
-            Err(e) => return fail(err, format!("cannot use the terminal: {e}")),
-        };
-        let result = run::event_loop(&mut terminal, &mut app, rx).await;
+        let (mut terminal, guard) = terminal::enter().map_err(TuiError::TerminalSetup)?;
+        let result = run::event_loop(&mut terminal, &mut app, &mut rx).await;
         drop(guard);
-        match result {
-            Ok(()) => 0,
-            Err(e) => fail(err, format!("terminal: {e}")),
+        // Everything queued reaches the disk before rolo exits; a write that failed is said.
+        app.flush_writes();
+        while let Ok(msg) = rx.try_recv() {
+            if let Msg::WriteFailed { kind, error, .. } = msg {
+                let _ = writeln!(err, "warning: {} failed: {error}", kind.describe());
+            }
         }
-    })
+        result.map_err(TuiError::Terminal)
+    });
+    // A cancelled profile opening may still be running its secret command on a blocking
+    // thread: do not wait for it to exit.
+    runtime.shutdown_background();
+    outcome
 }

@@ -13,6 +13,17 @@ const BUILT_IN: [(&str, &str); 2] = [
 ];
 
 /// Every style the views use.
+/// Why a theme cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThemeError {
+    #[error(
+        "no theme named {name:?}; built in: dark, light (or add {name}.toml to the themes folder)"
+    )]
+    Unknown { name: String },
+    #[error("{origin}: {problem}")]
+    Invalid { origin: String, problem: String },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub name: String,
@@ -120,18 +131,27 @@ impl Theme {
     }
 
     /// The named theme: a file `NAME.toml` in `user_dir`, else a built-in one.
-    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Self, String> {
+    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Self, ThemeError> {
         if let Some(dir) = user_dir {
             let path = dir.join(format!("{name}.toml"));
             if let Ok(text) = std::fs::read_to_string(&path) {
-                return Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()));
+                return Self::parse(&text).map_err(|problem| ThemeError::Invalid {
+                    origin: path.display().to_string(),
+                    problem,
+                });
             }
         }
-        let (_, text) = BUILT_IN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .ok_or_else(|| format!("no theme named {name:?}; built in: dark, light (or add {name}.toml to the themes folder)"))?;
-        Self::parse(text)
+        let (_, text) =
+            BUILT_IN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| ThemeError::Unknown {
+                    name: name.to_string(),
+                })?;
+        Self::parse(text).map_err(|problem| ThemeError::Invalid {
+            origin: format!("the built-in theme {name}"),
+            problem,
+        })
     }
 
     /// No colours at all (`NO_COLOR`): emphasis by bold and reverse video only.
@@ -174,6 +194,7 @@ mod tests {
         assert!(
             Theme::load("neon", None)
                 .unwrap_err()
+                .to_string()
                 .contains("no theme named \"neon\"")
         );
     }
@@ -201,6 +222,7 @@ mod tests {
         assert!(
             Theme::load("bad", Some(dir.path()))
                 .unwrap_err()
+                .to_string()
                 .contains("\"blurple\" is not a colour")
         );
     }

@@ -282,6 +282,27 @@ impl Vendor {
         })
     }
 
+    /// Waits (with a deadline) until the files satisfy `ok`: rolo writes drafts and history on
+    /// a writer thread, so the screen can show a change a moment before its file lands.
+    pub fn wait_for_files(
+        &self,
+        what: &str,
+        ok: impl Fn(&[(std::path::PathBuf, String)]) -> bool,
+    ) -> Vec<(std::path::PathBuf, String)> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let files = self.files();
+            if ok(&files) {
+                return files;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {files:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Every file under the home, as text.
     pub fn files(&self) -> Vec<(std::path::PathBuf, String)> {
         self.home.files()

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::edit::{Access, Form, Value};
 use crate::tui::app::{App, Pane};
+use crate::tui::keymap::Action;
 
 /// How a value is shown in a row: secrets masked, null and empty told apart.
 pub fn shown_value(form: &Form, i: usize) -> (String, bool) {
@@ -20,9 +21,10 @@ pub fn shown_value(form: &Form, i: usize) -> (String, bool) {
     }
 }
 
-/// Draws the form and returns (screen row, field) for each visible field row.
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) -> Vec<(u16, usize)> {
-    let theme = app.theme.clone();
+/// Draws the form; returns (screen row, field) for each visible field row, and the scroll it
+/// used (kept for the next frame).
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Option<usize>) {
+    let theme = &app.theme;
     let focused = app.focus == Pane::Form;
     let ws = &app.workspaces[app.active];
     let title = match &ws.form {
@@ -36,13 +38,21 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) -> Vec<(u16, usize)> {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(form) = &ws.form else {
-        let message = if ws.busy.is_some() {
-            "Reading…"
-        } else {
-            "No contact open. Press o to open one, p to switch profile."
+        let message = match ws.request.label() {
+            Some(what) => {
+                let mut chars = what.chars();
+                chars
+                    .next()
+                    .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+            }
+            None => format!(
+                "No contact open. Press {} to open one, {} to switch profile.",
+                app.keymap.label(Action::Open),
+                app.keymap.label(Action::Profiles)
+            ),
         };
         frame.render_widget(Paragraph::new(message).style(theme.muted), inner);
-        return Vec::new();
+        return (Vec::new(), None);
     };
     // Three lines at the bottom describe the selected field (its rule or reason may wrap).
     let details_height = 3u16.min(inner.height.saturating_sub(1));
@@ -109,8 +119,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) -> Vec<(u16, usize)> {
             details,
         );
     }
-    app.workspaces[app.active].scroll = scroll;
-    hits
+    (hits, Some(scroll))
 }
 
 fn field_line<'a>(

@@ -1,8 +1,7 @@
-//! Drawing: the header, the form, the response and raw panes, the hint bar, and whatever modal
-//! is open. Views only read the state (and note where rows landed, for the mouse).
+//! Drawing: the header, the form, the response and raw panes, the hint bar, and the open
+//! modals. Views only read the state; where things landed (for the mouse) is returned.
 
 mod form;
-mod modals;
 mod panes;
 
 use ratatui::Frame;
@@ -11,12 +10,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Layout, Mode};
+use super::app::{App, Drawn, Layout};
+use super::keymap::Context;
 
 /// Below this width the raw pane shares no space with the form (press `r` for it).
 pub const WIDE: u16 = 100;
 
-pub fn draw(frame: &mut Frame, app: &mut App) {
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
     let [header, body, footer] = Split::vertical([
         Constraint::Length(1),
@@ -42,8 +42,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         layout.form = form;
         layout.response = response;
     }
+    let mut form_scroll = None;
     if layout.form.area() > 0 {
-        layout.rows = form::draw(frame, app, layout.form);
+        let (rows, scroll) = form::draw(frame, app, layout.form);
+        layout.rows = rows;
+        form_scroll = scroll;
     }
     if layout.response.area() > 0 {
         panes::response(frame, app, layout.response);
@@ -52,13 +55,13 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         panes::raw(frame, app, layout.raw);
     }
     draw_footer(frame, app, footer);
-    match &app.mode {
-        Mode::Normal => {}
-        Mode::Edit(editor) => modals::editor(frame, app, editor),
-        Mode::Pick(picker) => modals::picker(frame, app, picker),
-        Mode::Modal(modal) => modals::modal(frame, app, modal),
+    for modal in app.modals.iter() {
+        layout.popup = Some(modal.draw(frame, app));
     }
-    app.layout = layout;
+    Drawn {
+        layout,
+        form_scroll,
+    }
 }
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
@@ -82,7 +85,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     if elsewhere > 0 {
         text.push_str(&format!(" (+{elsewhere} in other profiles)"));
     }
-    if let Some(progress) = ws.progress() {
+    if let Some(progress) = ws.progress(&app.keymap) {
         text.push_str(&format!(" │ {progress}"));
     }
     frame.render_widget(Paragraph::new(text).style(app.theme.header), area);
@@ -95,7 +98,12 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         // Whole hints only: one that does not fit is left out rather than cut.
         let mut used = 0usize;
-        for (keys, name) in app.keymap.hints() {
+        // The top modal's keys, or the form's.
+        let hints = match app.modals.top() {
+            Some(modal) => modal.hints(&app.keymap),
+            None => app.keymap.hints(Context::Form),
+        };
+        for (keys, name) in hints {
             let width = keys.chars().count() + name.chars().count() + 3;
             if used + width > area.width as usize {
                 break;

@@ -24,7 +24,7 @@ pub fn response(frame: &mut Frame, app: &App, area: Rect) {
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let mut lines: Vec<Line> = Vec::new();
-    if let Some(progress) = ws.progress() {
+    if let Some(progress) = ws.progress(&app.keymap) {
         lines.push(Line::styled(format!("… {progress}"), app.theme.muted));
     }
     match &ws.banner {
@@ -40,7 +40,9 @@ pub fn response(frame: &mut Frame, app: &App, area: Rect) {
             text.lines()
                 .map(|l| Line::styled(l.to_string(), app.theme.text)),
         ),
-        None if ws.busy.is_none() => lines.push(Line::styled("Nothing sent yet.", app.theme.muted)),
+        None if !ws.request.is_busy() => {
+            lines.push(Line::styled("Nothing sent yet.", app.theme.muted))
+        }
         None => {}
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

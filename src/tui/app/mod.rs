@@ -1,0 +1,543 @@
+//! The application state and the one place it changes: keys, mouse and task results come in,
+//! state changes, and slow work (network, secrets, files) goes out as tasks that report back on
+//! a channel. The UI thread only updates state and draws.
+
+mod input;
+mod msg;
+mod profiles;
+mod request;
+mod send;
+mod writer;
+
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub use msg::{LoadPurpose, Msg, ReviewPurpose};
+pub use request::{InFlight, RequestState};
+pub use writer::{WriteJob, WriteKind};
+
+use super::error::TuiError;
+use super::keymap::{Action, Keymap};
+use super::modals::{ModalStack, OpenModal};
+use super::theme::Theme;
+use crate::client::{Exchange, Loaded, Reference, Session};
+use crate::config::{Config, Profile};
+use crate::edit::Form;
+use crate::spec::Catalog;
+use crate::store::{Draft, DraftStore, History};
+use writer::Writer;
+
+/// What the response pane says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Banner {
+    Ok(String),
+    Error(String),
+    Info(String),
+}
+
+/// What to do once a profile's session is open.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AfterOpen {
+    #[default]
+    Nothing,
+    OpenReference(String),
+    OpenModal,
+}
+
+/// One profile's open contact and everything shown about it. Switching profiles keeps these.
+pub struct Workspace {
+    pub profile: Profile,
+    pub session: Option<Arc<Session>>,
+    pub reference: Option<Reference>,
+    pub form: Option<Form>,
+    pub etag: Option<String>,
+    pub request: RequestState,
+    pub banner: Option<Banner>,
+    pub exchanges: Vec<Exchange>,
+    pub raw: Arc<Vec<String>>,
+    pub raw_generation: u64,
+    pub raw_scroll: usize,
+    pub selected: usize,
+    pub scroll: usize,
+    /// The form revision last queued for the draft journal.
+    journaled: u64,
+    /// A draft found on disk that the user has not yet restored or discarded: shown when this
+    /// workspace is, and never journaled over.
+    pending_draft: Option<(Draft, Vec<String>)>,
+    after_open: AfterOpen,
+}
+
+impl Workspace {
+    fn new(profile: Profile) -> Self {
+        Self {
+            profile,
+            session: None,
+            reference: None,
+            form: None,
+            etag: None,
+            request: RequestState::Idle,
+            banner: None,
+            exchanges: Vec::new(),
+            raw: Arc::new(Vec::new()),
+            raw_generation: 0,
+            raw_scroll: 0,
+            selected: 0,
+            scroll: 0,
+            journaled: 0,
+            pending_draft: None,
+            after_open: AfterOpen::Nothing,
+        }
+    }
+
+    /// "reading 1001/5001… · 1.2 MB · 3 s · Esc cancels" while a request is in flight.
+    pub fn progress(&self, keymap: &Keymap) -> Option<String> {
+        let what = self.request.label()?;
+        let seconds = self
+            .request
+            .in_flight()
+            .map_or(0, |r| r.since.elapsed().as_secs());
+        let bytes = self.session.as_ref().map_or(0, |s| s.received());
+        let size = if bytes >= 1024 * 1024 {
+            format!(" · {:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        } else if bytes > 0 {
+            format!(" · {bytes} bytes")
+        } else {
+            String::new()
+        };
+        let cancel = keymap.label(Action::CancelRequest);
+        Some(format!("{what}{size} · {seconds} s · {cancel} cancels"))
+    }
+
+    pub fn unsaved(&self) -> usize {
+        self.form.as_ref().map_or(0, Form::dirty_count)
+    }
+
+    fn profile_update_method(&self) -> String {
+        self.form
+            .as_ref()
+            .map(|f| f.spec().update.method.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Form,
+    Response,
+    Raw,
+}
+
+/// Where the last frame put things, for mouse clicks.
+#[derive(Debug, Default, Clone)]
+pub struct Layout {
+    pub form: Rect,
+    pub response: Rect,
+    pub raw: Rect,
+    /// Screen row → field index, for the rows of the form.
+    pub rows: Vec<(u16, usize)>,
+    /// The top modal's box.
+    pub popup: Option<Rect>,
+}
+
+/// What a frame decided while drawing (views only read the app; the loop applies this after).
+#[derive(Debug, Default, Clone)]
+pub struct Drawn {
+    pub layout: Layout,
+    /// The form's first visible row, kept so the view does not jump.
+    pub form_scroll: Option<usize>,
+}
+
+pub struct App {
+    pub workspaces: Vec<Workspace>,
+    pub active: usize,
+    /// Open modals, the top one receiving keys; they live across keys until closed.
+    pub modals: ModalStack,
+    pub focus: Pane,
+    pub raw_maximized: bool,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub config: Config,
+    /// Shared with the tasks that open profiles.
+    pub catalog: Arc<Catalog>,
+    pub toast: Option<String>,
+    pub quit: bool,
+    /// Text for the terminal's clipboard (OSC 52), written by the event loop.
+    pub clipboard: Option<String>,
+    pub layout: Layout,
+    /// Where unsent changes are journaled; `None` keeps nothing on disk (widget tests).
+    pub drafts: Option<DraftStore>,
+    pub history: Option<History>,
+    writer: Writer,
+    tx: UnboundedSender<Msg>,
+}
+
+/// Rows a page-up/down moves.
+const PAGE: usize = 10;
+/// Contacts asked for per page of the open-contact list.
+const LIST_PAGE: usize = 50;
+
+/// Whether tasks can be spawned (widget tests and benches run without a runtime and do the
+/// work in place).
+fn runtime() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
+
+impl App {
+    pub fn new(
+        config: Config,
+        catalog: Catalog,
+        theme: Theme,
+        keymap: Keymap,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
+        let workspaces = config
+            .profiles
+            .iter()
+            .cloned()
+            .map(Workspace::new)
+            .collect();
+        Self {
+            workspaces,
+            active: 0,
+            modals: ModalStack::default(),
+            focus: Pane::Form,
+            raw_maximized: false,
+            theme,
+            keymap,
+            config,
+            catalog: Arc::new(catalog),
+            toast: None,
+            quit: false,
+            clipboard: None,
+            layout: Layout::default(),
+            drafts: None,
+            history: None,
+            writer: Writer::none(),
+            tx,
+        }
+    }
+
+    /// Journals drafts and keeps history in these stores, written by a writer thread.
+    pub fn with_stores(mut self, drafts: Option<DraftStore>, history: Option<History>) -> Self {
+        self.writer = Writer::start(drafts.clone(), history.clone(), self.tx.clone());
+        self.drafts = drafts;
+        self.history = history;
+        self
+    }
+
+    /// Waits until every queued draft and history write is on disk (on quit).
+    pub fn flush_writes(&mut self) {
+        self.writer.flush();
+    }
+
+    /// Queues a write; says so on screen when nothing can write it.
+    fn write(&mut self, ws: usize, job: WriteJob) {
+        if !self.writer.queue(ws, job) {
+            self.workspaces[ws].banner = Some(Banner::Error(
+                "Cannot write to disk (the writer stopped): your changes are only in memory".into(),
+            ));
+        }
+    }
+
+    /// Queues the workspace's draft if its form changed since the last one. Called after every
+    /// input and result, so drafts are written in the order the edits were made.
+    pub fn journal(&mut self, ws: usize) {
+        if self.drafts.is_none() {
+            return;
+        }
+        let w = &mut self.workspaces[ws];
+        let (Some(form), Some(reference)) = (&w.form, &w.reference) else {
+            return;
+        };
+        if form.revision() == w.journaled || w.pending_draft.is_some() {
+            return;
+        }
+        w.journaled = form.revision();
+        let job = WriteJob::SaveDraft {
+            profile: w.profile.name.clone(),
+            reference: reference.text.clone(),
+            form: Box::new(form.clone()),
+        };
+        self.write(ws, job);
+    }
+
+    /// What the frame decided: where things landed, and the form's scroll.
+    pub fn drawn(&mut self, drawn: Drawn) {
+        if let Some(scroll) = drawn.form_scroll {
+            self.ws_mut().scroll = scroll;
+        }
+        self.layout = drawn.layout;
+    }
+
+    pub fn ws(&self) -> &Workspace {
+        &self.workspaces[self.active]
+    }
+
+    fn ws_mut(&mut self) -> &mut Workspace {
+        &mut self.workspaces[self.active]
+    }
+
+    /// Whether any request is in flight (the event loop then ticks to show progress).
+    pub fn busy(&self) -> bool {
+        self.workspaces.iter().any(|w| w.request.is_busy())
+    }
+
+    /// Stops the active workspace's request. Nothing the user typed is touched.
+    pub fn cancel(&mut self) {
+        let w = self.ws_mut();
+        let sending = matches!(w.request, RequestState::Sending(_));
+        let Some(was) = w.request.cancel() else {
+            return;
+        };
+        w.after_open = AfterOpen::Nothing;
+        let reload = self.keymap.label(Action::Reload);
+        self.ws_mut().banner = Some(Banner::Error(if sending {
+            format!(
+                "Cancelled while sending: the vendor may still apply the update. Press {reload} to reload and see."
+            )
+        } else {
+            format!("Cancelled ({was}). Your changes are kept.")
+        }));
+    }
+
+    pub fn unsaved_total(&self) -> usize {
+        self.workspaces.iter().map(Workspace::unsaved).sum()
+    }
+
+    /// Shows a contact in the active workspace (a load's result, or a test's fixture).
+    pub fn show_contact(&mut self, reference: Reference, form: Form, loaded: Option<&Loaded>) {
+        let ws = self.ws_mut();
+        ws.reference = Some(reference);
+        ws.journaled = form.revision();
+        ws.form = Some(form);
+        ws.selected = 0;
+        ws.scroll = 0;
+        if let Some(l) = loaded {
+            ws.etag = l.etag.clone();
+            ws.exchanges = vec![l.exchange.clone()];
+        }
+        self.refresh_raw(self.active);
+    }
+
+    // ---- background work ----
+
+    /// Runs a request for a workspace; `state` builds its request state from the task.
+    fn spawn<F>(&mut self, ws: usize, state: impl FnOnce(InFlight) -> RequestState, work: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let w = &mut self.workspaces[ws];
+        w.request.cancel();
+        let handle = tokio::spawn(async move {
+            // The app is gone only when quitting; nothing then waits for the result.
+            let _ = tx.send(work.await);
+        });
+        w.request = state(InFlight::new(handle.abort_handle()));
+    }
+
+    /// Reads a contact into the active workspace, and any draft of it on disk.
+    pub fn load(&mut self, reference: Reference, purpose: LoadPurpose) {
+        let ws = self.active;
+        let Some(session) = self.workspaces[ws].session.clone() else {
+            return;
+        };
+        let drafts = self.drafts.clone();
+        let profile = self.workspaces[ws].profile.name.clone();
+        let state_purpose = purpose.clone();
+        let text = reference.text.clone();
+        self.spawn(
+            ws,
+            |run| RequestState::Loading {
+                reference: text,
+                purpose: state_purpose,
+                run,
+            },
+            async move {
+                let result = session.load(&reference).await;
+                let draft = drafts.and_then(|s| s.load(&profile, &reference.text));
+                Msg::Loaded {
+                    ws,
+                    reference,
+                    purpose,
+                    result,
+                    draft,
+                }
+            },
+        );
+    }
+
+    /// Opens a reference typed by the user.
+    pub fn open_reference(&mut self, text: &str) -> Result<(), TuiError> {
+        let w = self.ws();
+        let Some(session) = w.session.clone() else {
+            return Err(match w.request {
+                RequestState::OpeningProfile(_) => TuiError::StillOpening {
+                    profile: w.profile.name.clone(),
+                    cancel: self.keymap.label(Action::CancelRequest),
+                },
+                _ => TuiError::NoSession {
+                    profile: w.profile.name.clone(),
+                    profiles: self.keymap.label(Action::Profiles),
+                },
+            });
+        };
+        let reference = session.reference(text)?;
+        if w.unsaved() > 0
+            && let Some(open) = w.reference.as_ref().filter(|r| r.text != reference.text)
+        {
+            return Err(TuiError::UnsavedChanges {
+                count: w.unsaved(),
+                reference: open.text.clone(),
+                review: self.keymap.label(Action::Review),
+                undo: self.keymap.label(Action::Undo),
+            });
+        }
+        self.load(reference, LoadPurpose::Open);
+        Ok(())
+    }
+
+    fn list(&mut self, page: usize) {
+        let ws = self.active;
+        let w = &self.workspaces[ws];
+        let Some(session) = w.session.clone() else {
+            return;
+        };
+        // The list path's values (exsited's account, cro's customer) come from the open contact,
+        // or else from the spec's example reference.
+        let scope = w
+            .reference
+            .clone()
+            .or_else(|| session.reference(&session.spec.reference_example).ok())
+            .map(|r| r.values)
+            .unwrap_or_default();
+        let needs: Vec<String> = session
+            .spec
+            .list
+            .as_ref()
+            .map(|l| l.path.params().map(str::to_string).collect())
+            .unwrap_or_default();
+        if let Some(missing) = needs.iter().find(|p| !scope.contains_key(*p)) {
+            if let Some(open) = self.modals.find_mut::<OpenModal>() {
+                open.note = Some(format!(
+                    "type a reference: the list needs {missing}, which comes from an open contact"
+                ));
+            }
+            return;
+        }
+        if !runtime() {
+            return;
+        }
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = session.list(&scope, page, LIST_PAGE).await;
+            let _ = tx.send(Msg::Listed { ws, page, result });
+        });
+    }
+
+    /// Formats the raw pane's text off the render loop (bodies can be megabytes).
+    fn refresh_raw(&mut self, ws: usize) {
+        let w = &mut self.workspaces[ws];
+        w.raw_generation += 1;
+        let generation = w.raw_generation;
+        let exchanges = w.exchanges.clone();
+        let tx = self.tx.clone();
+        if !runtime() {
+            w.raw = Arc::new(raw_lines(&exchanges));
+            return;
+        }
+        tokio::task::spawn_blocking(move || {
+            let lines = Arc::new(raw_lines(&exchanges));
+            let _ = tx.send(Msg::Raw {
+                ws,
+                generation,
+                lines,
+            });
+        });
+    }
+
+    // ---- task results ----
+
+    pub fn on_msg(&mut self, msg: Msg) {
+        self.handle_msg(msg);
+        // A result may change a form (a rebase, a conflict resolved): journal it in order.
+        for ws in 0..self.workspaces.len() {
+            self.journal(ws);
+        }
+    }
+
+    fn handle_msg(&mut self, msg: Msg) {
+        match msg {
+            Msg::ProfileOpened { ws, result } => self.on_profile_opened(ws, result),
+            Msg::Loaded {
+                ws,
+                reference,
+                purpose,
+                result,
+                draft,
+            } => self.on_loaded(ws, reference, purpose, result, draft),
+            Msg::Reviewed {
+                ws,
+                purpose,
+                result,
+            } => self.on_reviewed(ws, purpose, result),
+            Msg::Sent { ws, review, result } => self.on_sent(ws, review, result),
+            Msg::Listed { ws, page, result } => {
+                if ws != self.active {
+                    return;
+                }
+                if let Some(open) = self.modals.find_mut::<OpenModal>() {
+                    open.listed(page, result.map_err(|f| f.error.to_string()));
+                }
+            }
+            Msg::Raw {
+                ws,
+                generation,
+                lines,
+            } => {
+                if let Some(w) = self.workspaces.get_mut(ws)
+                    && w.raw_generation == generation
+                {
+                    w.raw = lines;
+                }
+            }
+            Msg::HistoryRead {
+                ws,
+                reference,
+                result,
+            } => self.on_history_read(ws, reference, result),
+            Msg::WriteFailed { ws, kind, error } => {
+                let Some(w) = self.workspaces.get_mut(ws) else {
+                    return;
+                };
+                match kind {
+                    WriteKind::SaveDraft => {
+                        w.banner = Some(Banner::Error(format!(
+                            "Cannot save the draft ({error}): your changes are only in memory"
+                        )))
+                    }
+                    WriteKind::RemoveDraft => {
+                        self.toast = Some(format!("the draft could not be removed ({error})"))
+                    }
+                    WriteKind::AppendHistory => {
+                        self.toast = Some(format!("the history could not be written ({error})"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The raw pane's lines: every exchange, request then response, JSON indented.
+pub fn raw_lines(exchanges: &[Exchange]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, e) in exchanges.iter().enumerate() {
+        if n > 0 {
+            out.push(String::new());
+        }
+        out.extend(e.to_text().lines().map(str::to_string));
+    }
+    out
+}

@@ -1,0 +1,82 @@
+//! What background work reports back to the app.
+
+use std::sync::Arc;
+
+use crate::client::{Failed, Listing, Loaded, Reference, Sent, Session};
+use crate::edit::Form;
+use crate::send::{Review, ReviewError};
+use crate::store::{Draft, HistoryEntry};
+use crate::tui::error::TuiError;
+
+use super::WriteKind;
+
+/// Results of background work.
+// One message is in flight per request and is moved once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Msg {
+    ProfileOpened {
+        ws: usize,
+        result: Result<Arc<Session>, TuiError>,
+    },
+    Loaded {
+        ws: usize,
+        reference: Reference,
+        purpose: LoadPurpose,
+        result: Result<(Form, Loaded), Box<Failed>>,
+        /// A draft of unsent changes found on disk for this contact.
+        draft: Option<Draft>,
+    },
+    /// The update prepared on a fresh read (`send::prepare`), for review or for the clipboard.
+    Reviewed {
+        ws: usize,
+        purpose: ReviewPurpose,
+        result: Result<Box<Review>, ReviewError>,
+    },
+    /// The reviewed request sent; the review it came from, for the history and a 412.
+    Sent {
+        ws: usize,
+        review: Box<Review>,
+        result: Result<Sent, Box<Failed>>,
+    },
+    Listed {
+        ws: usize,
+        page: usize,
+        result: Result<Listing, Box<Failed>>,
+    },
+    Raw {
+        ws: usize,
+        generation: u64,
+        lines: Arc<Vec<String>>,
+    },
+    HistoryRead {
+        ws: usize,
+        reference: String,
+        result: Result<Vec<HistoryEntry>, String>,
+    },
+    WriteFailed {
+        ws: usize,
+        kind: WriteKind,
+        error: String,
+    },
+}
+
+/// Why a contact is being read.
+#[derive(Debug, Clone)]
+pub enum LoadPurpose {
+    Open,
+    Reload,
+    /// After a conflict: rebase on the fresh record, then take the server's value for these.
+    Resolve {
+        take_theirs: Vec<String>,
+    },
+}
+
+/// Why an update is being prepared.
+#[derive(Debug, Clone)]
+pub enum ReviewPurpose {
+    /// To review and send; `previous` is the read a refused (412) send was built on, to say
+    /// what changed on the server since.
+    Send { previous: Option<serde_json::Value> },
+    /// To copy as curl.
+    Copy,
+}

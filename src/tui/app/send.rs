@@ -1,0 +1,332 @@
+//! The editor's side of the one send path (`crate::send`): `s` prepares the update on a fresh
+//! read in the background (conflicts open the conflict modal), the review modal shows that
+//! prepared request, and confirming sends exactly it. A 412 sends nothing more and reviews again.
+//! Also here: a read's result (including the rebase after a conflict, `LoadPurpose::Resolve`)
+//! and the curl copy.
+
+use super::{App, Banner, LoadPurpose, Msg, RequestState, ReviewPurpose, WriteJob};
+use crate::client::{ClientError, Failed, Loaded, Reference, Sent};
+use crate::edit::Form;
+use crate::send::{self, Review, ReviewError};
+use crate::store::{Draft, HistoryEntry};
+use crate::tui::keymap::Action;
+use crate::tui::modals::{ConflictModal, ReviewModal};
+
+impl App {
+    /// Sends exactly the reviewed request: no re-read, no rebuild.
+    pub(super) fn send(&mut self, review: Box<Review>) {
+        let ws = self.active;
+        let w = &self.workspaces[ws];
+        let (Some(session), Some(reference)) = (w.session.clone(), w.reference.clone()) else {
+            return;
+        };
+        self.spawn(ws, RequestState::Sending, async move {
+            let result = session
+                .send_update(&reference, review.prepared.clone())
+                .await;
+            Msg::Sent { ws, review, result }
+        });
+    }
+
+    /// Prepares the update on a fresh read of the contact, in the background.
+    fn prepare(&mut self, ws: usize, purpose: ReviewPurpose) {
+        let w = &self.workspaces[ws];
+        let (Some(session), Some(reference), Some(form)) =
+            (w.session.clone(), w.reference.clone(), w.form.clone())
+        else {
+            return;
+        };
+        let text = reference.text.clone();
+        self.spawn(
+            ws,
+            |run| RequestState::Preparing {
+                reference: text,
+                run,
+            },
+            async move {
+                let result = send::prepare(&session, &reference, &form)
+                    .await
+                    .map(Box::new);
+                Msg::Reviewed {
+                    ws,
+                    purpose,
+                    result,
+                }
+            },
+        );
+    }
+
+    pub(super) fn on_loaded(
+        &mut self,
+        ws: usize,
+        reference: Reference,
+        purpose: LoadPurpose,
+        result: Result<(Form, Loaded), Box<Failed>>,
+        draft: Option<Draft>,
+    ) {
+        let w = &mut self.workspaces[ws];
+        w.request = RequestState::Idle;
+        match result {
+            Ok((fresh, loaded)) => {
+                w.etag = loaded.etag.clone();
+                w.exchanges = vec![loaded.exchange.clone()];
+                let elapsed = loaded
+                    .exchange
+                    .response
+                    .as_ref()
+                    .map_or(0, |r| r.elapsed.as_millis());
+                let same_contact = w
+                    .reference
+                    .as_ref()
+                    .is_some_and(|r| r.text == reference.text);
+                match (&mut w.form, same_contact, &purpose) {
+                    // Keep unsent edits: move them onto the fresh record.
+                    (Some(form), true, LoadPurpose::Reload) => form.adopt(loaded.record.clone()),
+                    (Some(form), true, LoadPurpose::Resolve { take_theirs }) => {
+                        *form = form.rebase_resolving(loaded.record.clone(), take_theirs);
+                    }
+                    _ => {
+                        // A freshly opened contact is not journaled until it changes, so a draft
+                        // on disk survives until the user restores or discards it.
+                        w.journaled = fresh.revision();
+                        w.form = Some(fresh);
+                        w.reference = Some(reference.clone());
+                        w.selected = 0;
+                        w.scroll = 0;
+                        if let (Some(form), Some(draft)) = (&w.form, draft) {
+                            let changed_on_server = draft.changed_on_server(form);
+                            w.pending_draft = Some((draft, changed_on_server));
+                        }
+                    }
+                }
+                w.banner = Some(match purpose {
+                    LoadPurpose::Resolve { .. } => Banner::Info(format!(
+                        "Conflict resolved on the server's latest version; {} unsaved. Press {} to review and send.",
+                        w.unsaved(),
+                        self.keymap.label(Action::Review)
+                    )),
+                    _ => Banner::Info(format!(
+                        "Loaded {} · HTTP 200 · {elapsed} ms",
+                        reference.text
+                    )),
+                });
+            }
+            Err(failed) => {
+                w.exchanges = failed.exchanges.clone();
+                w.banner = Some(Banner::Error(format!(
+                    "Could not read {}: {}",
+                    reference.text, failed.error
+                )));
+            }
+        }
+        self.refresh_raw(ws);
+        if ws == self.active {
+            self.offer_pending_draft();
+        }
+    }
+
+    pub(super) fn on_reviewed(
+        &mut self,
+        ws: usize,
+        purpose: ReviewPurpose,
+        result: Result<Box<Review>, ReviewError>,
+    ) {
+        let w = &mut self.workspaces[ws];
+        w.request = RequestState::Idle;
+        w.exchanges = match &result {
+            Ok(review) => vec![review.fresh.exchange.clone()],
+            Err(e) => e.exchanges(),
+        };
+        let active = ws == self.active;
+        match result {
+            Ok(review) => {
+                let Some(session) = w.session.clone() else {
+                    return;
+                };
+                let recorded = session.record(&review.prepared);
+                match purpose {
+                    ReviewPurpose::Copy => {
+                        self.clipboard = Some(recorded.to_curl());
+                        self.toast = Some("copied the request as curl (secrets as ***)".into());
+                    }
+                    ReviewPurpose::Send { previous } => {
+                        if let Some(before) = previous {
+                            let changed =
+                                send::changed_between(&review.form, &before, &review.fresh.record);
+                            w.banner = Some(Banner::Info(format!(
+                                "The contact changed on the server after your review (HTTP 412); nothing was sent. Changed since: {}. Review again:",
+                                if changed.is_empty() {
+                                    "no field rolo shows".to_string()
+                                } else {
+                                    changed.join(", ")
+                                }
+                            )));
+                        }
+                        if active {
+                            self.modals
+                                .push(Box::new(ReviewModal::new(review, recorded.to_text())));
+                        }
+                    }
+                }
+            }
+            Err(ReviewError::Conflicts { conflicts, .. }) => {
+                let n = conflicts.0.len();
+                w.banner = Some(Banner::Error(format!(
+                    "Not sent: {n} field(s) changed on the server meanwhile"
+                )));
+                if active {
+                    self.modals.push(Box::new(ConflictModal::new(conflicts.0)));
+                }
+            }
+            Err(e @ ReviewError::NothingToSend { .. }) => self.toast = Some(e.to_string()),
+            Err(ReviewError::Invalid { issues, .. }) => {
+                let lines: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+                w.banner = Some(Banner::Error(format!(
+                    "Refused before sending, nothing sent:\n{}",
+                    lines.join("\n")
+                )));
+            }
+            Err(e) => {
+                w.banner = Some(Banner::Error(format!(
+                    "Not sent, your changes are kept: {e}"
+                )));
+            }
+        }
+        self.refresh_raw(ws);
+    }
+
+    pub(super) fn on_sent(
+        &mut self,
+        ws: usize,
+        review: Box<Review>,
+        result: Result<Sent, Box<Failed>>,
+    ) {
+        let w = &mut self.workspaces[ws];
+        w.request = RequestState::Idle;
+        let changes = &review.update.changes;
+        match result {
+            Ok(sent) => {
+                // Applied: the draft has done its job, and the change goes into the history.
+                let mut writes = Vec::new();
+                if let Some(reference) = &w.reference {
+                    if self.drafts.is_some() {
+                        writes.push(WriteJob::RemoveDraft {
+                            profile: w.profile.name.clone(),
+                            reference: reference.text.clone(),
+                        });
+                    }
+                    if self.history.is_some() && !changes.is_empty() {
+                        let entry = HistoryEntry::new(
+                            &w.profile.name,
+                            &w.profile.vendor,
+                            &reference.text,
+                            sent.status,
+                            changes,
+                        );
+                        writes.push(WriteJob::AppendHistory(Box::new(entry)));
+                    }
+                }
+                let message = sent
+                    .outcome
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "the vendor accepted the update".into());
+                let elapsed = sent
+                    .update_exchange(&w.profile_update_method())
+                    .and_then(|e| e.response.as_ref())
+                    .map_or(0, |r| r.elapsed.as_millis());
+                w.exchanges = sent.exchanges.clone();
+                match (sent.record(), sent.unread()) {
+                    (Some(record), _) => {
+                        // What was sent is now on the server; anything typed while it was in
+                        // flight stays a change (and goes back into the draft when journaled).
+                        if let Some(form) = w.form.as_mut() {
+                            form.adopt(record.clone());
+                        }
+                        w.etag = sent.etag().map(str::to_string);
+                        w.banner = Some(Banner::Ok(format!(
+                            "✓ HTTP {} · {message} · {} field(s) saved · {elapsed} ms",
+                            sent.status,
+                            changes.len()
+                        )));
+                    }
+                    (None, unread) => {
+                        // Applied, but what was stored is unknown: the form is left as it is
+                        // until the user reloads.
+                        w.banner = Some(Banner::Ok(format!(
+                            "✓ HTTP {} · applied, {} field(s) sent · could not read back what was stored ({}): press {} to reload",
+                            sent.status,
+                            changes.len(),
+                            unread.map_or_else(String::new, |e| e.to_string()),
+                            self.keymap.label(Action::Reload)
+                        )));
+                    }
+                }
+                for job in writes {
+                    self.write(ws, job);
+                }
+            }
+            Err(failed) if matches!(failed.error, ClientError::Status { status: 412, .. }) => {
+                // The contact moved between review and send: nothing else is sent; a fresh
+                // review (on a new read) says what changed.
+                w.exchanges = failed.exchanges.clone();
+                self.refresh_raw(ws);
+                self.prepare(
+                    ws,
+                    ReviewPurpose::Send {
+                        previous: Some(review.fresh.record.clone()),
+                    },
+                );
+                return;
+            }
+            Err(failed) => {
+                w.exchanges = failed.exchanges.clone();
+                w.banner = Some(Banner::Error(format!(
+                    "Not saved, your changes are kept: {}",
+                    failed.error
+                )));
+            }
+        }
+        self.refresh_raw(ws);
+    }
+
+    /// Prepares the update on a fresh read (conflicts open the conflict modal), then shows the
+    /// exact request in the review modal.
+    pub(super) fn review(&mut self) {
+        let w = self.ws();
+        let Some(form) = &w.form else {
+            self.toast = Some(self.no_contact());
+            return;
+        };
+        if form.dirty_count() == 0 {
+            self.toast = Some("nothing to send: no field has changed".into());
+            return;
+        }
+        if let Some(busy) = w.request.label() {
+            self.toast = Some(format!("wait: {busy}"));
+            return;
+        }
+        self.prepare(self.active, ReviewPurpose::Send { previous: None });
+    }
+
+    /// Copies the request as curl: with changes, the one the review would show (prepared on a
+    /// fresh read); otherwise the last request made.
+    pub(super) fn copy_curl(&mut self) {
+        let w = self.ws();
+        if w.form.as_ref().is_some_and(|f| f.dirty_count() > 0) {
+            if let Some(busy) = w.request.label() {
+                self.toast = Some(format!("wait: {busy}"));
+            } else {
+                self.prepare(self.active, ReviewPurpose::Copy);
+            }
+            return;
+        }
+        match w.exchanges.last().map(|e| e.request.to_curl()) {
+            Some(curl) => {
+                self.clipboard = Some(curl);
+                self.toast = Some("copied the request as curl (secrets as ***)".into());
+            }
+            None => self.toast = Some("no request to copy yet".into()),
+        }
+    }
+}

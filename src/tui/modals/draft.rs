@@ -1,0 +1,87 @@
+//! A draft of unsent changes was found for the contact just opened: restore or discard it.
+//! There is no way to close it without an answer (the draft would otherwise be journaled over).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{Effect, Modal, Outcome, hint_line, popup};
+use crate::store::Draft;
+use crate::tui::app::App;
+use crate::tui::keymap::{Action, Context};
+
+pub struct DraftModal {
+    pub draft: Draft,
+    pub changed_on_server: Vec<String>,
+}
+
+impl DraftModal {
+    pub fn new(draft: Draft, changed_on_server: Vec<String>) -> Self {
+        Self {
+            draft,
+            changed_on_server,
+        }
+    }
+}
+
+impl Modal for DraftModal {
+    fn context(&self) -> Context {
+        Context::Draft
+    }
+
+    fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
+        match action {
+            Action::Restore => Outcome::CloseThen(Effect::RestoreDraft {
+                draft: Box::new(self.draft.clone()),
+                changed_on_server: self.changed_on_server.clone(),
+            }),
+            Action::Discard => Outcome::CloseThen(Effect::DiscardDraft),
+            _ => Outcome::Stay,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
+        let draft = &self.draft;
+        let (rect, inner) = popup(
+            frame,
+            app,
+            "Unsent changes found",
+            80,
+            draft.fields.len() as u16 + 9,
+        );
+        let mut lines = vec![Line::styled(
+            format!(
+                "A draft from {} holds {} change(s) that were never sent:",
+                draft.saved_at,
+                draft.fields.len()
+            ),
+            app.theme.text,
+        )];
+        for d in &draft.fields {
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+            let mark = if self.changed_on_server.contains(&d.field) {
+                "  (changed on the server since)"
+            } else {
+                ""
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}: ", d.field), app.theme.text),
+                Span::styled(show(&d.original), app.theme.muted),
+                Span::styled(" → ", app.theme.text),
+                Span::styled(show(&d.value), app.theme.changed),
+                Span::styled(mark, app.theme.error),
+            ]));
+        }
+        for s in &draft.secrets_left_out {
+            lines.push(Line::styled(
+                format!("  {s}: a secret, not kept in drafts"),
+                app.theme.muted,
+            ));
+        }
+        lines.push(Line::from(""));
+        lines.push(hint_line(app, self));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        rect
+    }
+}

@@ -1,0 +1,57 @@
+//! The contact's confirmed updates (the history journal), newest first; Enter reverts one.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::{Effect, Modal, Outcome, choice_line, hint_line, moved, popup};
+use crate::store::HistoryEntry;
+use crate::tui::app::App;
+use crate::tui::keymap::{Action, Context};
+
+pub struct HistoryModal {
+    pub entries: Vec<HistoryEntry>,
+    pub selected: usize,
+}
+
+impl Modal for HistoryModal {
+    fn context(&self) -> Context {
+        Context::History
+    }
+
+    fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
+        match action {
+            Action::Up | Action::Down => {
+                self.selected = moved(self.selected, action, self.entries.len());
+                Outcome::Stay
+            }
+            Action::Confirm => match self.entries.get(self.selected) {
+                Some(entry) => Outcome::CloseThen(Effect::RevertEntry(Box::new(entry.clone()))),
+                None => Outcome::Stay,
+            },
+            _ => Outcome::Stay,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
+        let area = frame.area();
+        let (rect, inner) = popup(
+            frame,
+            app,
+            "History of this contact",
+            area.width.saturating_sub(4).min(110),
+            (self.entries.len() as u16 + 4).min(area.height),
+        );
+        let mut lines: Vec<Line> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(n, e)| choice_line(app, e.describe(), n == self.selected))
+            .collect();
+        lines.push(Line::from(""));
+        lines.push(hint_line(app, self));
+        frame.render_widget(Paragraph::new(lines), inner);
+        rect
+    }
+}

@@ -1,0 +1,229 @@
+//! Modals as components: each is its own type behind [`Modal`] (an action or a key in → an
+//! [`Outcome`] out; draw itself; its context names its keys, so its hints come from the keymap).
+//! The app owns a [`ModalStack`]: opening, closing and Esc are handled once, there.
+
+mod conflict;
+mod draft;
+mod editor;
+mod help;
+mod history;
+mod open;
+mod picker;
+mod profiles;
+mod quit;
+mod review;
+
+use std::any::Any;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear};
+
+pub use conflict::ConflictModal;
+pub use draft::DraftModal;
+pub use editor::Editor;
+pub use help::HelpModal;
+pub use history::HistoryModal;
+pub use open::OpenModal;
+pub use picker::Picker;
+pub use profiles::ProfilesModal;
+pub use quit::QuitModal;
+pub use review::ReviewModal;
+
+use super::app::App;
+use super::keymap::{Action, Context, Keymap};
+use crate::edit::Value;
+use crate::send::Review;
+use crate::store::{Draft, HistoryEntry};
+
+/// What a modal asks the app to do; the app does it in one place (`App::apply`).
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Quit,
+    SwitchProfile(usize),
+    OpenReference(String),
+    /// The next page of the open-contact list.
+    ListPage(usize),
+    /// Send exactly this reviewed request.
+    Send(Box<Review>),
+    /// Re-read the contact after a conflict and take the server's value for these fields.
+    Resolve(Vec<String>),
+    RestoreDraft {
+        draft: Box<Draft>,
+        changed_on_server: Vec<String>,
+    },
+    DiscardDraft,
+    RevertEntry(Box<HistoryEntry>),
+    /// Set a field's text (the editor's or the picker's result).
+    SetText {
+        field: usize,
+        text: String,
+    },
+}
+
+/// What a modal does after an event.
+#[derive(Debug)]
+pub enum Outcome {
+    Stay,
+    Close,
+    /// Close, then have the app do this.
+    CloseThen(Effect),
+    /// Stay open while the app does this.
+    StayAnd(Effect),
+    /// Have the app do this: close when it worked, else stay and show why (`Modal::failed`).
+    Attempt(Effect),
+}
+
+pub trait Modal: Any {
+    /// Which keys it answers to (its chords, help section and hints).
+    fn context(&self) -> Context;
+
+    /// Whether it takes an action of its context right now; a key whose action it does not take
+    /// goes to `on_input` as a plain key (Enter is a new line in a multi-line field).
+    fn takes(&self, action: Action) -> bool {
+        let _ = action;
+        true
+    }
+
+    /// An action of its context (Cancel is handled by the stack: it closes).
+    fn on_action(&mut self, action: Action, app: &App) -> Outcome {
+        let _ = (action, app);
+        Outcome::Stay
+    }
+
+    /// A key its context does not bind (text typed into a field or filter).
+    fn on_input(&mut self, key: KeyEvent, app: &App) -> Outcome {
+        let _ = (key, app);
+        Outcome::Stay
+    }
+
+    /// A click or the wheel while it is open (the form underneath gets none).
+    fn on_mouse(&mut self, mouse: MouseEvent, app: &App) -> Outcome {
+        let _ = (mouse, app);
+        Outcome::Stay
+    }
+
+    /// The app could not do what `Outcome::Attempt` asked.
+    fn failed(&mut self, message: String) {
+        let _ = message;
+    }
+
+    /// (keys, word) for its hint line.
+    fn hints(&self, keymap: &Keymap) -> Vec<(String, &'static str)> {
+        keymap.hints(self.context())
+    }
+
+    /// Draws itself over the screen and returns the box it drew.
+    fn draw(&self, frame: &mut Frame, app: &App) -> Rect;
+}
+
+/// The open modals; the top one gets the keys. Kept across keys until closed.
+#[derive(Default)]
+pub struct ModalStack {
+    open: Vec<Box<dyn Modal>>,
+}
+
+impl ModalStack {
+    pub fn push(&mut self, modal: Box<dyn Modal>) {
+        self.open.push(modal);
+    }
+
+    pub fn pop(&mut self) -> Option<Box<dyn Modal>> {
+        self.open.pop()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    pub fn top(&self) -> Option<&dyn Modal> {
+        self.open.last().map(|m| m.as_ref())
+    }
+
+    /// Bottom to top, as they are drawn.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Modal> {
+        self.open.iter().map(|m| m.as_ref())
+    }
+
+    pub fn top_as<T: Modal>(&self) -> Option<&T> {
+        let any: &dyn Any = self.open.last()?.as_ref();
+        any.downcast_ref()
+    }
+
+    pub fn top_is<T: Modal>(&self) -> bool {
+        self.top_as::<T>().is_some()
+    }
+
+    /// The open modal of a type (the open-contact list receiving its pages).
+    pub fn find_mut<T: Modal>(&mut self) -> Option<&mut T> {
+        self.open.iter_mut().rev().find_map(|m| {
+            let any: &mut dyn Any = m.as_mut();
+            any.downcast_mut()
+        })
+    }
+
+    pub fn clear(&mut self) {
+        self.open.clear();
+    }
+}
+
+/// A box centred in the screen, at most `width`×`height`: cleared, framed and titled. Returns
+/// (the whole box, its inside).
+pub fn popup(frame: &mut Frame, app: &App, title: &str, width: u16, height: u16) -> (Rect, Rect) {
+    let area = frame.area();
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [rect] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .border_style(app.theme.focus);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    (rect, inner)
+}
+
+/// A modal's hint line, from its keys.
+pub fn hint_line(app: &App, modal: &dyn Modal) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (key, what) in modal.hints(&app.keymap) {
+        spans.push(Span::styled(format!("{key} "), app.theme.key));
+        spans.push(Span::styled(format!("{what}  "), app.theme.muted));
+    }
+    Line::from(spans)
+}
+
+/// A row of a list to choose from: `▶` and the selected style on the chosen one, so the
+/// choice reads without colour.
+pub fn choice_line<'a>(app: &App, text: impl std::fmt::Display, chosen: bool) -> Line<'a> {
+    if chosen {
+        Line::styled(format!("▶ {text}"), app.theme.selected)
+    } else {
+        Line::styled(format!("  {text}"), app.theme.text)
+    }
+}
+
+/// A value as a modal shows it: secrets masked, nothing and empty told apart.
+pub fn shown(value: &Value, secret: bool) -> String {
+    match value {
+        Value::Null => "—".into(),
+        Value::Text(_) if secret => "••••••••".into(),
+        Value::Text(t) if t.is_empty() => "(empty)".into(),
+        Value::Text(t) => t.clone(),
+    }
+}
+
+/// Moves a list selection by an Up/Down action within `len` rows.
+pub fn moved(selected: usize, action: Action, len: usize) -> usize {
+    match action {
+        Action::Up => selected.saturating_sub(1),
+        Action::Down => (selected + 1).min(len.saturating_sub(1)),
+        _ => selected,
+    }
+}

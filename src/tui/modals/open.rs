@@ -1,0 +1,157 @@
+//! Open a contact: type a reference, or pick from the vendor's list (more pages load when the
+//! selection reaches the end).
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use tui_textarea::TextArea;
+
+use super::{Effect, Modal, Outcome, choice_line, hint_line, popup};
+use crate::client::{ListItem, Listing};
+use crate::tui::app::App;
+use crate::tui::keymap::{Action, Context};
+
+pub struct OpenModal {
+    pub input: TextArea<'static>,
+    pub items: Vec<ListItem>,
+    pub selected: Option<usize>,
+    /// The last page of the list received (0: none yet).
+    pub page: usize,
+    pub note: Option<String>,
+}
+
+impl OpenModal {
+    /// An empty reference field, its placeholder the vendor's example.
+    pub fn new(example: &str) -> Self {
+        let mut input = TextArea::default();
+        input.set_placeholder_text(format!("reference, e.g. {example}"));
+        Self {
+            input,
+            items: Vec::new(),
+            selected: None,
+            page: 0,
+            note: None,
+        }
+    }
+
+    /// A page of the vendor's list arrived (or could not be read).
+    pub fn listed(&mut self, page: usize, result: Result<Listing, String>) {
+        match result {
+            Ok(listing) => {
+                if page == 1 {
+                    self.items.clear();
+                }
+                let got = listing.items.len();
+                self.items.extend(listing.items);
+                self.page = page;
+                self.note = (got == 0).then(|| "no more contacts".to_string());
+                if self.selected.is_none() && !self.items.is_empty() {
+                    self.selected = Some(0);
+                }
+            }
+            Err(e) => self.note = Some(e),
+        }
+    }
+}
+
+impl Modal for OpenModal {
+    fn context(&self) -> Context {
+        Context::Open
+    }
+
+    fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
+        match action {
+            Action::Confirm => {
+                let typed = self.input.lines().join("").trim().to_string();
+                let chosen = if typed.is_empty() {
+                    self.selected
+                        .and_then(|i| self.items.get(i))
+                        .map(|i| i.reference.clone())
+                } else {
+                    Some(typed)
+                };
+                match chosen {
+                    Some(text) => Outcome::Attempt(Effect::OpenReference(text)),
+                    None => Outcome::Stay,
+                }
+            }
+            Action::Up => {
+                self.selected = self.selected.map(|s| s.saturating_sub(1));
+                Outcome::Stay
+            }
+            Action::Down => {
+                let at_end = self.selected.is_some_and(|s| s + 1 >= self.items.len());
+                self.selected = match self.selected {
+                    Some(s) => Some((s + 1).min(self.items.len().saturating_sub(1))),
+                    None if !self.items.is_empty() => Some(0),
+                    None => None,
+                };
+                if at_end && self.page > 0 {
+                    Outcome::StayAnd(Effect::ListPage(self.page + 1))
+                } else {
+                    Outcome::Stay
+                }
+            }
+            _ => Outcome::Stay,
+        }
+    }
+
+    fn on_input(&mut self, key: KeyEvent, _app: &App) -> Outcome {
+        self.input.input(key);
+        Outcome::Stay
+    }
+
+    fn failed(&mut self, message: String) {
+        self.note = Some(message);
+    }
+
+    fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
+        let (rect, inner) = popup(frame, app, "Open contact", 72, 20);
+        let [label, field, list, notes, keys] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        let template = app
+            .ws()
+            .session
+            .as_ref()
+            .map(|s| s.spec.reference.to_string())
+            .unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(format!("Reference ({template}), or pick below:")),
+            label,
+        );
+        frame.render_widget(&self.input, field);
+        let height = list.height as usize;
+        let start = self
+            .selected
+            .unwrap_or(0)
+            .saturating_sub(height.saturating_sub(1));
+        let lines: Vec<Line> = self
+            .items
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(height)
+            .map(|(n, item)| {
+                let text = format!("{:<28} {}", item.reference, item.label);
+                choice_line(app, text, Some(n) == self.selected)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+        if let Some(note) = &self.note {
+            frame.render_widget(
+                Paragraph::new(Line::styled(note.clone(), app.theme.muted)),
+                notes,
+            );
+        }
+        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
+        rect
+    }
+}

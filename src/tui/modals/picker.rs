@@ -1,0 +1,96 @@
+//! Choosing an enum value or a country from a list filtered as you type.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::{Effect, Modal, Outcome, choice_line, hint_line, moved, popup};
+use crate::tui::app::App;
+use crate::tui::keymap::{Action, Context};
+
+pub struct Picker {
+    pub field: usize,
+    pub filter: String,
+    /// (value set on the field, label shown)
+    pub options: Vec<(String, String)>,
+    pub selected: usize,
+}
+
+impl Picker {
+    pub fn visible(&self) -> Vec<&(String, String)> {
+        let needle = self.filter.to_lowercase();
+        self.options
+            .iter()
+            .filter(|(_, label)| label.to_lowercase().contains(&needle))
+            .collect()
+    }
+}
+
+impl Modal for Picker {
+    fn context(&self) -> Context {
+        Context::Picker
+    }
+
+    fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
+        match action {
+            Action::Up | Action::Down => {
+                self.selected = moved(self.selected, action, self.visible().len());
+                Outcome::Stay
+            }
+            Action::Confirm => match self.visible().get(self.selected) {
+                Some((value, _)) => Outcome::CloseThen(Effect::SetText {
+                    field: self.field,
+                    text: value.clone(),
+                }),
+                None => Outcome::Close,
+            },
+            _ => Outcome::Stay,
+        }
+    }
+
+    /// Typing filters: characters add to the filter, Backspace takes the last one off.
+    fn on_input(&mut self, key: KeyEvent, _app: &App) -> Outcome {
+        match key.code {
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.selected = 0;
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.push(c);
+                self.selected = 0;
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
+        let Some(form) = app.ws().form.as_ref() else {
+            return Rect::default();
+        };
+        let field = &form.fields()[self.field];
+        let (rect, inner) = popup(frame, app, &format!("Choose {}", field.label), 50, 16);
+        let [filter, list, keys] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        frame.render_widget(Paragraph::new(format!("filter: {}▏", self.filter)), filter);
+        let visible = self.visible();
+        let height = list.height as usize;
+        let start = self.selected.saturating_sub(height.saturating_sub(1));
+        let lines: Vec<Line> = visible
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(height)
+            .map(|(n, (_, label))| choice_line(app, label, n == self.selected))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
+        rect
+    }
+}
