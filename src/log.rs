@@ -73,14 +73,13 @@ fn open(dir: &Path) -> Result<std::fs::File, LogError> {
         dir: dir.to_path_buf(),
         source,
     };
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(fail)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(dir.join(FILE_NAME)).map_err(fail)
+    crate::store::private::private_dir(dir).map_err(fail)?;
+    let path = dir.join(FILE_NAME);
+    let file = crate::store::private::private_options()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(fail)?;
+    crate::store::private::private_file(&path).map_err(fail)?;
+    Ok(file)
 }

@@ -31,12 +31,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         file.sync_all()?;
         std::fs::rename(&temp, path)
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    if result.is_err()
+        && let Err(e) = std::fs::remove_file(&temp)
+    {
+        tracing::warn!("temp file {} left behind: {e}", temp.display());
     }
     result?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
+    // The rename is durable once the folder is synced; a folder that cannot be opened or
+    // synced (some file systems) leaves the file written, so it is logged, not failed.
+    match std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        Ok(()) => {}
+        Err(e) => tracing::debug!("could not sync {}: {e}", dir.display()),
     }
     Ok(())
 }

@@ -68,7 +68,9 @@ impl Drop for ContactLock {
         // retries. Nothing to report if this fails: a leftover file holds no lock once `file`
         // closes below, and the next claim reuses it.
         if same_file(&self.file, &self.path) {
-            let _ = std::fs::remove_file(&self.path);
+            if let Err(e) = std::fs::remove_file(&self.path) {
+                tracing::debug!("lock file {} left behind: {e}", self.path.display());
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ mod atomic;
 pub mod drafts;
 pub mod history;
 mod lock;
-mod private;
+pub(crate) mod private;
 
 pub use atomic::write_atomically;
 pub use drafts::{Draft, DraftError, DraftStore};

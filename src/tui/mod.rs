@@ -58,6 +58,7 @@ pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
 
 fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
+    let spec_notice = spec_notice(&catalog);
     let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
     let theme = pick_theme(args.theme.as_deref(), &config)?;
     let keymap = Keymap::with_bindings(&config.keys)?;
@@ -94,6 +95,10 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut app = App::new(config, catalog, theme, keymap, tx)
             .with_stores(paths::drafts(), paths::history());
+        // A skipped or replacing user spec is said once on screen (the log has each).
+        if spec_notice.is_some() {
+            app.toast = spec_notice;
+        }
         app.activate_now(&profile).await?;
         match reference {
             Some(text) => app.open_reference(&text)?,
@@ -106,6 +111,7 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
         app.flush_writes();
         while let Ok(msg) = rx.try_recv() {
             if let Msg::WriteFailed { kind, error, .. } = msg {
+                tracing::warn!("{} failed at exit: {error}", kind.describe());
                 let _ = writeln!(err, "warning: {} failed: {error}", kind.describe());
             }
         }
@@ -115,4 +121,21 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
     // thread: do not wait for it to exit.
     runtime.shutdown_background();
     outcome
+}
+
+/// What the user should know about the vendor specs before editing: user specs that were
+/// skipped (with the first reason) or that replace a built-in vendor. Each is logged too.
+fn spec_notice(catalog: &Catalog) -> Option<String> {
+    for problem in catalog.problems() {
+        tracing::warn!("vendor spec skipped: {problem}");
+    }
+    let mut parts = Vec::new();
+    if let Some(first) = catalog.problems().first() {
+        parts.push(format!(
+            "{} vendor spec(s) skipped ({first}); `rolo vendors` lists why",
+            catalog.problems().len()
+        ));
+    }
+    parts.extend(catalog.replaced().iter().cloned());
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }

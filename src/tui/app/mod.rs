@@ -509,6 +509,7 @@ impl App {
                 result,
             } => self.on_history_read(ws, reference, result),
             Msg::WriteFailed { ws, kind, error } => {
+                tracing::warn!("{} failed: {error}", kind.describe());
                 let Some(w) = self.workspaces.get_mut(ws) else {
                     return;
                 };
