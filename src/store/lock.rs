@@ -67,10 +67,10 @@ impl Drop for ContactLock {
         // Unlinked while still held, so a process that opened it meanwhile sees a stale file and
         // retries. Nothing to report if this fails: a leftover file holds no lock once `file`
         // closes below, and the next claim reuses it.
-        if same_file(&self.file, &self.path) {
-            if let Err(e) = std::fs::remove_file(&self.path) {
-                tracing::debug!("lock file {} left behind: {e}", self.path.display());
-            }
+        if same_file(&self.file, &self.path)
+            && let Err(e) = std::fs::remove_file(&self.path)
+        {
+            tracing::debug!("lock file {} left behind: {e}", self.path.display());
         }
     }
 }
