@@ -65,6 +65,10 @@ fn start(program: &PathBuf, args: &[&str], env: &[(&str, String)], text: &'stati
     let mut cmd = CommandBuilder::new(program);
     cmd.args(args);
     cmd.env("TERM", "xterm-256color");
+    // The developer's own ROLO_* settings do not leak into the measured runs.
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("ROLO_")) {
+        cmd.env_remove(k);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -135,9 +139,26 @@ fn main() {
     assert!(built.success());
     let minimal = rolo.parent().unwrap().join("examples/minimal_draw");
     let home = std::env::temp_dir().join(format!("rolo-bench-{}", std::process::id()));
+    // Every folder rolo may touch points inside `home` (benches cannot use tests/common's
+    // harness): no run reads or writes the developer's config, data, state or log.
     let env = vec![
+        ("HOME", home.display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            home.join("xdg-config").display().to_string(),
+        ),
+        ("XDG_DATA_HOME", home.join("xdg-data").display().to_string()),
+        (
+            "XDG_STATE_HOME",
+            home.join("xdg-state").display().to_string(),
+        ),
+        (
+            "XDG_CACHE_HOME",
+            home.join("xdg-cache").display().to_string(),
+        ),
         ("ROLO_CONFIG_DIR", home.join("config").display().to_string()),
         ("ROLO_DATA_DIR", home.join("data").display().to_string()),
+        ("ROLO_STATE_DIR", home.join("state").display().to_string()),
     ];
 
     let (mut rolo_runs, mut minimal_runs) = (Vec::new(), Vec::new());

@@ -500,6 +500,24 @@ async fn after_a_412_the_editor_sends_nothing_more_and_reviews_again() {
     // The refused write, then only the read of the fresh review.
     assert_eq!(proxy.methods(), ["PATCH", "GET"]);
     assert!(app.modals.top_is::<ReviewModal>());
+    // What changed is said on the screen, inside the review that covers the response pane.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| {
+            rolo::tui::views::draw(frame, &app);
+        })
+        .unwrap();
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        screen.contains("HTTP 412") && screen.contains("Changed since: fax"),
+        "{screen}"
+    );
     let Some(Banner::Info(banner)) = &app.workspaces[app.active].banner else {
         panic!("{:?}", app.workspaces[app.active].banner)
     };

@@ -140,7 +140,7 @@ fn a_conflict_is_resolved_field_by_field() {
     tty.wait_for("take server's");
     tty.keys(ENTER);
     tty.wait_until("resolved", |s| {
-        s.contains("Conflict resolved on the server's latest") && s.contains("│ 1 unsaved")
+        s.contains("Conflict resolved on the server's version") && s.contains("│ 1 unsaved")
     });
     tty.keys("s");
     tty.wait_for("full_name: Their Doe → Mine Doe");
@@ -152,6 +152,26 @@ fn a_conflict_is_resolved_field_by_field() {
         stored["data"]["description"], "theirs",
         "never a silent overwrite"
     );
+}
+
+#[test]
+fn a_change_made_while_the_conflict_is_open_is_a_new_conflict_not_overwritten() {
+    let vendor = Vendor::start();
+    let mut tty = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
+    tty.wait_for("John Doe");
+    edit(&mut tty, "Full name", 10, "Mine Doe");
+    assert_eq!(vendor.patch(PATH, KEY, r#"{"full_name":"Their Doe"}"#), 200);
+    tty.keys("s");
+    tty.wait_for("loaded John Doe · server Their Doe · mine Mine Doe");
+    // While the user decides, the colleague changes the name again.
+    assert_eq!(vendor.patch(PATH, KEY, r#"{"full_name":"Third Doe"}"#), 200);
+    tty.keys("m");
+    tty.keys(ENTER);
+    tty.wait_for("Conflict resolved on the server's version");
+    // The next review reads again and sees the newer change: a conflict, nothing sent.
+    tty.keys("s");
+    tty.wait_for("loaded Their Doe · server Third Doe · mine Mine Doe");
+    assert_eq!(vendor.stored(PATH, KEY).0["data"]["full_name"], "Third Doe");
 }
 
 #[test]

@@ -83,7 +83,7 @@ fn review_of(app: &App) -> rolo::send::Review {
     let form = w.form.as_ref().unwrap();
     let loaded = Loaded {
         record: form.record().clone(),
-        etag: w.etag.clone(),
+        etag: Some("\"1\"".into()),
         outcome: Default::default(),
         exchange: Exchange {
             request: RecordedRequest {
@@ -211,13 +211,16 @@ fn each_modal() {
     insta::assert_snapshot!("modal_open_80x24", render_popup(&mut a, 80, 24));
 
     let mut a = app("cro");
-    a.modals.push(Box::new(ConflictModal::new(vec![Conflict {
-        field: "name".into(),
-        secret: false,
-        original: Value::text("Dispatch Desk"),
-        server: Value::text("Theirs"),
-        mine: Value::text("Mine"),
-    }])));
+    a.modals.push(Box::new(ConflictModal::new(
+        vec![Conflict {
+            field: "name".into(),
+            secret: false,
+            original: Value::text("Dispatch Desk"),
+            server: Value::text("Theirs"),
+            mine: Value::text("Mine"),
+        }],
+        serde_json::json!({}),
+    )));
     insta::assert_snapshot!("modal_conflict_100x24", render_popup(&mut a, 100, 24));
 
     // The editor shows the rule as you type; the picker filters.

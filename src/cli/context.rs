@@ -19,9 +19,11 @@ pub struct Context {
 pub fn load(err: &mut dyn Write) -> Result<Context, u8> {
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
     for problem in catalog.problems() {
+        tracing::warn!("vendor spec skipped: {problem}");
         let _ = writeln!(err, "warning: vendor spec skipped: {problem}");
     }
     for notice in catalog.replaced() {
+        tracing::warn!("{notice}");
         let _ = writeln!(err, "note: {notice}");
     }
     match Config::load(paths::config_dir().as_deref(), &catalog) {

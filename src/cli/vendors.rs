@@ -11,9 +11,11 @@ pub fn run(vendor: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
     // A broken user spec is reported and skipped; the others still work.
     for problem in catalog.problems() {
+        tracing::warn!("vendor spec skipped: {problem}");
         let _ = writeln!(err, "warning: vendor spec skipped: {problem}");
     }
     for notice in catalog.replaced() {
+        tracing::warn!("{notice}");
         let _ = writeln!(err, "note: {notice}");
     }
     let written = match vendor {

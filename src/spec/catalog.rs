@@ -32,8 +32,8 @@ pub const BUILT_IN: [(&str, &str); 5] = [
 pub struct Catalog {
     specs: Vec<Arc<VendorSpec>>,
     problems: Vec<SpecError>,
-    /// User specs that replaced a built-in one: said aloud, since the user's file then decides
-    /// where that vendor's credentials go.
+    /// User specs that replaced a built-in one: said aloud (and logged by the front ends), since
+    /// the user's file then decides where that vendor's credentials go.
     replaced: Vec<String>,
 }
 
@@ -94,7 +94,6 @@ impl Catalog {
                         "vendor {:?} from {} replaces the one from {}",
                         spec.id, spec.origin, existing.origin
                     );
-                    tracing::warn!("{notice}");
                     self.replaced.push(notice);
                     *existing = Arc::new(spec);
                 }

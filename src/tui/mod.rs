@@ -129,6 +129,9 @@ fn spec_notice(catalog: &Catalog) -> Option<String> {
     for problem in catalog.problems() {
         tracing::warn!("vendor spec skipped: {problem}");
     }
+    for notice in catalog.replaced() {
+        tracing::warn!("{notice}");
+    }
     let mut parts = Vec::new();
     if let Some(first) = catalog.problems().first() {
         parts.push(format!(

@@ -22,6 +22,8 @@ pub enum ThemeError {
     Unknown { name: String },
     #[error("{origin}: {problem}")]
     Invalid { origin: String, problem: String },
+    #[error("cannot read the theme {path}: {reason}")]
+    Unreadable { path: String, reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,11 +136,22 @@ impl Theme {
     pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Self, ThemeError> {
         if let Some(dir) = user_dir {
             let path = dir.join(format!("{name}.toml"));
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                return Self::parse(&text).map_err(|problem| ThemeError::Invalid {
-                    origin: path.display().to_string(),
-                    problem,
-                });
+            // A missing file means the built-in theme of that name; any other failure is said,
+            // never silently replaced by a built-in.
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    return Self::parse(&text).map_err(|problem| ThemeError::Invalid {
+                        origin: path.display().to_string(),
+                        problem,
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(ThemeError::Unreadable {
+                        path: path.display().to_string(),
+                        reason: e.to_string(),
+                    });
+                }
             }
         }
         let (_, text) =
@@ -225,5 +238,9 @@ mod tests {
                 .to_string()
                 .contains("\"blurple\" is not a colour")
         );
+        // A theme that exists but cannot be read is said, not replaced by the built-in dark.
+        std::fs::create_dir(dir.path().join("dark.toml")).unwrap();
+        let err = Theme::load("dark", Some(dir.path())).unwrap_err();
+        assert!(matches!(err, ThemeError::Unreadable { .. }), "{err}");
     }
 }

@@ -105,11 +105,10 @@ impl App {
             Effect::OpenReference(text) => self.open_reference(&text)?,
             Effect::ListPage(page) => self.list(page),
             Effect::Send(review) => self.send(review),
-            Effect::Resolve(take_theirs) => {
-                if let Some(reference) = self.ws().reference.clone() {
-                    self.load(reference, LoadPurpose::Resolve { take_theirs });
-                }
-            }
+            Effect::Resolve {
+                take_theirs,
+                server,
+            } => self.resolve(&take_theirs, *server),
             Effect::RestoreDraft {
                 draft,
                 changed_on_server,

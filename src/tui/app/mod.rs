@@ -52,7 +52,6 @@ pub struct Workspace {
     pub session: Option<Arc<Session>>,
     pub reference: Option<Reference>,
     pub form: Option<Form>,
-    pub etag: Option<String>,
     pub request: RequestState,
     pub banner: Option<Banner>,
     pub exchanges: Vec<Exchange>,
@@ -76,7 +75,6 @@ impl Workspace {
             session: None,
             reference: None,
             form: None,
-            etag: None,
             request: RequestState::Idle,
             banner: None,
             exchanges: Vec::new(),
@@ -315,7 +313,6 @@ impl App {
         ws.selected = 0;
         ws.scroll = 0;
         if let Some(l) = loaded {
-            ws.etag = l.etag.clone();
             ws.exchanges = vec![l.exchange.clone()];
         }
         self.refresh_raw(self.active);

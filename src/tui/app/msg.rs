@@ -65,10 +65,6 @@ pub enum Msg {
 pub enum LoadPurpose {
     Open,
     Reload,
-    /// After a conflict: rebase on the fresh record, then take the server's value for these.
-    Resolve {
-        take_theirs: Vec<String>,
-    },
 }
 
 /// Why an update is being prepared.

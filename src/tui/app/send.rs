@@ -1,8 +1,7 @@
 //! The editor's side of the one send path (`crate::send`): `s` prepares the update on a fresh
 //! read in the background (conflicts open the conflict modal), the review modal shows that
 //! prepared request, and confirming sends exactly it. A 412 sends nothing more and reviews again.
-//! Also here: a read's result (including the rebase after a conflict, `LoadPurpose::Resolve`)
-//! and the curl copy.
+//! Also here: a read's result, a conflict's resolution and the curl copy.
 
 use super::{App, Banner, LoadPurpose, Msg, RequestState, ReviewPurpose, WriteJob};
 use crate::client::{ClientError, Failed, Loaded, Reference, Sent};
@@ -68,7 +67,6 @@ impl App {
         w.request = RequestState::Idle;
         match result {
             Ok((fresh, loaded)) => {
-                w.etag = loaded.etag.clone();
                 w.exchanges = vec![loaded.exchange.clone()];
                 let elapsed = loaded
                     .exchange
@@ -82,9 +80,6 @@ impl App {
                 match (&mut w.form, same_contact, &purpose) {
                     // Keep unsent edits: move them onto the fresh record.
                     (Some(form), true, LoadPurpose::Reload) => form.adopt(loaded.record.clone()),
-                    (Some(form), true, LoadPurpose::Resolve { take_theirs }) => {
-                        *form = form.rebase_resolving(loaded.record.clone(), take_theirs);
-                    }
                     _ => {
                         // A freshly opened contact is not journaled until it changes, so a draft
                         // on disk survives until the user restores or discards it.
@@ -99,17 +94,10 @@ impl App {
                         }
                     }
                 }
-                w.banner = Some(match purpose {
-                    LoadPurpose::Resolve { .. } => Banner::Info(format!(
-                        "Conflict resolved on the server's latest version; {} unsaved. Press {} to review and send.",
-                        w.unsaved(),
-                        self.keymap.label(Action::Review)
-                    )),
-                    _ => Banner::Info(format!(
-                        "Loaded {} · HTTP 200 · {elapsed} ms",
-                        reference.text
-                    )),
-                });
+                w.banner = Some(Banner::Info(format!(
+                    "Loaded {} · HTTP 200 · {elapsed} ms",
+                    reference.text
+                )));
             }
             Err(failed) => {
                 w.exchanges = failed.exchanges.clone();
@@ -150,32 +138,47 @@ impl App {
                         self.toast = Some("copied the request as curl (secrets as ***)".into());
                     }
                     ReviewPurpose::Send { previous } => {
-                        if let Some(before) = previous {
+                        let note = previous.map(|before| {
                             let changed =
                                 send::changed_between(&review.form, &before, &review.fresh.record);
-                            w.banner = Some(Banner::Info(format!(
+                            format!(
                                 "The contact changed on the server after your review (HTTP 412); nothing was sent. Changed since: {}. Review again:",
                                 if changed.is_empty() {
                                     "no field rolo shows".to_string()
                                 } else {
                                     changed.join(", ")
                                 }
-                            )));
+                            )
+                        });
+                        if let Some(note) = &note {
+                            w.banner = Some(Banner::Info(note.clone()));
                         }
                         if active {
-                            self.modals
-                                .push(Box::new(ReviewModal::new(review, recorded.to_text())));
+                            self.modals.push(Box::new(
+                                ReviewModal::new(review, recorded.to_text()).with_note(note),
+                            ));
                         }
                     }
                 }
             }
-            Err(ReviewError::Conflicts { conflicts, .. }) => {
+            Err(ReviewError::Conflicts { conflicts, .. })
+                if matches!(purpose, ReviewPurpose::Copy) =>
+            {
+                // Copying sends nothing, so it resolves nothing: say why there is no copy.
+                self.toast = Some(format!(
+                    "not copied: {} field(s) you changed also changed on the server; press {} to review and resolve",
+                    conflicts.0.len(),
+                    self.keymap.label(Action::Review)
+                ));
+            }
+            Err(ReviewError::Conflicts { conflicts, fresh }) => {
                 let n = conflicts.0.len();
                 w.banner = Some(Banner::Error(format!(
                     "Not sent: {n} field(s) changed on the server meanwhile"
                 )));
                 if active {
-                    self.modals.push(Box::new(ConflictModal::new(conflicts.0)));
+                    self.modals
+                        .push(Box::new(ConflictModal::new(conflicts.0, fresh.record)));
                 }
             }
             Err(e @ ReviewError::NothingToSend { .. }) => self.toast = Some(e.to_string()),
@@ -243,7 +246,6 @@ impl App {
                         if let Some(form) = w.form.as_mut() {
                             form.adopt(record.clone());
                         }
-                        w.etag = sent.etag().map(str::to_string);
                         w.banner = Some(Banner::Ok(format!(
                             "✓ HTTP {} · {message} · {} field(s) saved · {elapsed} ms",
                             sent.status,
@@ -288,6 +290,21 @@ impl App {
             }
         }
         self.refresh_raw(ws);
+    }
+
+    /// Applies the conflict modal's choices: the edits move onto the server's record the
+    /// conflicts were found on, taking its value for `take_theirs`. Nothing is read or sent.
+    pub(super) fn resolve(&mut self, take_theirs: &[String], server: serde_json::Value) {
+        let review = self.keymap.label(Action::Review);
+        let w = self.ws_mut();
+        let Some(form) = w.form.as_mut() else {
+            return;
+        };
+        *form = form.rebase_resolving(server, take_theirs);
+        w.banner = Some(Banner::Info(format!(
+            "Conflict resolved on the server's version; {} unsaved. Press {review} to review and send.",
+            w.unsaved()
+        )));
     }
 
     /// Prepares the update on a fresh read (conflicts open the conflict modal), then shows the

@@ -105,7 +105,10 @@ impl Writer {
                 thread: Some(thread),
             },
             // No thread, no writer: every job then fails loudly in `queue`.
-            Err(_) => Self::none(),
+            Err(e) => {
+                tracing::warn!("cannot start the draft and history writer: {e}");
+                Self::none()
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 //! Changed on the server meanwhile: for each conflicting field keep mine or take the server's;
-//! applying re-reads the contact and rebases the edits on it.
+//! applying rebases the edits on the server's record the conflicts were found on (no second
+//! read: a change made meanwhile is caught by the next review's read, like any other).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,16 +14,19 @@ use crate::tui::keymap::{Action, Context};
 
 pub struct ConflictModal {
     pub conflicts: Vec<Conflict>,
+    /// The server's record the conflicts were found on.
+    pub server: Box<serde_json::Value>,
     /// Per conflict: take the server's value (else keep mine).
     pub take_theirs: Vec<bool>,
     pub selected: usize,
 }
 
 impl ConflictModal {
-    pub fn new(conflicts: Vec<Conflict>) -> Self {
+    pub fn new(conflicts: Vec<Conflict>, server: serde_json::Value) -> Self {
         let n = conflicts.len();
         Self {
             conflicts,
+            server: Box::new(server),
             take_theirs: vec![false; n],
             selected: 0,
         }
@@ -51,7 +55,10 @@ impl Modal for ConflictModal {
                     .filter(|(_, t)| **t)
                     .map(|(c, _)| c.field.clone())
                     .collect();
-                return Outcome::CloseThen(Effect::Resolve(names));
+                return Outcome::CloseThen(Effect::Resolve {
+                    take_theirs: names,
+                    server: self.server.clone(),
+                });
             }
             _ => {}
         }

@@ -48,8 +48,11 @@ pub enum Effect {
     ListPage(usize),
     /// Send exactly this reviewed request.
     Send(Box<Review>),
-    /// Re-read the contact after a conflict and take the server's value for these fields.
-    Resolve(Vec<String>),
+    /// Rebase the edits on the server's record of a conflict, taking its value for these fields.
+    Resolve {
+        take_theirs: Vec<String>,
+        server: Box<serde_json::Value>,
+    },
     RestoreDraft {
         draft: Box<Draft>,
         changed_on_server: Vec<String>,

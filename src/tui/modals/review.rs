@@ -16,6 +16,9 @@ pub struct ReviewModal {
     /// The request as text, secrets redacted.
     pub request: String,
     pub scroll: usize,
+    /// Why this review is shown again (a 412 and what changed), said inside the review: the
+    /// popup covers the response pane.
+    pub note: Option<String>,
 }
 
 impl ReviewModal {
@@ -24,7 +27,13 @@ impl ReviewModal {
             review,
             request,
             scroll: 0,
+            note: None,
         }
+    }
+
+    pub fn with_note(mut self, note: Option<String>) -> Self {
+        self.note = note;
+        self
     }
 }
 
@@ -64,10 +73,15 @@ impl Modal for ReviewModal {
                 .and_then(|f| f.spec().field(name))
                 .is_some_and(|f| f.is_secret())
         };
-        let mut lines: Vec<Line> = vec![Line::styled(
+        let mut lines: Vec<Line> = Vec::new();
+        if let Some(note) = &self.note {
+            lines.push(Line::styled(note.clone(), app.theme.error));
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::styled(
             format!("{} change(s):", self.review.update.changes.len()),
             app.theme.group,
-        )];
+        ));
         for change in &self.review.update.changes {
             let s = secret(&change.field);
             lines.push(Line::from(vec![
