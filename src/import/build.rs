@@ -1,0 +1,503 @@
+//! The whole spec from the chosen operations: reference, bodies and wrappers, fields of the
+//! request merged with those only in the response, semantics, read and list.
+
+use serde_json::Value;
+
+use super::access::{self, Access};
+use super::document::{Document, Operation, is_json};
+use super::emit::{self, ListPlan, Plan};
+use super::fields::{Draft, contact_fields};
+use super::schema::{Flat, flatten};
+use super::{ImportError, Imported, Options, Unmapped, escape_segment};
+use crate::spec::parse_spec;
+
+/// How deep the importer looks for the contact inside a response (`data`, `account.contacts`).
+const MAX_WRAPPER_DEPTH: usize = 4;
+
+pub(super) fn build(doc: &Document, options: &Options) -> Result<Imported, ImportError> {
+    let mut notes: Vec<Unmapped> = Vec::new();
+    let wanted = options.update.as_deref().ok_or_else(|| {
+        ImportError::refused("#/paths", "no update operation chosen (give --update)")
+    })?;
+    let update = doc.find_operation(wanted)?;
+    if update.method == "GET" || update.method == "DELETE" {
+        return Err(ImportError::refused(
+            &update.pointer,
+            format!("{} cannot update a contact", update.method),
+        ));
+    }
+    let op = operation_value(doc, &update)?;
+    let access = access::read(doc, &update, op, &mut notes)?;
+
+    // The request body: JSON only, its wrapper, then the contact's fields.
+    let body_at = format!("{}/requestBody", update.pointer);
+    let body = op
+        .get("requestBody")
+        .ok_or_else(|| ImportError::refused(&update.pointer, "the operation takes no request body"))?;
+    let (body, body_at) = doc.resolve_strict(body, &body_at)?;
+    let (media_type, schema, schema_at) = json_schema(body, &body_at, &mut notes).ok_or_else(|| {
+        ImportError::refused(
+            &format!("{body_at}/content"),
+            "the update takes no JSON body (form-encoded and other bodies cannot be sent by rolo)",
+        )
+    })?;
+    let mut request = flatten(doc, schema, &schema_at, &mut notes)?;
+    let mut wrapper: Vec<String> = Vec::new();
+    loop {
+        if request.types.iter().any(|t| t == "array") && request.props.is_empty() {
+            notes.push(Unmapped {
+                pointer: request.pointer.clone(),
+                what: format!(
+                    "the contact sits in an array at {}: rolo sends one object there, so the vendor may refuse the update",
+                    if wrapper.is_empty() { "the body's root".to_string() } else { wrapper.join(".") }
+                ),
+            });
+            let Some((items, items_at)) = request.items.clone() else { break };
+            request = flatten(doc, items, &items_at, &mut notes)?;
+            continue;
+        }
+        if request.props.len() != 1 || request.alternatives.is_some() {
+            break;
+        }
+        let only = request.props[0].clone();
+        let inner = flatten(doc, only.schema, &only.pointer, &mut notes)?;
+        let holds_contact = (inner.is_object() && !inner.props.is_empty())
+            || inner.alternatives.is_some()
+            || (inner.types.iter().any(|t| t == "array") && inner.items.is_some());
+        if !holds_contact || wrapper.len() >= MAX_WRAPPER_DEPTH {
+            break;
+        }
+        wrapper.push(only.name);
+        request = inner;
+    }
+    let mut drafts = contact_fields(doc, &request, &mut notes)?;
+    if drafts.is_empty() {
+        return Err(ImportError::refused(
+            &schema_at,
+            "the update body has no member rolo can edit",
+        ));
+    }
+
+    let semantics = semantics(op, &update, media_type, &mut notes)?;
+    let read = match &options.read {
+        Some(wanted) => doc.find_operation(wanted)?,
+        None => doc
+            .operations()
+            .into_iter()
+            .find(|o| o.method == "GET" && o.path == update.path)
+            .ok_or_else(|| {
+                ImportError::refused(
+                    &format!("#/paths/{}", escape_segment(&update.path)),
+                    "no GET on the update's path to read a contact with: name one with --read",
+                )
+            })?,
+    };
+    access::check_params(&read, &access)?;
+
+    // The contact as the vendor returns it.
+    let top_names: Vec<String> = drafts
+        .iter()
+        .map(|d| d.name.split('.').next().unwrap_or_default().to_string())
+        .collect();
+    let read_op = operation_value(doc, &read)?;
+    let mut response_contact = String::new();
+    let mut envelope = Vec::new();
+    match success_schema(doc, read_op, &read.pointer, &mut notes)? {
+        Some((schema, at)) => {
+            let root = flatten(doc, schema, &at, &mut notes)?;
+            let (path, contact) = find_contact(doc, &root, &top_names, &mut notes)?;
+            if !path.is_empty() {
+                envelope.extend(access::success_envelope(doc, &root, &mut notes)?);
+            }
+            response_contact = path.join(".");
+            let response = contact_fields(doc, &contact, &mut notes)?;
+            merge_response(&mut drafts, response, &mut notes);
+        }
+        None => notes.push(Unmapped {
+            pointer: format!("{}/responses", read.pointer),
+            what: "the read documents no JSON response: every field comes from the request".into(),
+        }),
+    }
+    envelope.extend(access::error_envelope(doc, op, &update.pointer, &envelope, &mut notes)?);
+    drop_overlaps(&mut drafts, &mut notes);
+    mark_identity(&mut drafts, &access.params);
+
+    let list = match &options.list {
+        Some(wanted) => {
+            let list = doc.find_operation(wanted)?;
+            Some(list_plan(doc, &list, &access, &drafts, &mut notes)?.ok_or_else(|| {
+                ImportError::refused(&list.pointer, "this operation does not answer with a list of contacts rolo can read")
+            })?)
+        }
+        None => {
+            let parent = parent_path(&update.path);
+            match doc
+                .operations()
+                .into_iter()
+                .find(|o| o.method == "GET" && Some(o.path.trim_end_matches('/')) == parent.as_deref())
+            {
+                Some(list) => list_plan(doc, &list, &access, &drafts, &mut notes)?,
+                None => None,
+            }
+        }
+    };
+
+    let id = vendor_id(doc, options)?;
+    let plan = Plan {
+        name: doc.title().unwrap_or(&id).to_string(),
+        id: id.clone(),
+        docs: options.docs.clone(),
+        version: doc.version.clone(),
+        server: doc
+            .at("#/servers/0/url")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        semantics,
+        request_wrapper: wrapper.join("."),
+        response_contact,
+        access,
+        update: update.clone(),
+        read,
+        list,
+        envelope,
+        fields: drafts,
+        notes,
+    };
+    let toml = emit::write(&plan);
+    // The output must load as it is: check it here rather than hand the user a broken file.
+    let loaded = parse_spec(&format!("imported {id}"), &toml)
+        .map_err(|e| ImportError::Generated(e.to_string()))?;
+    Ok(Imported {
+        id,
+        toml,
+        unmapped: plan.notes,
+        update,
+        fields: loaded.fields.len(),
+    })
+}
+
+fn operation_value<'a>(doc: &'a Document, op: &Operation) -> Result<&'a Value, ImportError> {
+    doc.at(&op.pointer)
+        .ok_or_else(|| ImportError::refused(&op.pointer, "the operation vanished"))
+}
+
+/// The JSON media type of a request body or response, its schema and where that is. Other
+/// media types beside it are listed.
+fn json_schema<'a>(
+    body: &'a Value,
+    at: &str,
+    notes: &mut Vec<Unmapped>,
+) -> Option<(&'a str, &'a Value, String)> {
+    let content = body.get("content")?.as_object()?;
+    let mut chosen = None;
+    for (media_type, entry) in content {
+        let entry_at = format!("{at}/content/{}", escape_segment(media_type));
+        if is_json(media_type) {
+            if chosen.is_none() {
+                let schema = entry.get("schema")?;
+                chosen = Some((media_type.as_str(), schema, format!("{entry_at}/schema")));
+            }
+        } else {
+            notes.push(Unmapped {
+                pointer: entry_at,
+                what: format!("{media_type} body: rolo sends JSON only"),
+            });
+        }
+    }
+    chosen
+}
+
+/// The schema of the first 2xx (or `default`) JSON response.
+fn success_schema<'a>(
+    doc: &'a Document,
+    op: &'a Value,
+    op_at: &str,
+    notes: &mut Vec<Unmapped>,
+) -> Result<Option<(&'a Value, String)>, ImportError> {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return Ok(None);
+    };
+    let mut codes: Vec<&String> = responses
+        .keys()
+        .filter(|c| c.starts_with('2') || c.as_str() == "default")
+        .collect();
+    codes.sort_by_key(|c| c.as_str() == "default");
+    for code in codes {
+        let at = format!("{op_at}/responses/{}", escape_segment(code));
+        let (response, at) = doc.resolve_strict(&responses[code.as_str()], &at)?;
+        if let Some((_, schema, schema_at)) = json_schema(response, &at, notes) {
+            return Ok(Some((schema, schema_at)));
+        }
+    }
+    Ok(None)
+}
+
+/// Where the contact sits in a response: the object sharing most member names with the
+/// request's contact (the shallowest on a tie), and that object.
+fn find_contact<'a>(
+    doc: &'a Document,
+    root: &Flat<'a>,
+    names: &[String],
+    notes: &mut Vec<Unmapped>,
+) -> Result<(Vec<String>, Flat<'a>), ImportError> {
+    let score = |f: &Flat| f.props.iter().filter(|p| names.contains(&p.name)).count()
+        + f.alternatives.as_ref().map_or(0, |_| 1);
+    let mut best = (score(root), Vec::new(), root.clone());
+    let mut frontier = vec![(Vec::<String>::new(), root.clone())];
+    for _ in 0..MAX_WRAPPER_DEPTH {
+        let mut next = Vec::new();
+        for (path, flat) in &frontier {
+            for prop in &flat.props {
+                let inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
+                if !inner.is_object() {
+                    continue;
+                }
+                let mut inner_path = path.clone();
+                inner_path.push(prop.name.clone());
+                let s = score(&inner);
+                if s > best.0 {
+                    best = (s, inner_path.clone(), inner.clone());
+                }
+                next.push((inner_path, inner));
+            }
+        }
+        frontier = next;
+    }
+    Ok((best.1, best.2))
+}
+
+/// Adds response-only fields as read-only, placed after their neighbours in the response.
+fn merge_response(drafts: &mut Vec<Draft>, response: Vec<Draft>, notes: &mut Vec<Unmapped>) {
+    let mut insert_at = 0;
+    let mut said: Vec<String> = Vec::new();
+    for mut field in response {
+        if let Some(i) = drafts.iter().position(|d| d.name == field.name) {
+            if drafts[i].kind == field.kind {
+                for v in field.values {
+                    if !drafts[i].values.contains(&v) {
+                        drafts[i].values.push(v);
+                    }
+                }
+            }
+            insert_at = i + 1;
+            continue;
+        }
+        let nested_under = drafts
+            .iter()
+            .find(|d| field.name.starts_with(&format!("{}.", d.name)));
+        if let Some(sent) = nested_under {
+            if sent.response_path.is_none() && !said.contains(&sent.name) {
+                said.push(sent.name.clone());
+                notes.push(Unmapped {
+                    pointer: field.pointer.clone(),
+                    what: format!(
+                        "the response returns {} as an object, the request sends a value: rolo shows what it finds at {} (x-rolo-response-path names the member to show)",
+                        sent.name, sent.name
+                    ),
+                });
+            }
+            continue;
+        }
+        if drafts
+            .iter()
+            .any(|d| d.name.starts_with(&format!("{}.", field.name)))
+        {
+            notes.push(Unmapped {
+                pointer: field.pointer.clone(),
+                what: format!(
+                    "the response returns {} as one value where the request sends an object: not shown",
+                    field.name
+                ),
+            });
+            continue;
+        }
+        field.required = false;
+        field.when = None;
+        field.read_only = Some(
+            field
+                .read_only
+                .unwrap_or_else(|| "response only: the update does not take it".into()),
+        );
+        drafts.insert(insert_at.min(drafts.len()), field);
+        insert_at += 1;
+    }
+}
+
+/// `a` and `a.b` cannot both be fields (oneOf variants may disagree on a member's shape).
+fn drop_overlaps(drafts: &mut Vec<Draft>, notes: &mut Vec<Unmapped>) {
+    let mut kept: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for draft in drafts.drain(..) {
+        let clash = kept.iter().find(|k| {
+            k.name == draft.name
+                || draft.name.starts_with(&format!("{}.", k.name))
+                || k.name.starts_with(&format!("{}.", draft.name))
+        });
+        match clash {
+            Some(k) => notes.push(Unmapped {
+                pointer: draft.pointer.clone(),
+                what: format!("{} overlaps field {}: left out", draft.name, k.name),
+            }),
+            None => kept.push(draft),
+        }
+    }
+    *drafts = kept;
+}
+
+/// The record's own id: a read-only field named as the reference's last parameter, or `id`.
+fn mark_identity(drafts: &mut [Draft], params: &[access::PathParam]) {
+    let last = params.last().map(|p| p.name.as_str()).unwrap_or("id");
+    let at = drafts
+        .iter()
+        .position(|d| d.name == last && d.read_only.is_some())
+        .or_else(|| drafts.iter().position(|d| d.name == "id" && d.read_only.is_some()));
+    if let Some(i) = at {
+        drafts[i].identity = true;
+    }
+}
+
+fn semantics(
+    op: &Value,
+    update: &Operation,
+    media_type: &str,
+    notes: &mut Vec<Unmapped>,
+) -> Result<&'static str, ImportError> {
+    if let Some(said) = op.get("x-rolo-semantics") {
+        return match said.as_str() {
+            Some("partial") => Ok("partial"),
+            Some("full_replace") => Ok("full_replace"),
+            _ => Err(ImportError::refused(
+                &format!("{}/x-rolo-semantics", update.pointer),
+                "x-rolo-semantics is not \"partial\" or \"full_replace\"",
+            )),
+        };
+    }
+    Ok(match update.method.as_str() {
+        "PUT" if !media_type.contains("merge-patch") => "full_replace",
+        "POST" => {
+            notes.push(Unmapped {
+                pointer: update.pointer.clone(),
+                what: "a POST update: sent as a partial update (changed fields only); set x-rolo-semantics if the vendor replaces the record".into(),
+            });
+            "partial"
+        }
+        _ => "partial",
+    })
+}
+
+/// `/a/{x}/b/{y}/` → `/a/{x}/b`.
+fn parent_path(path: &str) -> Option<String> {
+    let trimmed = path.trim_end_matches('/');
+    let (parent, last) = trimmed.rsplit_once('/')?;
+    (last.starts_with('{') && !parent.is_empty()).then(|| parent.to_string())
+}
+
+fn list_plan(
+    doc: &Document,
+    list: &Operation,
+    access: &Access,
+    drafts: &[Draft],
+    notes: &mut Vec<Unmapped>,
+) -> Result<Option<ListPlan>, ImportError> {
+    let op = operation_value(doc, list)?;
+    if access::check_params(list, access).is_err() {
+        notes.push(Unmapped {
+            pointer: list.pointer.clone(),
+            what: "the list's path parameters are not all in the contact reference: no list".into(),
+        });
+        return Ok(None);
+    }
+    let Some((schema, at)) = success_schema(doc, op, &list.pointer, notes)? else {
+        return Ok(None);
+    };
+    let mut flat = flatten(doc, schema, &at, notes)?;
+    let mut items_path: Vec<String> = Vec::new();
+    // The array of contacts: the body itself, or a member a few objects down.
+    'search: for _ in 0..MAX_WRAPPER_DEPTH {
+        if flat.types.iter().any(|t| t == "array") {
+            break;
+        }
+        for prop in flat.props.clone() {
+            let inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
+            if inner.types.iter().any(|t| t == "array") || inner.is_object() {
+                items_path.push(prop.name.clone());
+                flat = inner;
+                continue 'search;
+            }
+        }
+        return Ok(None);
+    }
+    let Some((items, items_at)) = flat.items.clone() else {
+        return Ok(None);
+    };
+    let item = flatten(doc, items, &items_at, notes)?;
+    let last = access.params.last().map(|p| p.name.clone()).unwrap_or_default();
+    let identity = drafts.iter().find(|d| d.identity).map(|d| d.name.clone());
+    let key = [Some(last.clone()), identity, Some("id".to_string())]
+        .into_iter()
+        .flatten()
+        .find(|k| item.props.iter().any(|p| &p.name == k));
+    let Some(key) = key else {
+        notes.push(Unmapped {
+            pointer: items_at,
+            what: format!("list items carry no member for {{{last}}}: no list"),
+        });
+        return Ok(None);
+    };
+    let mut label: Vec<String> = item
+        .props
+        .iter()
+        .map(|p| p.name.clone())
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            n.contains("name") || n.contains("email")
+        })
+        .take(2)
+        .collect();
+    if label.is_empty() {
+        label.push(key.clone());
+    }
+    let query: Vec<String> = access.query_params(doc, op, &list.pointer);
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find(|n| query.iter().any(|q| q == *n))
+            .map(|n| n.to_string())
+    };
+    Ok(Some(ListPlan {
+        path: list.path.clone(),
+        items: items_path.join("."),
+        key,
+        label,
+        page_param: find(&["page"]),
+        per_page_param: find(&["per_page", "page_size", "pageSize", "limit"]),
+    }))
+}
+
+fn vendor_id(doc: &Document, options: &Options) -> Result<String, ImportError> {
+    let valid = |id: &str| {
+        !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    };
+    if let Some(id) = &options.id {
+        if !valid(id) {
+            return Err(ImportError::refused(
+                "--id",
+                format!("vendor id {id:?} must be lowercase letters, digits, `-` or `_`"),
+            ));
+        }
+        return Ok(id.clone());
+    }
+    let mut id = String::new();
+    for c in doc.title().unwrap_or_default().chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-').chars().take(40).collect::<String>();
+    let id = id.trim_end_matches('-').to_string();
+    Ok(if valid(&id) { id } else { "imported".to_string() })
+}
