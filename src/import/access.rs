@@ -129,6 +129,7 @@ pub(super) fn read(
             "the update's path has no parameter to name a contact with",
         ));
     }
+    security(doc, op, &update.pointer, &mut access, notes)?;
     for (p, at) in &params {
         let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
         let required = p.get("required") == Some(&Value::Bool(true));
@@ -166,7 +167,6 @@ pub(super) fn read(
             _ => {}
         }
     }
-    security(doc, op, &update.pointer, &mut access, notes)?;
     Ok(access)
 }
 
@@ -218,18 +218,46 @@ fn security(
     let Some(requirements) = requirements.as_array() else {
         return Err(ImportError::refused(&req_at, "`security` is not a list"));
     };
-    let Some(first) = requirements.first().and_then(Value::as_object) else {
-        return Ok(());
+    // The first alternative whose every credential can go in a header; the ones before it
+    // are said (a key in the query string is refused, never sent).
+    let scheme_at = |name: &str| format!("#/components/securitySchemes/{}", escape_segment(name));
+    let in_header = |name: &str| {
+        let scheme = doc.at(&scheme_at(name));
+        !(scheme.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("apiKey")
+            && scheme.and_then(|s| s.get("in")).and_then(Value::as_str) != Some("header"))
     };
-    if requirements.len() > 1 {
+    let chosen = requirements
+        .iter()
+        .filter_map(Value::as_object)
+        .position(|r| r.keys().all(|name| in_header(name)));
+    let Some(chosen) = chosen else {
         notes.push(Unmapped {
             pointer: req_at.clone(),
-            what: "several security alternatives: the first is used".into(),
+            what: "no security alternative rolo can send (API keys in the query string or a cookie are refused: they end up in logs and histories)".into(),
+        });
+        return Ok(());
+    };
+    for (i, skipped) in requirements.iter().enumerate().filter(|(i, _)| *i != chosen) {
+        let names: Vec<&str> = skipped
+            .as_object()
+            .map(|r| r.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let why = if names.iter().all(|n| in_header(n)) {
+            "an alternative: rolo sends one"
+        } else {
+            "refused: an API key in the query string or a cookie ends up in logs and histories; rolo sends credentials only in headers"
+        };
+        notes.push(Unmapped {
+            pointer: format!("{req_at}/{i}"),
+            what: format!("security {}: {why}", names.join(" + ")),
         });
     }
+    let Some(first) = requirements.get(chosen).and_then(Value::as_object) else {
+        return Ok(());
+    };
     let mut secrets = 0;
     for name in first.keys() {
-        let at = format!("#/components/securitySchemes/{}", escape_segment(name));
+        let at = scheme_at(name);
         let scheme = doc.at(&at).ok_or_else(|| {
             ImportError::refused(&req_at, format!("security scheme {name:?} is not declared"))
         })?;

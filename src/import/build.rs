@@ -42,6 +42,12 @@ pub(super) fn build(doc: &Document, options: &Options) -> Result<Imported, Impor
         )
     })?;
     let mut request = flatten(doc, schema, &schema_at, &mut notes)?;
+    if request.opaque {
+        return Err(ImportError::refused(
+            &schema_at,
+            "the body's schema is a `$ref` outside the document; rolo reads one file",
+        ));
+    }
     let mut wrapper: Vec<String> = Vec::new();
     loop {
         if request.types.iter().any(|t| t == "array") && request.props.is_empty() {
@@ -143,6 +149,9 @@ pub(super) fn build(doc: &Document, options: &Options) -> Result<Imported, Impor
     };
 
     let id = vendor_id(doc, options)?;
+    // Schemas met twice (in the request and the response) say their loss once.
+    let mut seen = std::collections::HashSet::new();
+    notes.retain(|n| seen.insert((n.pointer.clone(), n.what.clone())));
     let plan = Plan {
         name: doc.title().unwrap_or(&id).to_string(),
         id: id.clone(),
@@ -233,22 +242,33 @@ fn success_schema<'a>(
 }
 
 /// Where the contact sits in a response: the object sharing most member names with the
-/// request's contact (the shallowest on a tie), and that object.
+/// request's contact (the shallowest on a tie), and that object. A contact inside an array
+/// is taken and said: rolo's paths do not index arrays.
 fn find_contact<'a>(
     doc: &'a Document,
     root: &Flat<'a>,
     names: &[String],
     notes: &mut Vec<Unmapped>,
 ) -> Result<(Vec<String>, Flat<'a>), ImportError> {
-    let score = |f: &Flat| f.props.iter().filter(|p| names.contains(&p.name)).count()
-        + f.alternatives.as_ref().map_or(0, |_| 1);
-    let mut best = (score(root), Vec::new(), root.clone());
-    let mut frontier = vec![(Vec::<String>::new(), root.clone())];
+    let score = |f: &Flat| {
+        f.props.iter().filter(|p| names.contains(&p.name)).count()
+            + f.alternatives.as_ref().map_or(0, |_| 1)
+    };
+    // (score, path, the object, where an array was crossed)
+    let mut best = (score(root), Vec::new(), root.clone(), None::<String>);
+    let mut frontier = vec![(Vec::<String>::new(), root.clone(), None::<String>)];
     for _ in 0..MAX_WRAPPER_DEPTH {
         let mut next = Vec::new();
-        for (path, flat) in &frontier {
+        for (path, flat, crossed) in &frontier {
             for prop in &flat.props {
-                let inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
+                let mut inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
+                let mut crossed = crossed.clone();
+                if inner.types.iter().any(|t| t == "array")
+                    && let Some((items, items_at)) = inner.items.clone()
+                {
+                    crossed = crossed.or_else(|| Some(inner.pointer.clone()));
+                    inner = flatten(doc, items, &items_at, notes)?;
+                }
                 if !inner.is_object() {
                     continue;
                 }
@@ -256,12 +276,21 @@ fn find_contact<'a>(
                 inner_path.push(prop.name.clone());
                 let s = score(&inner);
                 if s > best.0 {
-                    best = (s, inner_path.clone(), inner.clone());
+                    best = (s, inner_path.clone(), inner.clone(), crossed.clone());
                 }
-                next.push((inner_path, inner));
+                next.push((inner_path, inner, crossed));
             }
         }
         frontier = next;
+    }
+    if let Some(at) = best.3 {
+        notes.push(Unmapped {
+            pointer: at,
+            what: format!(
+                "the response holds the contact in an array ({}): rolo reads an object there, so it shows no values",
+                best.1.join(".")
+            ),
+        });
     }
     Ok((best.1, best.2))
 }

@@ -67,6 +67,12 @@ pub(super) fn contact_fields(
     notes: &mut Vec<Unmapped>,
 ) -> Result<Vec<Draft>, ImportError> {
     let mut out = Vec::new();
+    if let Some(at) = &contact.additional {
+        notes.push(Unmapped {
+            pointer: at.clone(),
+            what: "`additionalProperties`: members beyond the named ones (custom properties) are not fields".into(),
+        });
+    }
     collect(doc, contact, "", false, &mut out, notes, 0)?;
     let Some(alternatives) = &contact.alternatives else {
         return Ok(out);
