@@ -55,6 +55,25 @@ impl Access {
     }
 }
 
+/// The `{name}`s of an OpenAPI path, in order, as the document spells them.
+fn path_params(path: &str) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in the path {path:?}"))?;
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("an empty or broken `{{…}}` in the path {path:?}"));
+        }
+        names.push(name.to_string());
+        rest = &after[close + 1..];
+    }
+    Ok(names)
+}
+
 /// Parameter names as rolo's templates take them: letters, digits and `_`.
 fn template_name(name: &str) -> String {
     name.chars()
@@ -99,9 +118,8 @@ pub(super) fn read(
     let params = parameters(doc, op, &update.pointer)?;
     let mut access = Access::default();
     let path_at = format!("#/paths/{}", escape_segment(&update.path));
-    let template = Template::parse(&update.path)
-        .map_err(|e| ImportError::refused(&path_at, e.to_string()))?;
-    for original in template.params() {
+    for original in path_params(&update.path).map_err(|m| ImportError::refused(&path_at, m))? {
+        let original = original.as_str();
         let declared = params.iter().find(|(p, _)| {
             p.get("in").and_then(Value::as_str) == Some("path")
                 && p.get("name").and_then(Value::as_str) == Some(original)
@@ -147,6 +165,13 @@ pub(super) fn read(
                     continue;
                 }
                 let extra = template_name(lower.strip_prefix("x-").unwrap_or(&lower));
+                if extra.is_empty() || extra == "secret" || access.extras.iter().any(|e| e.name == extra) {
+                    notes.push(Unmapped {
+                        pointer: at.clone(),
+                        what: format!("required header {name:?}: no profile setting can be named after it"),
+                    });
+                    continue;
+                }
                 let is_integer = p.pointer("/schema/type").and_then(Value::as_str) == Some("integer");
                 access.auth.push((name.to_string(), format!("{{{extra}}}")));
                 access.extras.push(Extra {
@@ -347,8 +372,8 @@ pub(super) fn check_params(op: &Operation, access: &Access) -> Result<(), Import
             format!("the path holds {c:?}, which could send the request elsewhere"),
         ));
     }
-    let template = Template::parse(path).map_err(|e| ImportError::refused(&at, e.to_string()))?;
-    for p in template.params() {
+    Template::parse(&access.rolo_path(path)).map_err(|e| ImportError::refused(&at, e.to_string()))?;
+    for p in path_params(path).map_err(|m| ImportError::refused(&at, m))? {
         if !access.params.iter().any(|known| known.original == p) {
             return Err(ImportError::refused(
                 &at,

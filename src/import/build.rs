@@ -28,6 +28,7 @@ pub(super) fn build(doc: &Document, options: &Options) -> Result<Imported, Impor
     }
     let op = operation_value(doc, &update)?;
     let access = access::read(doc, &update, op, &mut notes)?;
+    access::check_params(&update, &access)?;
 
     // The request body: JSON only, its wrapper, then the contact's fields.
     let body_at = format!("{}/requestBody", update.pointer);
@@ -70,7 +71,7 @@ pub(super) fn build(doc: &Document, options: &Options) -> Result<Imported, Impor
         let holds_contact = (inner.is_object() && !inner.props.is_empty())
             || inner.alternatives.is_some()
             || (inner.types.iter().any(|t| t == "array") && inner.items.is_some());
-        if !holds_contact || wrapper.len() >= MAX_WRAPPER_DEPTH {
+        if !holds_contact || !plain_name(&only.name) || wrapper.len() >= MAX_WRAPPER_DEPTH {
             break;
         }
         wrapper.push(only.name);
@@ -126,6 +127,7 @@ pub(super) fn build(doc: &Document, options: &Options) -> Result<Imported, Impor
     }
     envelope.extend(access::error_envelope(doc, op, &update.pointer, &envelope, &mut notes)?);
     drop_overlaps(&mut drafts, &mut notes);
+    drop_dangling_conditions(&mut drafts, &mut notes);
     mark_identity(&mut drafts, &access.params);
 
     let list = match &options.list {
@@ -260,7 +262,7 @@ fn find_contact<'a>(
     for _ in 0..MAX_WRAPPER_DEPTH {
         let mut next = Vec::new();
         for (path, flat, crossed) in &frontier {
-            for prop in &flat.props {
+            for prop in flat.props.iter().filter(|p| plain_name(&p.name)) {
                 let mut inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
                 let mut crossed = crossed.clone();
                 if inner.types.iter().any(|t| t == "array")
@@ -372,6 +374,29 @@ fn drop_overlaps(drafts: &mut Vec<Draft>, notes: &mut Vec<Unmapped>) {
     *drafts = kept;
 }
 
+/// A condition whose controlling field was left out (or is the field itself) cannot hold.
+fn drop_dangling_conditions(drafts: &mut [Draft], notes: &mut Vec<Unmapped>) {
+    let names: Vec<String> = drafts.iter().map(|d| d.name.clone()).collect();
+    for draft in drafts.iter_mut() {
+        let dangling = draft
+            .when
+            .as_ref()
+            .is_some_and(|(field, is)| *field == draft.name || is.is_empty() || !names.contains(field));
+        if dangling {
+            draft.when = None;
+            notes.push(Unmapped {
+                pointer: draft.pointer.clone(),
+                what: format!("{}: its discriminator is not a field, so it applies always", draft.name),
+            });
+        }
+    }
+}
+
+/// A member name that can be one step of a dotted path.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains('.')
+}
+
 /// The record's own id: a read-only field named as the reference's last parameter, or `id`.
 fn mark_identity(drafts: &mut [Draft], params: &[access::PathParam]) {
     let last = params.last().map(|p| p.name.as_str()).unwrap_or("id");
@@ -445,7 +470,7 @@ fn list_plan(
         if flat.types.iter().any(|t| t == "array") {
             break;
         }
-        for prop in flat.props.clone() {
+        for prop in flat.props.clone().into_iter().filter(|p| plain_name(&p.name)) {
             let inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
             if inner.types.iter().any(|t| t == "array") || inner.is_object() {
                 items_path.push(prop.name.clone());
@@ -464,7 +489,8 @@ fn list_plan(
     let key = [Some(last.clone()), identity, Some("id".to_string())]
         .into_iter()
         .flatten()
-        .find(|k| item.props.iter().any(|p| &p.name == k));
+        .find(|k| item.props.iter().any(|p| &p.name == k))
+        .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     let Some(key) = key else {
         notes.push(Unmapped {
             pointer: items_at,

@@ -126,7 +126,9 @@ pub(super) fn contact_fields(
             }
             match merged.iter_mut().find(|f| f.name == field.name) {
                 Some(existing) => {
-                    if let Some((_, is)) = &mut existing.when {
+                    if values.is_empty() {
+                        existing.when = None;
+                    } else if let Some((_, is)) = &mut existing.when {
                         is.extend(values.iter().cloned());
                     }
                     for v in &field.values {
@@ -137,7 +139,7 @@ pub(super) fn contact_fields(
                 }
                 None => {
                     let mut field = field.clone();
-                    if field.name != property {
+                    if field.name != property && !values.is_empty() {
                         field.when = Some((property.to_string(), values.clone()));
                     }
                     merged.push(field);
@@ -154,7 +156,7 @@ pub(super) fn contact_fields(
         }
     }
     out.extend(merged);
-    if !out.iter().any(|f| f.name == property) {
+    if !all.is_empty() && !out.iter().any(|f| f.name == property) {
         let mut controller = Draft::new(property.to_string(), Kind::Enum, &alternatives.pointer);
         controller.values = all;
         controller.read_only = Some("the discriminator: it decides which fields apply".into());
@@ -392,6 +394,12 @@ fn field(
         }
     }
     if let Some(path) = f.x_response_path {
+        if path.is_empty() || path.split('.').any(str::is_empty) {
+            return Err(ImportError::refused(
+                &format!("{at}/x-rolo-response-path"),
+                format!("x-rolo-response-path {path:?} is not a dotted path"),
+            ));
+        }
         draft.response_path = Some(path.to_string());
     }
     notes.extend(said.into_iter().map(|what| Unmapped {
