@@ -20,10 +20,27 @@ fn member_name() -> impl Strategy<Value = String> {
 
 fn leaf() -> impl Strategy<Value = Value> {
     let formats = prop_oneof![
-        Just("email"), Just("date"), Just("date-time"), Just("uuid"), Just("password"), Just("byte"),
+        Just("email"),
+        Just("date"),
+        Just("date-time"),
+        Just("uuid"),
+        Just("password"),
+        Just("byte"),
     ];
-    let patterns = prop_oneof![Just("^a+$"), Just("(?=x)y"), Just("["), Just("\\d{3}"), Just("\\p{L}+")];
-    let kinds = prop_oneof![Just("flexible_bool"), Just("multiline"), Just("country"), Just("nope"), Just("epoch_seconds")];
+    let patterns = prop_oneof![
+        Just("^a+$"),
+        Just("(?=x)y"),
+        Just("["),
+        Just("\\d{3}"),
+        Just("\\p{L}+")
+    ];
+    let kinds = prop_oneof![
+        Just("flexible_bool"),
+        Just("multiline"),
+        Just("country"),
+        Just("nope"),
+        Just("epoch_seconds")
+    ];
     prop_oneof![
         Just(json!({"type": "string"})),
         formats.prop_map(|f| json!({"type": "string", "format": f})),
@@ -31,9 +48,11 @@ fn leaf() -> impl Strategy<Value = Value> {
         Just(json!({"type": "number"})),
         Just(json!({"type": "boolean"})),
         Just(json!({"type": "file"})),
-        (0u64..6, 0u64..6).prop_map(|(a, b)| json!({"type": "string", "minLength": a, "maxLength": b})),
+        (0u64..6, 0u64..6)
+            .prop_map(|(a, b)| json!({"type": "string", "minLength": a, "maxLength": b})),
         patterns.prop_map(|p| json!({"type": "string", "pattern": p})),
-        prop::collection::vec("[A-Za-z ]{0,4}", 0..4).prop_map(|v| json!({"type": "string", "enum": v})),
+        prop::collection::vec("[A-Za-z ]{0,4}", 0..4)
+            .prop_map(|v| json!({"type": "string", "enum": v})),
         Just(json!({"enum": [1, null, "x"]})),
         Just(json!({"$ref": "#/components/schemas/Shared"})),
         Just(json!({"$ref": "#/components/schemas/Missing"})),
@@ -47,7 +66,8 @@ fn leaf() -> impl Strategy<Value = Value> {
         Just(json!({"type": "integer", "writeOnly": true})),
         Just(json!({"type": "string", "writeOnly": true})),
         kinds.prop_map(|k| json!({"type": "string", "x-rolo-kind": k})),
-        prop_oneof![Just(""), Just("a..b"), Just("name")].prop_map(|p| json!({"type": "string", "x-rolo-response-path": p})),
+        prop_oneof![Just(""), Just("a..b"), Just("name")]
+            .prop_map(|p| json!({"type": "string", "x-rolo-response-path": p})),
         Just(json!({"type": "array", "items": {"type": "string", "format": "email"}})),
         Just(json!({"type": "array"})),
         Just(json!({"type": "object", "additionalProperties": {"type": "string"}})),
@@ -63,7 +83,8 @@ fn schema() -> impl Strategy<Value = Value> {
                 any::<bool>(),
             )
                 .prop_map(|(props, required, additional)| {
-                    let mut object = json!({"type": "object", "properties": {}, "required": required});
+                    let mut object =
+                        json!({"type": "object", "properties": {}, "required": required});
                     for (name, schema) in props {
                         object["properties"][name] = schema;
                     }
@@ -74,11 +95,16 @@ fn schema() -> impl Strategy<Value = Value> {
                 }),
             prop::collection::vec(inner.clone(), 1..3).prop_map(|parts| json!({"allOf": parts})),
             prop::collection::vec(inner.clone(), 2..4).prop_map(|v| json!({"oneOf": v})),
-            prop::collection::vec(inner.clone(), 2..4).prop_map(|v| json!({"anyOf": v, "nullable": true})),
-            (prop::collection::vec(inner.clone(), 2..4), member_name()).prop_map(|(v, property)| {
-                json!({"oneOf": v, "discriminator": {"propertyName": property}})
-            }),
-            inner.clone().prop_map(|items| json!({"type": "array", "items": items})),
+            prop::collection::vec(inner.clone(), 2..4)
+                .prop_map(|v| json!({"anyOf": v, "nullable": true})),
+            (prop::collection::vec(inner.clone(), 2..4), member_name()).prop_map(
+                |(v, property)| {
+                    json!({"oneOf": v, "discriminator": {"propertyName": property}})
+                }
+            ),
+            inner
+                .clone()
+                .prop_map(|items| json!({"type": "array", "items": items})),
             inner.prop_map(|one| json!({"type": "object", "properties": {"wrapper": one}})),
         ]
     })

@@ -14,13 +14,19 @@ use rolo::import::{self, ImportError, Imported, Options};
 use rolo::spec::{Catalog, Field, VendorSpec, parse_spec};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openapi")
+        .join(name)
 }
 
 /// (vendor, document, update operation)
 const FIXTURES: [(&str, &str, &str); 5] = [
     ("clemta", "clemta.json", "updateContact"),
-    ("exsited", "exsited.yaml", "PUT /api/v3/accounts/{account_id}/contacts/{contact_type}"),
+    (
+        "exsited",
+        "exsited.yaml",
+        "PUT /api/v3/accounts/{account_id}/contacts/{contact_type}",
+    ),
     ("contactreg", "contactreg.yaml", "updateContact"),
     ("cro", "cro.yaml", "updateCustomerContact"),
     ("servicedesk", "servicedesk.yaml", "Contact_Put"),
@@ -69,48 +75,114 @@ fn differences(vendor: &str, built: &VendorSpec, got: &VendorSpec) -> Vec<String
             out.push(format!("{vendor}: {what}: built-in {a}, imported {b}"));
         }
     };
-    differ("reference".into(), built.reference.to_string(), got.reference.to_string());
-    differ("semantics".into(), format!("{:?}", built.semantics), format!("{:?}", got.semantics));
+    differ(
+        "reference".into(),
+        built.reference.to_string(),
+        got.reference.to_string(),
+    );
+    differ(
+        "semantics".into(),
+        format!("{:?}", built.semantics),
+        format!("{:?}", got.semantics),
+    );
     for (what, a, b) in [
         ("read", &built.read, &got.read),
         ("update", &built.update, &got.update),
     ] {
-        differ(what.into(), format!("{} {}", a.method, a.path), format!("{} {}", b.method, b.path));
+        differ(
+            what.into(),
+            format!("{} {}", a.method, a.path),
+            format!("{} {}", b.method, b.path),
+        );
     }
-    differ("request_wrapper".into(), built.request_wrapper.to_string(), got.request_wrapper.to_string());
-    differ("response_contact".into(), built.response_contact.to_string(), got.response_contact.to_string());
+    differ(
+        "request_wrapper".into(),
+        built.request_wrapper.to_string(),
+        got.request_wrapper.to_string(),
+    );
+    differ(
+        "response_contact".into(),
+        built.response_contact.to_string(),
+        got.response_contact.to_string(),
+    );
     let auth = |s: &VendorSpec| -> BTreeSet<String> {
-        s.auth.iter().map(|h| format!("{}: {}", h.name.to_ascii_lowercase(), h.value)).collect()
+        s.auth
+            .iter()
+            .map(|h| format!("{}: {}", h.name.to_ascii_lowercase(), h.value))
+            .collect()
     };
-    differ("auth".into(), format!("{:?}", auth(built)), format!("{:?}", auth(got)));
+    differ(
+        "auth".into(),
+        format!("{:?}", auth(built)),
+        format!("{:?}", auth(got)),
+    );
     let extras = |s: &VendorSpec| -> Vec<String> {
-        s.extras.iter().map(|e| format!("{} {} {}", e.name, e.kind, e.required)).collect()
+        s.extras
+            .iter()
+            .map(|e| format!("{} {} {}", e.name, e.kind, e.required))
+            .collect()
     };
-    differ("extras".into(), format!("{:?}", extras(built)), format!("{:?}", extras(got)));
+    differ(
+        "extras".into(),
+        format!("{:?}", extras(built)),
+        format!("{:?}", extras(got)),
+    );
     for field in &built.fields {
         let Some(other) = got.field(&field.name) else {
-            differ(format!("field {}", field.name), "present".into(), "missing".into());
+            differ(
+                format!("field {}", field.name),
+                "present".into(),
+                "missing".into(),
+            );
             continue;
         };
         let (a, b) = (&field.limits, &other.limits);
         let name = &field.name;
-        differ(format!("{name}: kind"), field.kind.to_string(), other.kind.to_string());
-        differ(format!("{name}: required"), a.required.to_string(), b.required.to_string());
-        differ(format!("{name}: min_length"), format!("{:?}", a.min_length), format!("{:?}", b.min_length));
-        differ(format!("{name}: max_length"), format!("{:?}", a.max_length), format!("{:?}", b.max_length));
-        differ(format!("{name}: values"), format!("{:?}", a.values), format!("{:?}", b.values));
+        differ(
+            format!("{name}: kind"),
+            field.kind.to_string(),
+            other.kind.to_string(),
+        );
+        differ(
+            format!("{name}: required"),
+            a.required.to_string(),
+            b.required.to_string(),
+        );
+        differ(
+            format!("{name}: min_length"),
+            format!("{:?}", a.min_length),
+            format!("{:?}", b.min_length),
+        );
+        differ(
+            format!("{name}: max_length"),
+            format!("{:?}", a.max_length),
+            format!("{:?}", b.max_length),
+        );
+        differ(
+            format!("{name}: values"),
+            format!("{:?}", a.values),
+            format!("{:?}", b.values),
+        );
         differ(
             format!("{name}: pattern"),
             format!("{:?}", a.pattern.as_ref().map(|p| p.regex.as_str())),
             format!("{:?}", b.pattern.as_ref().map(|p| p.regex.as_str())),
         );
-        differ(format!("{name}: json_type"), format!("{:?}", a.json_type), format!("{:?}", b.json_type));
+        differ(
+            format!("{name}: json_type"),
+            format!("{:?}", a.json_type),
+            format!("{:?}", b.json_type),
+        );
         differ(
             format!("{name}: read-only"),
             field.read_only.is_some().to_string(),
             other.read_only.is_some().to_string(),
         );
-        differ(format!("{name}: secret"), field.is_secret().to_string(), other.is_secret().to_string());
+        differ(
+            format!("{name}: secret"),
+            field.is_secret().to_string(),
+            other.is_secret().to_string(),
+        );
         differ(
             format!("{name}: response path"),
             field.response_path.to_string(),
@@ -124,7 +196,11 @@ fn differences(vendor: &str, built: &VendorSpec, got: &VendorSpec) -> Vec<String
     }
     for field in &got.fields {
         if built.field(&field.name).is_none() {
-            differ(format!("field {}", field.name), "missing".into(), "present".into());
+            differ(
+                format!("field {}", field.name),
+                "missing".into(),
+                "present".into(),
+            );
         }
     }
     out
@@ -141,7 +217,12 @@ fn the_five_documents_import_to_the_built_in_specs() {
         let built = catalog.get(vendor).expect("a built-in vendor");
         all.extend(differences(vendor, built, &got));
     }
-    assert_eq!(all, KNOWN, "differences from the built-in specs:\n{}", all.join("\n"));
+    assert_eq!(
+        all,
+        KNOWN,
+        "differences from the built-in specs:\n{}",
+        all.join("\n")
+    );
 }
 
 #[test]
@@ -156,19 +237,28 @@ fn the_comparison_sees_a_planted_difference() {
     };
     let got = load(&import::import(&doc, &options).unwrap());
     let diffs = differences("cro", Catalog::built_in().get("cro").unwrap(), &got);
-    assert_eq!(diffs, ["cro: name: max_length: built-in Some(128), imported Some(127)"]);
+    assert_eq!(
+        diffs,
+        ["cro: name: max_length: built-in Some(128), imported Some(127)"]
+    );
 }
 
 #[test]
 fn a_built_in_document_imports_with_nothing_lost_but_what_it_says() {
     for (vendor, file, update) in FIXTURES {
         let imported = import_file(file, update, None).unwrap();
-        let pointers: Vec<&str> = imported.unmapped.iter().map(|u| u.pointer.as_str()).collect();
+        let pointers: Vec<&str> = imported
+            .unmapped
+            .iter()
+            .map(|u| u.pointer.as_str())
+            .collect();
         match vendor {
             // Its page offers form bodies beside JSON.
             "servicedesk" => assert_eq!(
                 pointers,
-                ["#/paths/~1api~1contact~1{id}/put/requestBody/content/application~1x-www-form-urlencoded"]
+                [
+                    "#/paths/~1api~1contact~1{id}/put/requestBody/content/application~1x-www-form-urlencoded"
+                ]
             ),
             _ => assert!(pointers.is_empty(), "{vendor}: {:?}", imported.unmapped),
         }
@@ -186,13 +276,23 @@ fn a_crm_contacts_patch_with_custom_properties() {
     assert_eq!(spec.id, "acme-crm");
     assert_eq!(spec.request_wrapper.to_string(), "properties");
     assert_eq!(spec.response_contact.to_string(), "properties");
-    assert_eq!(spec.field("email").map(|f| f.kind.to_string()), Some("email".into()));
+    assert_eq!(
+        spec.field("email").map(|f| f.kind.to_string()),
+        Some("email".into())
+    );
     assert_eq!(
         spec.field("lifecyclestage").map(|f| f.limits.values.len()),
         Some(4)
     );
-    assert!(spec.field("hs_object_id").is_some_and(|f| f.read_only.is_some()));
-    let said: Vec<String> = imported.unmapped.iter().map(|u| format!("{}: {}", u.pointer, u.what)).collect();
+    assert!(
+        spec.field("hs_object_id")
+            .is_some_and(|f| f.read_only.is_some())
+    );
+    let said: Vec<String> = imported
+        .unmapped
+        .iter()
+        .map(|u| format!("{}: {}", u.pointer, u.what))
+        .collect();
     let has = |needle: &str| said.iter().any(|s| s.contains(needle));
     assert!(has("additionalProperties"), "{said:#?}");
     assert!(has("hapikey: refused"), "{said:#?}");
@@ -209,11 +309,23 @@ fn a_post_update_with_a_wrapper_array() {
     let spec = load(&imported);
     assert_eq!(spec.update.method, "POST");
     assert_eq!(spec.request_wrapper.to_string(), "data");
-    assert_eq!(spec.field("Email").map(|f| f.kind.to_string()), Some("email".into()));
-    assert_eq!(spec.field("Date_of_Birth").map(|f| f.kind.to_string()), Some("date".into()));
+    assert_eq!(
+        spec.field("Email").map(|f| f.kind.to_string()),
+        Some("email".into())
+    );
+    assert_eq!(
+        spec.field("Date_of_Birth").map(|f| f.kind.to_string()),
+        Some("date".into())
+    );
     let said: Vec<&str> = imported.unmapped.iter().map(|u| u.what.as_str()).collect();
-    assert!(said.iter().any(|s| s.contains("sits in an array")), "{said:#?}");
-    assert!(said.iter().any(|s| s.contains("a POST update")), "{said:#?}");
+    assert!(
+        said.iter().any(|s| s.contains("sits in an array")),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter().any(|s| s.contains("a POST update")),
+        "{said:#?}"
+    );
     assert!(said.iter().any(|s| s.contains("form")), "{said:#?}");
 }
 
@@ -244,28 +356,46 @@ const MINIMAL: &str = r##"{"openapi": "3.1.0", "info": {"title": "T", "version":
 fn refusals_name_the_json_pointer() {
     let with = |schema: &str| MINIMAL.replace("SCHEMA", schema);
     let (pointer, message) = refusal(
-        &with(r##"{"type": "object", "properties": {"name": {"$ref": "#/components/schemas/Name"}}}"##),
+        &with(
+            r##"{"type": "object", "properties": {"name": {"$ref": "#/components/schemas/Name"}}}"##,
+        ),
         "u",
     );
     assert_eq!(pointer, "#/components/schemas/Name");
-    assert!(message.contains("minLength 5 is greater than maxLength 2"), "{message}");
+    assert!(
+        message.contains("minLength 5 is greater than maxLength 2"),
+        "{message}"
+    );
 
     let (pointer, message) = refusal(&with(r#"{"$ref": "other.yaml#/Contact"}"#), "u");
-    assert_eq!(pointer, "#/paths/~1c~1{id}/patch/requestBody/content/application~1json/schema");
+    assert_eq!(
+        pointer,
+        "#/paths/~1c~1{id}/patch/requestBody/content/application~1json/schema"
+    );
     assert!(message.contains("outside the document"), "{message}");
 
     let (pointer, _) = refusal(
-        &with(r#"{"type": "object", "properties": {"a": {"type": "string", "x-rolo-kind": "colour"}}}"#),
+        &with(
+            r#"{"type": "object", "properties": {"a": {"type": "string", "x-rolo-kind": "colour"}}}"#,
+        ),
         "u",
     );
-    assert_eq!(pointer, "#/paths/~1c~1{id}/patch/requestBody/content/application~1json/schema/properties/a/x-rolo-kind");
+    assert_eq!(
+        pointer,
+        "#/paths/~1c~1{id}/patch/requestBody/content/application~1json/schema/properties/a/x-rolo-kind"
+    );
 
     let (pointer, message) = refusal(&with(r##"{"$ref": "#/components/schemas/Nope"}"##), "u");
-    assert_eq!(pointer, "#/paths/~1c~1{id}/patch/requestBody/content/application~1json/schema/$ref");
+    assert_eq!(
+        pointer,
+        "#/paths/~1c~1{id}/patch/requestBody/content/application~1json/schema/$ref"
+    );
     assert!(message.contains("names nothing"), "{message}");
 
-    let no_read = with(r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#)
-        .replace(r#""get": {"responses": {"200": {"description": "ok"}}},"#, "");
+    let no_read = with(r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#).replace(
+        r#""get": {"responses": {"200": {"description": "ok"}}},"#,
+        "",
+    );
     let (pointer, message) = refusal(&no_read, "u");
     assert_eq!(pointer, "#/paths/~1c~1{id}");
     assert!(message.contains("--read"), "{message}");
@@ -287,7 +417,10 @@ fn without_update_and_no_terminal_it_lists_candidates_and_exits_2() {
     let out = home.run(&["vendors", "import", file.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("PATCH /crm/v3/objects/contacts/{contactId} (updateContact)"), "{err}");
+    assert!(
+        err.contains("PATCH /crm/v3/objects/contacts/{contactId} (updateContact)"),
+        "{err}"
+    );
     assert!(err.contains("--update"), "{err}");
     assert!(out.stdout.is_empty());
     assert!(!home.config_dir().join("vendors").exists());
@@ -298,7 +431,13 @@ fn an_imported_vendor_is_listed_and_shown() {
     let home = Home::new();
     let file = fixture("crm-contacts.yaml");
     let out = home.run(
-        &["vendors", "import", file.to_str().unwrap(), "--update", "updateContact"],
+        &[
+            "vendors",
+            "import",
+            file.to_str().unwrap(),
+            "--update",
+            "updateContact",
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -310,7 +449,12 @@ fn an_imported_vendor_is_listed_and_shown() {
     let shown = home.run(&["vendors", "acme-crm"], &[]);
     assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
     let stdout = text(&shown.stdout);
-    assert!(stdout.starts_with("acme-crm (Acme CRM): partial update, PATCH /crm/v3/objects/contacts/{contactId}"), "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "acme-crm (Acme CRM): partial update, PATCH /crm/v3/objects/contacts/{contactId}"
+        ),
+        "{stdout}"
+    );
     assert!(stdout.contains("lifecyclestage"), "{stdout}");
     assert!(shown.stderr.is_empty(), "{}", text(&shown.stderr));
     let listed = home.run(&["vendors"], &[]);
@@ -318,7 +462,13 @@ fn an_imported_vendor_is_listed_and_shown() {
 
     // A second import does not overwrite the first.
     let again = home.run(
-        &["vendors", "import", file.to_str().unwrap(), "--update", "updateContact"],
+        &[
+            "vendors",
+            "import",
+            file.to_str().unwrap(),
+            "--update",
+            "updateContact",
+        ],
         &[],
     );
     assert_eq!(again.status.code(), Some(2));
@@ -326,7 +476,15 @@ fn an_imported_vendor_is_listed_and_shown() {
 
     // `-o -` prints the spec instead.
     let printed = home.run(
-        &["vendors", "import", file.to_str().unwrap(), "--update", "updateContact", "-o", "-"],
+        &[
+            "vendors",
+            "import",
+            file.to_str().unwrap(),
+            "--update",
+            "updateContact",
+            "-o",
+            "-",
+        ],
         &[],
     );
     assert_eq!(printed.status.code(), Some(0));
@@ -338,36 +496,104 @@ fn a_refused_document_exits_2_with_the_pointer() {
     let home = Home::new();
     let path = home.path().join("bad.yaml");
     std::fs::write(&path, "openapi: 2.9\npaths: {}\n").unwrap();
-    let out = home.run(&["vendors", "import", path.to_str().unwrap(), "--update", "x"], &[]);
+    let out = home.run(
+        &["vendors", "import", path.to_str().unwrap(), "--update", "x"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("#/openapi: OpenAPI version 2.9 is not 3.0 or 3.1"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("#/openapi: OpenAPI version 2.9 is not 3.0 or 3.1"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn patch_works_with_each_imported_spec_against_the_sandbox() {
     let env = Vendor::start();
     let edits = [
-        ("clemta", "64b8f1a2e4b0c8d9f0123456", "full_name=Imported Name"),
+        (
+            "clemta",
+            "64b8f1a2e4b0c8d9f0123456",
+            "full_name=Imported Name",
+        ),
         ("exsited", "ACC-1001/CONTACT_1", "first_name=Imported"),
         ("contactreg", "1941877", "taxNumber=TN-42"),
         ("cro", "1001/5001", "name=Imported Desk"),
-        ("servicedesk", "93498506-9dde-4593-b844-e3c51c0e2bc2", "firstname=Imported"),
+        (
+            "servicedesk",
+            "93498506-9dde-4593-b844-e3c51c0e2bc2",
+            "firstname=Imported",
+        ),
     ];
     for ((vendor, file, update), (_, reference, set)) in FIXTURES.iter().zip(edits) {
         let path = fixture(file);
         let out = env.run(
-            &["vendors", "import", path.to_str().unwrap(), "--update", update, "--id", vendor],
+            &[
+                "vendors",
+                "import",
+                path.to_str().unwrap(),
+                "--update",
+                update,
+                "--id",
+                vendor,
+            ],
             &[],
         );
-        assert_eq!(out.status.code(), Some(0), "{vendor}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{vendor}: {}",
+            text(&out.stderr)
+        );
         let profile = format!("sandbox-{vendor}");
         let out = env.run(&["patch", "-p", &profile, reference, "--set", set], &[]);
         let stdout = text(&out.stdout);
         let value = set.split_once('=').unwrap().1;
-        assert_eq!(out.status.code(), Some(0), "{vendor}: {stdout}{}", text(&out.stderr));
-        assert!(stdout.contains(&format!("(stored: {value})")), "{vendor}: {stdout}");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{vendor}: {stdout}{}",
+            text(&out.stderr)
+        );
+        assert!(
+            stdout.contains(&format!("(stored: {value})")),
+            "{vendor}: {stdout}"
+        );
         // The imported spec, not the built-in one, was used.
         let err = text(&out.stderr);
-        assert!(err.contains(&format!("vendor {vendor:?} from")) && err.contains("replaces the one from built-in"), "{vendor}: {err}");
+        assert!(
+            err.contains(&format!("vendor {vendor:?} from"))
+                && err.contains("replaces the one from built-in"),
+            "{vendor}: {err}"
+        );
     }
+}
+
+#[test]
+fn on_a_terminal_it_asks_which_operation_is_the_update() {
+    let home = Home::new();
+    let file = fixture("records-api.json");
+    let written = home.path().join("records.toml");
+    let mut tty = home.pty(
+        &[
+            "vendors",
+            "import",
+            file.to_str().unwrap(),
+            "-o",
+            written.to_str().unwrap(),
+        ],
+        &[],
+        24,
+        120,
+    );
+    tty.wait_for("which one is the update? [1-1]");
+    assert!(
+        tty.screen()
+            .contains("1. POST /Contacts/{record_id} (updateContactRecord)")
+    );
+    tty.keys("1\r");
+    assert_eq!(tty.exit_code(), Some(0), "{}", tty.screen());
+    let spec = std::fs::read_to_string(&written).expect("the spec is written");
+    assert!(spec.contains("method = \"POST\""));
 }

@@ -29,8 +29,8 @@ pub fn run(args: ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 
 fn import_file(args: ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
     let shown = args.file.display().to_string();
-    let text = std::fs::read_to_string(args.file)
-        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text =
+        std::fs::read_to_string(args.file).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let doc = import::parse_document(&text).map_err(|e| format!("{shown}: {e}"))?;
     let update = match args.update {
         Some(update) => update,

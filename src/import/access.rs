@@ -87,7 +87,10 @@ fn parameters<'a>(
     op: &'a Value,
     op_at: &str,
 ) -> Result<Vec<(&'a Value, String)>, ImportError> {
-    let item_at = op_at.rsplit_once('/').map(|(item, _)| item).unwrap_or(op_at);
+    let item_at = op_at
+        .rsplit_once('/')
+        .map(|(item, _)| item)
+        .unwrap_or(op_at);
     let mut found: Vec<(&Value, String)> = Vec::new();
     let lists = [
         (doc.at(item_at).and_then(|i| i.get("parameters")), item_at),
@@ -165,14 +168,20 @@ pub(super) fn read(
                     continue;
                 }
                 let extra = template_name(lower.strip_prefix("x-").unwrap_or(&lower));
-                if extra.is_empty() || extra == "secret" || access.extras.iter().any(|e| e.name == extra) {
+                if extra.is_empty()
+                    || extra == "secret"
+                    || access.extras.iter().any(|e| e.name == extra)
+                {
                     notes.push(Unmapped {
                         pointer: at.clone(),
-                        what: format!("required header {name:?}: no profile setting can be named after it"),
+                        what: format!(
+                            "required header {name:?}: no profile setting can be named after it"
+                        ),
                     });
                     continue;
                 }
-                let is_integer = p.pointer("/schema/type").and_then(Value::as_str) == Some("integer");
+                let is_integer =
+                    p.pointer("/schema/type").and_then(Value::as_str) == Some("integer");
                 access.auth.push((name.to_string(), format!("{{{extra}}}")));
                 access.extras.push(Extra {
                     name: extra,
@@ -213,16 +222,20 @@ fn describe_param(
         (_, _, Some(pattern)) => (format!("text matching {pattern}"), "abc"),
         _ => ("text".to_string(), "abc"),
     };
-    let example = [p.get("example"), p.pointer("/schema/example"), p.pointer("/schema/examples/0")]
-        .into_iter()
-        .flatten()
-        .find_map(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        // An example that could leave its path segment would not be a reference.
-        .filter(|e| !e.is_empty() && !e.contains(['/', '?', '#', '%', ' ', '{', '}']));
+    let example = [
+        p.get("example"),
+        p.pointer("/schema/example"),
+        p.pointer("/schema/examples/0"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+    // An example that could leave its path segment would not be a reference.
+    .filter(|e| !e.is_empty() && !e.contains(['/', '?', '#', '%', ' ', '{', '}']));
     Ok((describe, example.unwrap_or_else(|| fallback.to_string())))
 }
 
@@ -262,7 +275,11 @@ fn security(
         });
         return Ok(());
     };
-    for (i, skipped) in requirements.iter().enumerate().filter(|(i, _)| *i != chosen) {
+    for (i, skipped) in requirements
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != chosen)
+    {
         let names: Vec<&str> = skipped
             .as_object()
             .map(|r| r.keys().map(String::as_str).collect())
@@ -287,7 +304,10 @@ fn security(
             ImportError::refused(&req_at, format!("security scheme {name:?} is not declared"))
         })?;
         let (scheme, at) = doc.resolve_strict(scheme, &at)?;
-        let kind = scheme.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = scheme
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let header = match kind {
             "http" => match scheme
                 .get("scheme")
@@ -299,7 +319,8 @@ fn security(
                 Some("basic") => {
                     notes.push(Unmapped {
                         pointer: at.clone(),
-                        what: "HTTP Basic: the profile's secret must be base64 of user:password".into(),
+                        what: "HTTP Basic: the profile's secret must be base64 of user:password"
+                            .into(),
                     });
                     ("Authorization".to_string(), "Basic {secret}".to_string())
                 }
@@ -312,9 +333,14 @@ fn security(
                 }
             },
             "apiKey" => {
-                let key_name = scheme.get("name").and_then(Value::as_str).unwrap_or_default();
+                let key_name = scheme
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 match scheme.get("in").and_then(Value::as_str) {
-                    Some("header") if !key_name.is_empty() => (key_name.to_string(), "{secret}".to_string()),
+                    Some("header") if !key_name.is_empty() => {
+                        (key_name.to_string(), "{secret}".to_string())
+                    }
                     place => {
                         // Refused, not mapped: a key in a URL or cookie ends up in logs,
                         // histories and proxies; rolo sends credentials in headers only.
@@ -348,7 +374,8 @@ fn security(
         if secrets > 1 {
             notes.push(Unmapped {
                 pointer: at.clone(),
-                what: "a second credential: a profile holds one secret, sent in both headers".into(),
+                what: "a second credential: a profile holds one secret, sent in both headers"
+                    .into(),
             });
         }
         access.auth.push(header);
@@ -361,7 +388,10 @@ pub(super) fn check_params(op: &Operation, access: &Access) -> Result<(), Import
     let at = format!("#/paths/{}", escape_segment(&op.path));
     let path = &op.path;
     if !path.starts_with('/') || path.starts_with("//") {
-        return Err(ImportError::refused(&at, "a path must start with a single `/`"));
+        return Err(ImportError::refused(
+            &at,
+            "a path must start with a single `/`",
+        ));
     }
     if let Some(c) = path
         .chars()
@@ -372,12 +402,15 @@ pub(super) fn check_params(op: &Operation, access: &Access) -> Result<(), Import
             format!("the path holds {c:?}, which could send the request elsewhere"),
         ));
     }
-    Template::parse(&access.rolo_path(path)).map_err(|e| ImportError::refused(&at, e.to_string()))?;
+    Template::parse(&access.rolo_path(path))
+        .map_err(|e| ImportError::refused(&at, e.to_string()))?;
     for p in path_params(path).map_err(|m| ImportError::refused(&at, m))? {
         if !access.params.iter().any(|known| known.original == p) {
             return Err(ImportError::refused(
                 &at,
-                format!("{{{p}}} is not a parameter of the update's path, so no reference gives it"),
+                format!(
+                    "{{{p}}} is not a parameter of the update's path, so no reference gives it"
+                ),
             ));
         }
     }
@@ -438,9 +471,24 @@ pub(super) fn error_envelope(
             names.extend(inner.props.iter().map(|p| format!("error.{}", p.name)));
         }
         let wanted: [(&'static str, &[&str]); 3] = [
-            ("message", &["message", "detail", "Message", "error.message", "title"]),
-            ("error_code", &["code", "error_code", "errorCode", "error.code"]),
-            ("error_details", &["errors", "details", "ModelState", "error.details", "error.errors"]),
+            (
+                "message",
+                &["message", "detail", "Message", "error.message", "title"],
+            ),
+            (
+                "error_code",
+                &["code", "error_code", "errorCode", "error.code"],
+            ),
+            (
+                "error_details",
+                &[
+                    "errors",
+                    "details",
+                    "ModelState",
+                    "error.details",
+                    "error.errors",
+                ],
+            ),
         ];
         for (key, candidates) in wanted {
             if have.iter().chain(found.iter()).any(|(k, _)| *k == key) {

@@ -204,7 +204,8 @@ impl Document {
             .into_iter()
             .find(|op| {
                 op.operation_id.as_deref() == Some(wanted_trimmed)
-                    || by_route.is_some_and(|(m, p)| op.method.eq_ignore_ascii_case(m) && op.path == p)
+                    || by_route
+                        .is_some_and(|(m, p)| op.method.eq_ignore_ascii_case(m) && op.path == p)
             })
             .ok_or_else(|| ImportError::NoSuchOperation {
                 wanted: wanted.to_string(),
@@ -237,7 +238,8 @@ pub(super) fn is_json(media_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// YAML as JSON. Map keys that YAML reads as numbers or booleans (`200:` in `responses`)

@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
+use super::Unmapped;
 use super::access::Access;
 use super::document::Operation;
 use super::fields::Draft;
-use super::Unmapped;
 
 #[derive(Debug, Clone)]
 pub(super) struct ListPlan {
@@ -72,7 +72,11 @@ fn comment(text: &str) -> String {
 
 pub(super) fn write(plan: &Plan) -> String {
     let mut t = String::new();
-    let source = if plan.docs.is_empty() { "an OpenAPI document" } else { &plan.docs };
+    let source = if plan.docs.is_empty() {
+        "an OpenAPI document"
+    } else {
+        &plan.docs
+    };
     let _ = writeln!(
         t,
         "# Made by `rolo vendors import` from {} (OpenAPI {}).",
@@ -100,14 +104,22 @@ pub(super) fn write(plan: &Plan) -> String {
     let _ = writeln!(t, "name = {}", quote(&plan.name));
     let _ = writeln!(t, "docs = {}", quote(&plan.docs));
     let _ = writeln!(t, "semantics = {}", quote(plan.semantics));
-    let editable: Vec<&Draft> = plan.fields.iter().filter(|f| f.read_only.is_none()).collect();
+    let editable: Vec<&Draft> = plan
+        .fields
+        .iter()
+        .filter(|f| f.read_only.is_none())
+        .collect();
     let nullable = editable.iter().filter(|f| f.nullable).count();
     let vendor_null = nullable * 2 > editable.len();
     let _ = writeln!(
         t,
         "# Clearing sends null where the document allows null (`nullable`, `type: [.., \"null\"]`), else \"\"/[]."
     );
-    let _ = writeln!(t, "clear = {}", quote(if vendor_null { "null" } else { "empty" }));
+    let _ = writeln!(
+        t,
+        "clear = {}",
+        quote(if vendor_null { "null" } else { "empty" })
+    );
     let _ = writeln!(t, "request_wrapper = {}", quote(&plan.request_wrapper));
     let _ = writeln!(t, "response_contact = {}", quote(&plan.response_contact));
     if plan.access.auth.is_empty() {
@@ -119,8 +131,18 @@ pub(super) fn write(plan: &Plan) -> String {
     for p in &plan.access.params {
         let _ = writeln!(t, "# {{{}}}: {}", p.name, comment(&p.describe));
     }
-    let names: Vec<String> = plan.access.params.iter().map(|p| format!("{{{}}}", p.name)).collect();
-    let examples: Vec<&str> = plan.access.params.iter().map(|p| p.example.as_str()).collect();
+    let names: Vec<String> = plan
+        .access
+        .params
+        .iter()
+        .map(|p| format!("{{{}}}", p.name))
+        .collect();
+    let examples: Vec<&str> = plan
+        .access
+        .params
+        .iter()
+        .map(|p| p.example.as_str())
+        .collect();
     let _ = writeln!(t, "template = {}", quote(&names.join("/")));
     let _ = writeln!(t, "example = {}", quote(&examples.join("/")));
 
@@ -205,10 +227,19 @@ fn write_field(t: &mut String, f: &Draft, vendor_null: bool) {
         let _ = writeln!(t, "identity = true");
     }
     if let Some((field, is)) = &f.when {
-        let _ = writeln!(t, "when = {{ field = {}, is = {} }}", quote(field), quote_list(is));
+        let _ = writeln!(
+            t,
+            "when = {{ field = {}, is = {} }}",
+            quote(field),
+            quote_list(is)
+        );
     }
     if f.read_only.is_none() && f.nullable != vendor_null {
-        let _ = writeln!(t, "clear = {}", quote(if f.nullable { "null" } else { "empty" }));
+        let _ = writeln!(
+            t,
+            "clear = {}",
+            quote(if f.nullable { "null" } else { "empty" })
+        );
     }
     if !f.help.is_empty() {
         let _ = writeln!(t, "help = {}", quote(&f.help));

@@ -341,7 +341,9 @@ fn field(
             }
             ("", _) => Kind::Json,
             (other, _) => {
-                said.push(format!("type {other:?} is not an OpenAPI type: edited as raw JSON"));
+                said.push(format!(
+                    "type {other:?} is not an OpenAPI type: edited as raw JSON"
+                ));
                 Kind::Json
             }
         };

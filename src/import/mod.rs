@@ -19,6 +19,7 @@ mod build;
 mod document;
 mod emit;
 mod fields;
+mod locate;
 mod schema;
 
 pub use document::{Document, Operation};

@@ -132,7 +132,10 @@ fn flatten_at<'a>(
     }
     flat.nullable |= object.get("nullable") == Some(&Value::Bool(true));
     flat.format = object.get("format").and_then(Value::as_str);
-    flat.enum_values = object.get("enum").and_then(Value::as_array).map(Vec::as_slice);
+    flat.enum_values = object
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice);
     if let Some(Value::Array(values)) = object.get("enum")
         && values.iter().any(Value::is_null)
     {
@@ -162,8 +165,12 @@ fn flatten_at<'a>(
         }
     }
     if let Some(Value::Array(required)) = object.get("required") {
-        flat.required
-            .extend(required.iter().filter_map(Value::as_str).map(str::to_string));
+        flat.required.extend(
+            required
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string),
+        );
     }
     match object.get("additionalProperties") {
         None | Some(Value::Bool(false)) => {}
