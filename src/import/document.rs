@@ -71,7 +71,9 @@ impl Document {
                 "this is a Swagger 2.0 document; convert it to OpenAPI 3 first",
             ));
         }
+        // `openapi: 3.1` unquoted is a YAML number; it still says which version.
         let version = match root.get("openapi") {
+            Some(Value::Number(n)) if matches!(n.as_f64(), Some(3.0) | Some(3.1)) => n.to_string(),
             Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => v.clone(),
             Some(other) => {
                 return Err(ImportError::refused(
@@ -304,6 +306,14 @@ mod tests {
         )
         .unwrap();
         assert!(doc.at("#/paths/~1a~1{id}/get/responses/200").is_some());
+    }
+
+    #[test]
+    fn an_unquoted_version_is_read() {
+        let doc = Document::parse("openapi: 3.1\npaths: {}\n").unwrap();
+        assert_eq!(doc.version, "3.1");
+        let err = Document::parse("openapi: 2.0\npaths: {}\n").unwrap_err();
+        assert!(err.to_string().starts_with("#/openapi:"), "{err}");
     }
 
     #[test]

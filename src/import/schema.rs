@@ -242,3 +242,41 @@ fn merge<'a>(outer: &mut Flat<'a>, inner: Flat<'a>) {
     outer.x_response_path = outer.x_response_path.or(inner.x_response_path);
     outer.opaque |= inner.opaque;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat_of(doc: &Document, pointer: &str) -> (bool, Vec<String>, Vec<String>) {
+        let mut notes = Vec::new();
+        let schema = doc.at(pointer).unwrap();
+        let flat = flatten(doc, schema, pointer, &mut notes).unwrap();
+        let props = flat.props.iter().map(|p| p.name.clone()).collect();
+        (flat.nullable, flat.types, props)
+    }
+
+    #[test]
+    fn null_is_read_in_both_versions() {
+        let doc = Document::parse(
+            "openapi: 3.1.0\npaths: {}\ncomponents:\n  schemas:\n    A: {type: string, nullable: true}\n    B: {type: [string, 'null']}\n    C: {oneOf: [{type: string}, {type: 'null'}]}\n    D: {type: string}\n",
+        )
+        .unwrap();
+        for name in ["A", "B", "C"] {
+            let (nullable, types, _) = flat_of(&doc, &format!("#/components/schemas/{name}"));
+            assert!(nullable, "{name}");
+            assert_eq!(types, ["string"], "{name}");
+        }
+        assert!(!flat_of(&doc, "#/components/schemas/D").0);
+    }
+
+    #[test]
+    fn all_of_merges_members_in_order_through_refs() {
+        let doc = Document::parse(
+            "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    Base: {type: object, properties: {a: {type: string}, b: {type: string}}}\n    Both:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - {properties: {c: {type: integer}}, required: [c]}\n",
+        )
+        .unwrap();
+        let (_, types, props) = flat_of(&doc, "#/components/schemas/Both");
+        assert_eq!(types, ["object"]);
+        assert_eq!(props, ["a", "b", "c"]);
+    }
+}
