@@ -6,6 +6,15 @@ use proptest::prelude::*;
 use rolo::import::{self, ImportError, Options};
 use serde_json::{Value, json};
 
+/// A schema that holds itself, twice per level.
+static TREE: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| {
+    json!({"type": "object", "properties": {
+        "name": {"type": "string"},
+        "left": {"$ref": "#/components/schemas/Tree"},
+        "right": {"allOf": [{"$ref": "#/components/schemas/Tree"}]}
+    }})
+});
+
 fn member_name() -> impl Strategy<Value = String> {
     prop_oneof![
         6 => "[a-z][a-z_]{0,7}",
@@ -56,6 +65,7 @@ fn leaf() -> impl Strategy<Value = Value> {
         Just(json!({"enum": [1, null, "x"]})),
         Just(json!({"$ref": "#/components/schemas/Shared"})),
         Just(json!({"$ref": "#/components/schemas/Missing"})),
+        Just(json!({"$ref": "#/components/schemas/Tree"})),
         Just(json!({"$ref": "other.yaml#/X"})),
         Just(json!({"$ref": 7})),
         Just(json!(true)),
@@ -182,7 +192,7 @@ fn document() -> impl Strategy<Value = Value> {
                 "info": {"title": "Fuzzed API", "version": "1"},
                 "security": [{"s": []}],
                 "paths": {path: item},
-                "components": {"schemas": {"Shared": shared}, "securitySchemes": {"s": scheme}}
+                "components": {"schemas": {"Shared": shared, "Tree": TREE.clone()}, "securitySchemes": {"s": scheme}}
             })
         })
 }

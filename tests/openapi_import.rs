@@ -401,3 +401,42 @@ fn refusals_name_the_json_pointer() {
     let (pointer, _) = refusal("{\"swagger\": \"2.0\"}", "u");
     assert_eq!(pointer, "#/swagger");
 }
+
+#[test]
+fn a_recursive_schema_becomes_raw_json_where_it_recurs() {
+    let doc = MINIMAL
+        .replace("SCHEMA", r##"{"$ref": "#/components/schemas/Node"}"##)
+        .replace(
+            r#""Name": {"#,
+            r##""Node": {"type": "object", "properties": {"label": {"type": "string"},
+                "parent": {"$ref": "#/components/schemas/Node"},
+                "owner": {"type": "object", "properties": {"node": {"$ref": "#/components/schemas/Node"}}}}},
+             "Name": {"##,
+        );
+    let doc = import::parse_document(&doc).unwrap();
+    let options = Options {
+        update: Some("u".into()),
+        ..Options::default()
+    };
+    let imported = import::import(&doc, &options).unwrap();
+    let spec = load(&imported);
+    let names: Vec<(&str, String)> = spec
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind.to_string()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("label", "text".to_string()),
+            ("parent", "json".into()),
+            ("owner.node", "json".into())
+        ]
+    );
+    assert!(
+        imported
+            .unmapped
+            .iter()
+            .any(|u| u.what.contains("a recursive schema"))
+    );
+}

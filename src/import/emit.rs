@@ -147,12 +147,12 @@ pub(super) fn write(plan: &Plan) -> String {
     let _ = writeln!(t, "example = {}", quote(&examples.join("/")));
 
     for extra in &plan.access.extras {
-        let _ = writeln!(t, "\n[[extras]]");
+        let _ = writeln!(t, "\n# Sent in the {} header.", comment(&extra.header));
+        let _ = writeln!(t, "[[extras]]");
         let _ = writeln!(t, "name = {}", quote(&extra.name));
         let _ = writeln!(t, "kind = {}", quote(extra.kind));
         let _ = writeln!(t, "required = true");
         let _ = writeln!(t, "help = {}", quote(&extra.help));
-        debug_assert!(!extra.header.is_empty());
     }
     for (header, value) in &plan.access.auth {
         let _ = writeln!(t, "\n[[auth]]");

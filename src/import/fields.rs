@@ -13,6 +13,10 @@ use crate::spec::{Kind, MAX_NAME_CHARS};
 /// `a.b.c.d.e.f.g.h.i` is no form, and a recursive schema has to stop somewhere.
 const MAX_NESTING: usize = 8;
 
+/// More fields than this and the import is refused: a schema that nests itself many times
+/// over would otherwise make millions.
+const MAX_IMPORTED_FIELDS: usize = 2_000;
+
 /// The pattern rolo writes for `format: uuid`.
 pub(super) const UUID_PATTERN: &str =
     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
@@ -73,7 +77,7 @@ pub(super) fn contact_fields(
             what: "`additionalProperties`: members beyond the named ones (custom properties) are not fields".into(),
         });
     }
-    collect(doc, contact, "", false, &mut out, notes, 0)?;
+    collect(doc, contact, "", false, &mut out, notes, &[])?;
     let Some(alternatives) = &contact.alternatives else {
         return Ok(out);
     };
@@ -81,11 +85,13 @@ pub(super) fn contact_fields(
         .discriminator
         .and_then(|d| d.get("propertyName"))
         .and_then(Value::as_str);
-    let Some(property) = discriminator else {
+    let usable =
+        |p: &&str| !p.is_empty() && !p.contains('.') && p.chars().count() <= MAX_NAME_CHARS;
+    let Some(property) = discriminator.filter(usable) else {
         notes.push(Unmapped {
             pointer: alternatives.pointer.clone(),
             what: format!(
-                "`{}` without a discriminator: only the members outside it are fields",
+                "`{}` without a discriminator (or one whose property cannot be a field name): only the members outside it are fields",
                 alternatives.keyword
             ),
         });
@@ -114,7 +120,7 @@ pub(super) fn contact_fields(
             values.push(target.rsplit('/').next().unwrap_or(target).to_string());
         }
         let mut fields = Vec::new();
-        collect(doc, &flat, "", false, &mut fields, notes, 0)?;
+        collect(doc, &flat, "", false, &mut fields, notes, &[])?;
         variants.push((values, fields));
     }
     let all: Vec<String> = variants.iter().flat_map(|(v, _)| v.clone()).collect();
@@ -173,9 +179,20 @@ fn collect(
     parent_read_only: bool,
     out: &mut Vec<Draft>,
     notes: &mut Vec<Unmapped>,
-    depth: usize,
+    ancestors: &[&str],
 ) -> Result<(), ImportError> {
+    // The schemas being expanded, this one included: one met again is a recursive schema.
+    let mut chain = ancestors.to_vec();
+    chain.push(&flat.pointer);
     for prop in &flat.props {
+        if out.len() >= MAX_IMPORTED_FIELDS {
+            return Err(ImportError::refused(
+                &prop.pointer,
+                format!(
+                    "more than {MAX_IMPORTED_FIELDS} fields: no form anyone edits (a schema nested many times over?)"
+                ),
+            ));
+        }
         let name = if prefix.is_empty() {
             prop.name.clone()
         } else {
@@ -201,13 +218,24 @@ fn collect(
         let inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
         let required = flat.required.contains(&prop.name);
         let read_only = parent_read_only || inner.read_only;
-        if inner.x_kind.is_none()
+        let nests = inner.x_kind.is_none()
             && inner.alternatives.is_none()
             && inner.is_object()
             && !inner.props.is_empty()
-            && inner.types.len() <= 1
-            && depth < MAX_NESTING
-        {
+            && inner.types.len() <= 1;
+        let recursive = chain.contains(&inner.pointer.as_str());
+        if nests && (recursive || chain.len() > MAX_NESTING) {
+            notes.push(Unmapped {
+                pointer: prop.pointer.clone(),
+                what: if recursive {
+                    format!("{name}: a recursive schema; edited as raw JSON")
+                } else {
+                    format!(
+                        "{name}: nested more than {MAX_NESTING} objects deep; edited as raw JSON"
+                    )
+                },
+            });
+        } else if nests {
             if let Some(at) = &inner.additional {
                 notes.push(Unmapped {
                     pointer: at.clone(),
@@ -217,7 +245,7 @@ fn collect(
                 });
             }
             let before = out.len();
-            collect(doc, &inner, &name, read_only, out, notes, depth + 1)?;
+            collect(doc, &inner, &name, read_only, out, notes, &chain)?;
             if out.len() > before {
                 continue;
             }

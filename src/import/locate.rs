@@ -12,6 +12,8 @@ use super::{ImportError, Unmapped, escape_segment};
 
 /// How deep the importer looks for the contact inside a body (`data`, `account.contacts`).
 pub(super) const MAX_WRAPPER_DEPTH: usize = 4;
+/// How many objects of a response are looked into for the contact.
+const MAX_OBJECTS_SEARCHED: usize = 200;
 
 /// A member name that can be one step of a dotted path.
 pub(super) fn plain_name(name: &str) -> bool {
@@ -93,9 +95,15 @@ pub(super) fn find_contact<'a>(
     // (score, path, the object, where an array was crossed)
     let mut best = (score(root), Vec::new(), root.clone(), None::<String>);
     let mut frontier = vec![(Vec::<String>::new(), root.clone(), None::<String>)];
+    // Wide documents are looked into only so far: the contact sits near the top.
+    let mut budget = MAX_OBJECTS_SEARCHED;
     for _ in 0..MAX_WRAPPER_DEPTH {
         let mut next = Vec::new();
         for (path, flat, crossed) in &frontier {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
             for prop in flat.props.iter().filter(|p| plain_name(&p.name)) {
                 let mut inner = flatten(doc, prop.schema, &prop.pointer, notes)?;
                 let mut crossed = crossed.clone();
