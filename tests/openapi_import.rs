@@ -177,6 +177,11 @@ fn differences(vendor: &str, built: &VendorSpec, got: &VendorSpec) -> Vec<String
             other.read_only.is_some().to_string(),
         );
         differ(
+            format!("{name}: identity"),
+            field.identity.to_string(),
+            other.identity.to_string(),
+        );
+        differ(
             format!("{name}: secret"),
             field.is_secret().to_string(),
             other.is_secret().to_string(),

@@ -59,7 +59,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
     /// List vendors; with a name, its field table; `vendors import FILE` makes one
-    #[command(args_conflicts_with_subcommands = true)]
+    #[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
     Vendors {
         /// A vendor id, e.g. clemta
         vendor: Option<String>,

@@ -296,17 +296,31 @@ fn drop_dangling_conditions(drafts: &mut [Draft], notes: &mut Vec<Unmapped>) {
     }
 }
 
-/// The record's own id: a read-only field named as the reference's last parameter, or `id`.
+/// The record's own id: the read-only top-level field named as the reference's last
+/// parameter, or whose name ends it (`id` for `contact_id` or `contactId`, `type` for
+/// `contact_type`; the longest such), or else `id`.
 fn mark_identity(drafts: &mut [Draft], params: &[access::PathParam]) {
-    let last = params.last().map(|p| p.name.as_str()).unwrap_or("id");
-    let at = drafts
-        .iter()
-        .position(|d| d.name == last && d.read_only.is_some())
-        .or_else(|| {
-            drafts
-                .iter()
-                .position(|d| d.name == "id" && d.read_only.is_some())
-        });
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let last = plain(params.last().map(|p| p.original.as_str()).unwrap_or("id"));
+    let candidates = || {
+        drafts
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.read_only.is_some() && !d.name.contains('.'))
+    };
+    let at = candidates()
+        .filter(|(_, d)| {
+            let name = plain(&d.name);
+            !name.is_empty() && last.ends_with(&name)
+        })
+        .max_by_key(|(_, d)| d.name.len())
+        .or_else(|| candidates().find(|(_, d)| d.name == "id"))
+        .map(|(i, _)| i);
     if let Some(i) = at {
         drafts[i].identity = true;
     }
