@@ -10,6 +10,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod edit;
+pub mod import;
 pub mod log;
 pub mod paths;
 pub mod sandbox;

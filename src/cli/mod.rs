@@ -4,6 +4,7 @@
 mod contact;
 mod context;
 mod history;
+mod import;
 mod profiles;
 mod sandbox;
 mod table;
@@ -57,10 +58,13 @@ pub enum Command {
 /// The commands that print and exit (or serve, for `sandbox`); none opens the editor.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// List vendors; with a name, its field table
+    /// List vendors; with a name, its field table; `vendors import FILE` makes one
+    #[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
     Vendors {
         /// A vendor id, e.g. clemta
         vendor: Option<String>,
+        #[command(subcommand)]
+        action: Option<VendorsCommand>,
     },
     /// List profiles (built-in and configured)
     Profiles,
@@ -118,13 +122,65 @@ pub enum CliCommand {
     },
 }
 
+/// `rolo vendors import`: the one subcommand of `rolo vendors`.
+#[derive(Debug, Subcommand)]
+pub enum VendorsCommand {
+    /// Make a vendor spec from the vendor's OpenAPI 3.0/3.1 document (YAML or JSON)
+    Import {
+        /// The OpenAPI document
+        file: std::path::PathBuf,
+        /// The contact update: an operationId or "METHOD /path" (asked when left out)
+        #[arg(long, value_name = "OPERATION")]
+        update: Option<String>,
+        /// The contact read (default: GET on the update's path)
+        #[arg(long, value_name = "OPERATION")]
+        read: Option<String>,
+        /// The contact list (default: GET on the update's parent path, when there is one)
+        #[arg(long, value_name = "OPERATION")]
+        list: Option<String>,
+        /// The vendor id (default: from the document's title)
+        #[arg(long, value_name = "NAME")]
+        id: Option<String>,
+        /// Where to write the spec; `-` for stdout (default: vendors/ID.toml in the config
+        /// folder, where `rolo vendors` finds it)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
 /// Runs one of the command line's commands and returns the process exit code.
 pub fn run(command: CliCommand) -> ExitCode {
     // Everything the CLI prints, vendor text included, leaves through the one sanitizer.
     let mut out = SanitizingWriter::new(std::io::stdout().lock());
     let mut err = SanitizingWriter::new(std::io::stderr().lock());
     let code = match command {
-        CliCommand::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
+        CliCommand::Vendors {
+            action:
+                Some(VendorsCommand::Import {
+                    file,
+                    update,
+                    read,
+                    list,
+                    id,
+                    output,
+                }),
+            ..
+        } => import::run(
+            import::ImportArgs {
+                file: &file,
+                update,
+                read,
+                list,
+                id,
+                output: output.as_deref(),
+            },
+            &mut out,
+            &mut err,
+        ),
+        CliCommand::Vendors {
+            vendor,
+            action: None,
+        } => vendors::run(vendor.as_deref(), &mut out, &mut err),
         CliCommand::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
         CliCommand::Profiles => profiles::run(&mut out, &mut err),
         CliCommand::History { profile, reference } => {
