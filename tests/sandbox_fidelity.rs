@@ -36,7 +36,12 @@ fn servicedesk_body(change: impl FnOnce(&mut Json)) -> Json {
 
 /// Asserts a 400 whose body names `field`.
 fn assert_refused(reply: &common::http::Reply, field: &str, what: &str) {
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{what}: {}", reply.text);
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "{what}: {}",
+        reply.text
+    );
     assert!(reply.text.contains(field), "{what}: {}", reply.text);
 }
 

@@ -42,7 +42,10 @@ fn an_unchanged_datetime_read_without_an_offset_is_sent_with_one() {
     set(&mut f, "firstname", "Annabel");
     let body = f.build_update().unwrap().body;
     assert_eq!(body["birthdate"], json!("1980-05-17T00:00:00+00:00"));
-    assert_eq!(body["create_date"], json!("2026-04-24T10:59:50.6554761+00:00"));
+    assert_eq!(
+        body["create_date"],
+        json!("2026-04-24T10:59:50.6554761+00:00")
+    );
 }
 
 #[test]
@@ -127,4 +130,41 @@ async fn a_generated_servicedesk_contact_can_be_updated() {
     let stored = api.get("servicedesk", &path).await.json();
     assert_eq!(stored["notes"], "updated through rolo's body");
     assert_eq!(stored["birthdate"], "1990-01-02T03:04:00+00:00");
+}
+
+/// `[reference.types]` is data: a type for a placeholder the template lacks, or a type rolo
+/// does not know, is refused with the spec's line.
+#[test]
+fn reference_types_are_checked_when_the_spec_loads() {
+    let head = r#"id = "typed"
+name = "Typed"
+semantics = "partial"
+[reference]
+template = "{customer_id}/{id}"
+[reference.types]
+"#;
+    let tail = r#"[[auth]]
+header = "X-Key"
+value = "{secret}"
+[read]
+method = "GET"
+path = "/c/{customer_id}/{id}"
+[update]
+method = "PATCH"
+path = "/c/{customer_id}/{id}"
+[[fields]]
+name = "name"
+kind = "text"
+"#;
+    let load = |types: &str| rolo::spec::parse_spec("typed.toml", &format!("{head}{types}{tail}"));
+    let spec = load("customer_id = \"integer\"\nid = \"guid\"\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec.reference_types.get("customer_id"),
+        Some(&rolo::spec::ParamType::Integer)
+    );
+    let err = load("contact = \"integer\"\n").unwrap_err().to_string();
+    assert!(err.starts_with("typed.toml:7:"), "{err}");
+    assert!(err.contains("{contact}"), "{err}");
+    let err = load("id = \"uuid\"\n").unwrap_err().to_string();
+    assert!(err.contains("unknown reference type \"uuid\""), "{err}");
 }

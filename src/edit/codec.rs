@@ -282,7 +282,9 @@ pub fn is_email(text: &str) -> bool {
         allow_display_text: false,
     };
     EmailAddress::parse_with_options(text, options).is_ok()
-        && text.rsplit_once('@').is_some_and(|(_, domain)| is_host_name(domain))
+        && text
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| is_host_name(domain))
 }
 
 /// A DNS host name (RFC 1123): labels of ASCII letters, digits and hyphens, not starting or

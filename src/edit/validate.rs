@@ -502,7 +502,11 @@ mod tests {
         for (vendor, field, kind) in cases {
             assert_eq!(check(vendor, field, "a@ex-ample.com"), Ok(()), "{field}");
             for bad in ["a@ex_ample.com", "a@-example.com", "a@example-.com"] {
-                assert_eq!(check(vendor, field, bad), Err(Rule::Kind(kind)), "{field} {bad}");
+                assert_eq!(
+                    check(vendor, field, bad),
+                    Err(Rule::Kind(kind)),
+                    "{field} {bad}"
+                );
             }
         }
         assert_eq!(

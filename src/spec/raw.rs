@@ -1,7 +1,7 @@
 //! The TOML form of a vendor spec and its checked conversion into `VendorSpec`.
 //! Every problem is reported with the line it comes from.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use regex::Regex;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::SpecError;
+use super::param::ParamType;
 use super::template::Template;
 use super::types::*;
 
@@ -47,6 +48,9 @@ struct RawReference {
     template: Spanned<String>,
     #[serde(default)]
     example: String,
+    /// Placeholder name → type name (`customer_id = "integer"`).
+    #[serde(default)]
+    types: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -267,6 +271,27 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
             "the reference template has no placeholder",
         ));
     }
+    let mut reference_types = BTreeMap::new();
+    for (name, kind) in &raw.reference.types {
+        if !ref_params.contains(name.as_str()) {
+            return Err(lines.error(
+                kind.span(),
+                format!("reference.types names {{{name}}}, which the reference template {reference} does not have"),
+            ));
+        }
+        let known = ParamType::from_name(kind.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = ParamType::ALL.iter().map(|(n, _)| *n).collect();
+            lines.error(
+                kind.span(),
+                format!(
+                    "unknown reference type {:?} (use one of {})",
+                    kind.get_ref(),
+                    names.join(", ")
+                ),
+            )
+        })?;
+        reference_types.insert(name.clone(), known);
+    }
 
     let request = |r: &Spanned<RawRequest>, what: &str| -> Result<RequestSpec, SpecError> {
         let r = r.get_ref();
@@ -404,6 +429,7 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         docs: raw.docs,
         semantics,
         reference,
+        reference_types,
         reference_example: raw.reference.example,
         auth,
         extras,
