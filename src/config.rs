@@ -91,6 +91,16 @@ pub struct Config {
     /// Key rebindings: action name → key chords (`[keys] review = ["s", "ctrl-s"]`), checked by
     /// the terminal UI, which knows the actions.
     pub keys: Vec<KeyBinding>,
+    /// Configured profiles that could not be read, with why: one broken profile does not stop
+    /// the others; using it is its error.
+    pub broken: Vec<BrokenProfile>,
+}
+
+/// A `[profiles.NAME]` table that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenProfile {
+    pub name: String,
+    pub error: ConfigError,
 }
 
 /// One `[keys]` entry, with its line for error messages.
@@ -138,6 +148,7 @@ impl Config {
             profiles: built_in_profiles(catalog)?,
             theme: None,
             keys: Vec::new(),
+            broken: Vec::new(),
         })
     }
 
@@ -228,9 +239,13 @@ impl Config {
                     format!("profile {name:?} is a built-in name; choose another"),
                 ));
             }
-            config
-                .profiles
-                .push(parse_profile(name, table, catalog, &err)?);
+            match parse_profile(name, table, catalog, &err) {
+                Ok(profile) => config.profiles.push(profile),
+                Err(error) => config.broken.push(BrokenProfile {
+                    name: name.clone(),
+                    error,
+                }),
+            }
         }
         config.theme = raw.theme.map(|t| t.into_inner());
         if let Some(keys) = raw.keys {
@@ -286,7 +301,10 @@ impl Config {
         }
         if let Some(default) = raw.default_profile {
             let name = default.get_ref();
-            if !config.profiles.iter().any(|p| &p.name == name) {
+            // A broken default is kept: using it reports its own error.
+            let known = config.profiles.iter().any(|p| &p.name == name)
+                || config.broken.iter().any(|b| &b.name == name);
+            if !known {
                 return Err(err(
                     default.span(),
                     format!(
@@ -305,6 +323,14 @@ impl Config {
 
     pub fn names(&self) -> Vec<&str> {
         self.profiles.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Why a configured profile could not be read, if it is a broken one.
+    pub fn broken_profile(&self, name: &str) -> Option<&ConfigError> {
+        self.broken
+            .iter()
+            .find(|b| b.name == name)
+            .map(|b| &b.error)
     }
 }
 
@@ -339,7 +365,8 @@ fn parse_profile(
         err(
             vendor_span.clone(),
             format!(
-                "profile {name:?}: no vendor {vendor:?}; known: {}",
+                "profile {name:?}: no vendor {vendor:?}{}; known: {}",
+                crate::suggest::hint(vendor, catalog.ids()),
                 catalog.ids().join(", ")
             ),
         )
@@ -466,7 +493,8 @@ fn parse_profile(
     }
     Ok(Profile {
         name: name.to_string(),
-        vendor: vendor.to_string(),
+        // The spec's own id: `vendor = "Clemta"` names clemta.
+        vendor: spec.id.clone(),
         base_url: base_url.to_string(),
         secret,
         extras,

@@ -334,7 +334,10 @@ impl Keymap {
                 .unwrap_or_default()
         };
         for (i, a) in self.bindings.iter().enumerate() {
-            for b in self.bindings[i + 1..].iter().filter(|b| b.context == a.context) {
+            for b in self.bindings[i + 1..]
+                .iter()
+                .filter(|b| b.context == a.context)
+            {
                 let Some(chord) = a.chords.iter().find(|c| b.chords.contains(c)) else {
                     continue;
                 };
