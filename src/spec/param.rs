@@ -2,7 +2,14 @@
 //! parameters (cro: `customer_id Integer`; servicedesk: `id globally unique identifier`), so a
 //! malformed reference is refused before any request instead of coming back as a 404.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::SpecError;
+use super::template::Template;
 
 /// What a placeholder's value must look like. A placeholder without a type takes any text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +61,38 @@ impl fmt::Display for ParamType {
             ParamType::Guid => f.write_str("a GUID such as 93498506-9dde-4593-b844-e3c51c0e2bc2"),
         }
     }
+}
+
+/// `[reference.types]`: each name a placeholder of the template, each type one rolo knows.
+pub(super) fn parse_types(
+    raw: &BTreeMap<String, Spanned<String>>,
+    reference: &Template,
+    error: &dyn Fn(Range<usize>, String) -> SpecError,
+) -> Result<BTreeMap<String, ParamType>, SpecError> {
+    let mut types = BTreeMap::new();
+    for (name, kind) in raw {
+        if !reference.params().any(|p| p == name) {
+            return Err(error(
+                kind.span(),
+                format!(
+                    "reference.types names {{{name}}}, which the reference template {reference} does not have"
+                ),
+            ));
+        }
+        let known = ParamType::from_name(kind.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = ParamType::ALL.iter().map(|(n, _)| *n).collect();
+            error(
+                kind.span(),
+                format!(
+                    "unknown reference type {:?} (use one of {})",
+                    kind.get_ref(),
+                    names.join(", ")
+                ),
+            )
+        })?;
+        types.insert(name.clone(), known);
+    }
+    Ok(types)
 }
 
 #[cfg(test)]

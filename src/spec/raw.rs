@@ -9,7 +9,6 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::SpecError;
-use super::param::ParamType;
 use super::template::Template;
 use super::types::*;
 
@@ -271,27 +270,10 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
             "the reference template has no placeholder",
         ));
     }
-    let mut reference_types = BTreeMap::new();
-    for (name, kind) in &raw.reference.types {
-        if !ref_params.contains(name.as_str()) {
-            return Err(lines.error(
-                kind.span(),
-                format!("reference.types names {{{name}}}, which the reference template {reference} does not have"),
-            ));
-        }
-        let known = ParamType::from_name(kind.get_ref()).ok_or_else(|| {
-            let names: Vec<&str> = ParamType::ALL.iter().map(|(n, _)| *n).collect();
-            lines.error(
-                kind.span(),
-                format!(
-                    "unknown reference type {:?} (use one of {})",
-                    kind.get_ref(),
-                    names.join(", ")
-                ),
-            )
+    let reference_types =
+        super::param::parse_types(&raw.reference.types, &reference, &|span, message| {
+            lines.error(span, message)
         })?;
-        reference_types.insert(name.clone(), known);
-    }
 
     let request = |r: &Spanned<RawRequest>, what: &str| -> Result<RequestSpec, SpecError> {
         let r = r.get_ref();
