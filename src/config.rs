@@ -15,6 +15,9 @@ use toml::Spanned;
 use crate::client::secret::{CommandLine, DEFAULT_SECRET_TIMEOUT, Secret, SecretSource};
 use crate::spec::{Catalog, Kind, VendorSpec};
 
+mod built_in;
+use built_in::built_in_profiles;
+
 /// Where the built-in sandbox profiles point unless `ROLO_SANDBOX_URL` says otherwise.
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:7878";
 
@@ -91,6 +94,16 @@ pub struct Config {
     /// Key rebindings: action name → key chords (`[keys] review = ["s", "ctrl-s"]`), checked by
     /// the terminal UI, which knows the actions.
     pub keys: Vec<KeyBinding>,
+    /// Configured profiles that could not be read, with why: one broken profile does not stop
+    /// the others; using it is its error.
+    pub broken: Vec<BrokenProfile>,
+}
+
+/// A `[profiles.NAME]` table that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenProfile {
+    pub name: String,
+    pub error: ConfigError,
 }
 
 /// One `[keys]` entry, with its line for error messages.
@@ -138,6 +151,7 @@ impl Config {
             profiles: built_in_profiles(catalog)?,
             theme: None,
             keys: Vec::new(),
+            broken: Vec::new(),
         })
     }
 
@@ -228,9 +242,13 @@ impl Config {
                     format!("profile {name:?} is a built-in name; choose another"),
                 ));
             }
-            config
-                .profiles
-                .push(parse_profile(name, table, catalog, &err)?);
+            match parse_profile(name, table, catalog, &err) {
+                Ok(profile) => config.profiles.push(profile),
+                Err(error) => config.broken.push(BrokenProfile {
+                    name: name.clone(),
+                    error,
+                }),
+            }
         }
         config.theme = raw.theme.map(|t| t.into_inner());
         if let Some(keys) = raw.keys {
@@ -286,7 +304,10 @@ impl Config {
         }
         if let Some(default) = raw.default_profile {
             let name = default.get_ref();
-            if !config.profiles.iter().any(|p| &p.name == name) {
+            // A broken default is kept: using it reports its own error.
+            let known = config.profiles.iter().any(|p| &p.name == name)
+                || config.broken.iter().any(|b| &b.name == name);
+            if !known {
                 return Err(err(
                     default.span(),
                     format!(
@@ -305,6 +326,14 @@ impl Config {
 
     pub fn names(&self) -> Vec<&str> {
         self.profiles.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Why a configured profile could not be read, if it is a broken one.
+    pub fn broken_profile(&self, name: &str) -> Option<&ConfigError> {
+        self.broken
+            .iter()
+            .find(|b| b.name == name)
+            .map(|b| &b.error)
     }
 }
 
@@ -339,7 +368,8 @@ fn parse_profile(
         err(
             vendor_span.clone(),
             format!(
-                "profile {name:?}: no vendor {vendor:?}; known: {}",
+                "profile {name:?}: no vendor {vendor:?}{}; known: {}",
+                crate::suggest::hint(vendor, catalog.ids()),
                 catalog.ids().join(", ")
             ),
         )
@@ -466,7 +496,8 @@ fn parse_profile(
     }
     Ok(Profile {
         name: name.to_string(),
-        vendor: vendor.to_string(),
+        // The spec's own id: `vendor = "Clemta"` names clemta.
+        vendor: spec.id.clone(),
         base_url: base_url.to_string(),
         secret,
         extras,
@@ -577,80 +608,4 @@ fn parse_secret(
         ));
     }
     Ok(source)
-}
-
-/// The sandbox's demo users, compiled in. The sandbox reads the same file to know what it
-/// accepts: sharing data rather than code keeps config (and so the client) from importing the
-/// sandbox, and the sandbox from importing rolo, while the two cannot disagree.
-const SANDBOX_PROFILES: &str = include_str!("../assets/sandbox/profiles.toml");
-const SANDBOX_PROFILES_ORIGIN: &str = "built-in assets/sandbox/profiles.toml";
-
-/// One `[vendor]` table of the sandbox profiles file.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DemoUser {
-    secret: String,
-    #[serde(default)]
-    extras: IndexMap<String, toml::Value>,
-}
-
-/// `sandbox-<vendor>` for every vendor of the catalog that has a demo user, with
-/// its demo credentials, pointing at `ROLO_SANDBOX_URL` (or the default sandbox address).
-fn built_in_profiles(catalog: &Catalog) -> Result<Vec<Profile>, ConfigError> {
-    let base =
-        std::env::var("ROLO_SANDBOX_URL").unwrap_or_else(|_| DEFAULT_SANDBOX_URL.to_string());
-    let mut users: BTreeMap<String, DemoUser> =
-        toml::from_str(SANDBOX_PROFILES).map_err(|e| ConfigError {
-            path: SANDBOX_PROFILES_ORIGIN.to_string(),
-            line: None,
-            message: e.message().trim().to_string(),
-        })?;
-    // In the catalog's order, so that `rolo profiles` lists them as `rolo vendors` does.
-    Ok(catalog
-        .ids()
-        .into_iter()
-        .filter_map(|vendor| Some((vendor.to_string(), users.remove(vendor)?)))
-        .map(|(vendor, user)| Profile {
-            name: format!("sandbox-{vendor}"),
-            base_url: format!("{}/{vendor}", base.trim_end_matches('/')),
-            secret: SecretSource::BuiltIn(Secret::new(user.secret)),
-            // As a config.toml profile's extras are kept: the text sent in headers.
-            extras: user
-                .extras
-                .into_iter()
-                .map(|(name, value)| match value {
-                    toml::Value::String(text) => (name, text),
-                    other => (name, other.to_string()),
-                })
-                .collect(),
-            vendor,
-            headers: BTreeMap::new(),
-            origin: ProfileOrigin::BuiltIn,
-        })
-        .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_built_in_profiles_come_from_the_sandbox_profiles_file() {
-        let catalog = Catalog::built_in();
-        let profiles = built_in_profiles(&catalog).unwrap();
-        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "sandbox-clemta",
-                "sandbox-exsited",
-                "sandbox-contactreg",
-                "sandbox-cro",
-                "sandbox-servicedesk"
-            ]
-        );
-        let cro = &profiles[3];
-        assert_eq!(cro.extras.get("tenant_id").map(String::as_str), Some("1"));
-        assert!(profiles[0].extras.is_empty());
-    }
 }

@@ -18,4 +18,5 @@ pub mod sanitize;
 pub mod send;
 pub mod spec;
 pub mod store;
+pub mod suggest;
 pub mod tui;

@@ -27,10 +27,10 @@ fn main() -> ExitCode {
             theme: args.theme,
             demo: false,
         },
-        Some(Command::Demo) => TuiArgs {
+        Some(Command::Demo { theme }) => TuiArgs {
             profile: None,
             reference: None,
-            theme: args.theme,
+            theme,
             demo: true,
         },
     };

@@ -274,8 +274,10 @@ fn exit_codes() {
 #[test]
 fn config_problems_are_usage_errors_with_file_and_line() {
     let env = Vendor::start();
+    // A broken profile is its own error when used (the others still work: cli_frictions.rs).
+    let used = |name: &str| env.run(&["get", "-p", name, "1"], &[]);
     env.write_config("default_profile = \"acme\"\n\n[profiles.acme]\nvendor = \"clemta\"\nbase_url = \"ftp://x\"\nsecret = { env = \"K\" }\n");
-    let out = env.run(&["profiles"], &[]);
+    let out = used("acme");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains(
@@ -288,7 +290,7 @@ fn config_problems_are_usage_errors_with_file_and_line() {
     env.write_config(
         "[profiles.d]\nvendor = \"cro\"\nbase_url = \"http://h\"\nsecret = { env = \"K\" }\n",
     );
-    let out = env.run(&["profiles"], &[]);
+    let out = used("d");
     assert!(
         stderr(&out).contains("config.toml:1: profile \"d\": cro needs tenant_id"),
         "{}",
@@ -297,13 +299,13 @@ fn config_problems_are_usage_errors_with_file_and_line() {
 
     env.write_config("[profiles.d]\nvendor = \"cro\"\nbase_url = \"http://h\"\nsecret = { env = \"K\" }\ntenant_id = \"one\"\n");
     assert!(
-        stderr(&env.run(&["profiles"], &[]))
+        stderr(&used("d"))
             .contains("config.toml:5: profile \"d\": tenant_id must be a whole number")
     );
 
     env.write_config("[profiles.d]\nvendor = \"clemta\"\nbase_url = \"http://h\"\nsecret = { env = \"K\" }\ncolour = 1\n");
     assert!(
-        stderr(&env.run(&["profiles"], &[])).contains(
+        stderr(&used("d")).contains(
             "config.toml:5: profile \"d\": unknown key \"colour\" (clemta takes no extras)"
         )
     );

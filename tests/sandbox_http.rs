@@ -904,10 +904,10 @@ async fn lists_page_through_seeds_and_generated_contacts() {
         .get("servicedesk", &format!("/api/contact/{id}"))
         .await
         .json();
-    record
-        .as_object_mut()
-        .unwrap()
-        .shift_remove("modified_dateutc");
+    let members = record.as_object_mut().unwrap();
+    members.shift_remove("modified_dateutc");
+    // A generated contact reads with nulls; the page's update never sends null.
+    members.retain(|_, value| !value.is_null());
     record["notes"] = json!("reached through the list");
     let reply = api
         .call(
@@ -1162,7 +1162,7 @@ async fn boundary_values_are_accepted() {
     ] {
         record[key] = json!("x".repeat(len));
     }
-    record["birthdate"] = json!("1980-05-17");
+    record["birthdate"] = json!("1980-05-17T00:00:00Z");
     let reply = update(&api, "servicedesk", &record.to_string()).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let company = api

@@ -70,7 +70,7 @@ pub fn get(args: GetArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
     let (form, loaded) = match runtime.block_on(session.load(&reference)) {
         Ok(v) => v,
-        Err(f) => return context::failed(&f, args.verbose, err),
+        Err(f) => return context::failed(&f, &session, args.verbose, err),
     };
     if args.verbose {
         let _ = write!(err, "{}", loaded.exchange.to_text());
@@ -148,6 +148,26 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(v) => v,
         Err(code) => return code,
     };
+    // A mistyped field name is a usage error before anything is read.
+    let names = args.clear.iter().map(String::as_str).chain(
+        args.set
+            .iter()
+            .filter_map(|s| s.split_once('=').map(|(n, _)| n.trim())),
+    );
+    for name in names {
+        if session.spec.field(name).is_none() {
+            let unknown = EditError::UnknownField {
+                vendor: session.spec.id.clone(),
+                name: name.to_string(),
+                hint: crate::suggest::hint(
+                    name,
+                    session.spec.fields.iter().map(|f| f.name.as_str()),
+                ),
+            };
+            let _ = writeln!(err, "error: {unknown}");
+            return exit::USAGE;
+        }
+    }
     let runtime = match context::runtime(err) {
         Ok(r) => r,
         Err(code) => return code,
@@ -155,7 +175,7 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     // The one read before the write: the edits are made on it and the update is built on it.
     let (mut form, loaded) = match runtime.block_on(session.load(&reference)) {
         Ok(v) => v,
-        Err(f) => return context::failed(&f, args.verbose, err),
+        Err(f) => return context::failed(&f, &session, args.verbose, err),
     };
     if args.verbose {
         let _ = write!(err, "{}", loaded.exchange.to_text());
@@ -195,7 +215,7 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let changes = review.update.changes;
     let sent = match runtime.block_on(session.send_update(&reference, review.prepared)) {
         Ok(s) => s,
-        Err(f) => return context::failed(&f, args.verbose, err),
+        Err(f) => return context::failed(&f, &session, args.verbose, err),
     };
     if let Some(history) = crate::paths::history() {
         let entry = crate::store::HistoryEntry::new(

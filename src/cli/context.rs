@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::exit;
-use crate::client::{Failed, Session};
+use crate::client::{ClientError, Failed, Session};
 use crate::config::Config;
 use crate::paths;
 use crate::spec::Catalog;
@@ -52,6 +52,14 @@ impl Context {
 
     pub fn session(&self, asked: Option<&str>, err: &mut dyn Write) -> Result<Session, u8> {
         let name = self.profile_name(asked, err)?;
+        // The other profiles still work; a broken one is said rather than skipped silently.
+        for broken in self.config.broken.iter().filter(|b| b.name != name) {
+            let _ = writeln!(
+                err,
+                "warning: profile {:?} skipped: {}",
+                broken.name, broken.error
+            );
+        }
         Session::open(&name, &self.config, &self.catalog).map_err(|e| {
             let _ = writeln!(err, "error: {e}");
             exit::USAGE
@@ -70,12 +78,31 @@ pub fn runtime(err: &mut dyn Write) -> Result<tokio::runtime::Runtime, u8> {
 }
 
 /// Reports a failed exchange: `-v` shows what was exchanged; the error and its exit code.
-pub fn failed(failed: &Failed, verbose: bool, err: &mut dyn Write) -> u8 {
+pub fn failed(failed: &Failed, session: &Session, verbose: bool, err: &mut dyn Write) -> u8 {
     if verbose {
         for exchange in &failed.exchanges {
             let _ = write!(err, "{}", exchange.to_text());
         }
     }
-    let _ = writeln!(err, "error: {}", failed.error);
+    match &failed.error {
+        // The address with its port says which service is not running.
+        ClientError::Refused { .. } => {
+            let _ = writeln!(
+                err,
+                "error: cannot connect to {}: connection refused (is the service running and the base URL right?)",
+                session.address()
+            );
+            if session.profile.starts_with("sandbox-") {
+                let _ = writeln!(
+                    err,
+                    "hint: {} talks to the built-in sandbox: start it with `rolo sandbox` in another terminal (or try `rolo demo`)",
+                    session.profile
+                );
+            }
+        }
+        other => {
+            let _ = writeln!(err, "error: {other}");
+        }
+    }
     failed.error.exit_code()
 }

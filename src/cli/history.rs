@@ -11,6 +11,21 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    // A mistyped profile would otherwise list nothing and look like an empty history.
+    if let Some(name) = profile {
+        let ctx = match super::context::load(err) {
+            Ok(ctx) => ctx,
+            Err(code) => return code,
+        };
+        if ctx.config.profile(name).is_none() && ctx.config.broken_profile(name).is_none() {
+            let _ = writeln!(
+                err,
+                "error: {}",
+                crate::client::OpenError::unknown_profile(name, &ctx.config)
+            );
+            return exit::USAGE;
+        }
+    }
     let Some(history) = crate::paths::history() else {
         let _ = writeln!(
             err,

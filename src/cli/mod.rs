@@ -12,7 +12,7 @@ mod vendors;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::sanitize::SanitizingWriter;
 
@@ -40,7 +40,7 @@ pub struct Cli {
     /// Contact to open, e.g. ACC-1001/CONTACT_1
     pub reference: Option<String>,
     /// Colour theme: dark, light, or a file NAME.toml in the config folder's themes/
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub theme: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -50,7 +50,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the sandbox on a free loopback port and open the editor on it
-    Demo,
+    Demo {
+        /// Colour theme: dark, light, or a file NAME.toml in the config folder's themes/
+        #[arg(long)]
+        theme: Option<String>,
+    },
     #[command(flatten)]
     Cli(CliCommand),
 }
@@ -61,7 +65,7 @@ pub enum CliCommand {
     /// List vendors; with a name, its field table; `vendors import FILE` makes one
     #[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
     Vendors {
-        /// A vendor id, e.g. clemta
+        /// A vendor id in any case, e.g. clemta
         vendor: Option<String>,
         #[command(subcommand)]
         action: Option<VendorsCommand>,
@@ -70,8 +74,10 @@ pub enum CliCommand {
     Profiles,
     /// List confirmed updates made from this machine
     History {
+        /// Only updates made with this profile
         #[arg(short, long)]
         profile: Option<String>,
+        /// Only updates of this contact, e.g. ACC-1001/CONTACT_1
         reference: Option<String>,
     },
     /// Read one contact
@@ -90,8 +96,10 @@ pub enum CliCommand {
     },
     /// Change fields of one contact, sending only what the vendor needs
     Patch {
+        /// Profile to use (default: default_profile in config.toml)
         #[arg(short, long)]
         profile: Option<String>,
+        /// Contact reference, as `rolo vendors VENDOR` shows it (e.g. ACC-1001/CONTACT_1)
         reference: String,
         /// FIELD=VALUE, with FIELD as `rolo vendors VENDOR` names it (e.g. billing.phone)
         #[arg(long = "set", value_name = "FIELD=VALUE")]
@@ -108,6 +116,7 @@ pub enum CliCommand {
         /// Print the request as a curl command instead of sending it (nothing is sent)
         #[arg(long)]
         curl: bool,
+        /// Print the recorded exchange (secrets redacted) to stderr
         #[arg(short, long)]
         verbose: bool,
     },
@@ -120,6 +129,29 @@ pub enum CliCommand {
         #[arg(long)]
         state: Option<std::path::PathBuf>,
     },
+    /// Print a shell completion script, e.g. `rolo completions bash > ~/.local/share/bash-completion/completions/rolo`
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The completion script for `shell`, generated from the same definitions `--help` shows.
+fn completions(
+    shell: clap_complete::Shell,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "rolo", &mut script);
+    match out.write_all(&script) {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            exit::USAGE
+        }
+    }
 }
 
 /// `rolo vendors import`: the one subcommand of `rolo vendors`.
@@ -183,6 +215,7 @@ pub fn run(command: CliCommand) -> ExitCode {
         } => vendors::run(vendor.as_deref(), &mut out, &mut err),
         CliCommand::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
         CliCommand::Profiles => profiles::run(&mut out, &mut err),
+        CliCommand::Completions { shell } => completions(shell, &mut out, &mut err),
         CliCommand::History { profile, reference } => {
             history::run(profile.as_deref(), reference.as_deref(), &mut out, &mut err)
         }

@@ -30,7 +30,34 @@ pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             },
         ]);
     }
-    match table.write(out) {
+    // A profile that could not be read is listed with why, so it can be fixed.
+    for broken in &ctx.config.broken {
+        let default = if ctx.config.default_profile.as_deref() == Some(broken.name.as_str()) {
+            " (default)"
+        } else {
+            ""
+        };
+        table.row(vec![
+            format!("{}{default}", broken.name),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "config.toml (broken)".into(),
+        ]);
+    }
+    let written = table.write(out).and_then(|()| {
+        if !ctx.config.broken.is_empty() {
+            writeln!(
+                out,
+                "\nbroken profiles (fix them in config.toml to use them):"
+            )?;
+        }
+        for broken in &ctx.config.broken {
+            writeln!(out, "  {}: {}", broken.name, broken.error)?;
+        }
+        Ok(())
+    });
+    match written {
         Ok(()) => exit::OK,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
         Err(_) => exit::USAGE,

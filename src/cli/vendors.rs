@@ -25,7 +25,8 @@ pub fn run(vendor: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8
             None => {
                 let _ = writeln!(
                     err,
-                    "error: no vendor named {id:?}; known vendors: {}",
+                    "error: no vendor named {id:?}{}; known vendors: {}",
+                    crate::suggest::hint(id, catalog.ids()),
                     catalog.ids().join(", ")
                 );
                 return exit::USAGE;

@@ -69,8 +69,13 @@ impl std::fmt::Debug for Loaded {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OpenError {
-    #[error("no profile named {name:?}; `rolo profiles` lists them: {known}")]
-    UnknownProfile { name: String, known: String },
+    #[error("no profile named {name:?}{hint}; `rolo profiles` lists them: {known}")]
+    UnknownProfile {
+        name: String,
+        known: String,
+        /// ` (did you mean "…"?)` or empty.
+        hint: String,
+    },
     #[error("profile {profile:?} uses vendor {vendor:?}, which is not loaded")]
     UnknownVendor { profile: String, vendor: String },
     #[error("profile {profile:?}: {source}")]
@@ -82,6 +87,21 @@ pub enum OpenError {
     Invalid { profile: String, message: String },
     #[error("cannot start the HTTP client: {0}")]
     Http(String),
+    /// A configured profile that could not be read (see `Config::broken`).
+    #[error("{0}")]
+    Broken(crate::config::ConfigError),
+}
+
+impl OpenError {
+    /// No such profile: the ones there are, and the closest to what was typed.
+    pub fn unknown_profile(name: &str, config: &Config) -> Self {
+        let names = config.names();
+        Self::UnknownProfile {
+            name: name.to_string(),
+            hint: crate::suggest::hint(name, names.iter().copied()),
+            known: names.join(", "),
+        }
+    }
 }
 
 pub struct Session {
@@ -103,6 +123,18 @@ impl Session {
         &self.host
     }
 
+    /// `host:port` of the base URL (the port the scheme implies when none is written), which
+    /// a refused connection is about.
+    pub fn address(&self) -> String {
+        match reqwest::Url::parse(&self.base) {
+            Ok(url) => match (url.host_str(), url.port_or_known_default()) {
+                (Some(host), Some(port)) => format!("{host}:{port}"),
+                _ => self.host.clone(),
+            },
+            Err(_) => self.host.clone(),
+        }
+    }
+
     /// Bytes received so far of the answer being read.
     pub fn received(&self) -> u64 {
         self.received.load(std::sync::atomic::Ordering::Relaxed)
@@ -114,12 +146,12 @@ impl Session {
         config: &Config,
         catalog: &Catalog,
     ) -> std::result::Result<Self, OpenError> {
+        if let Some(error) = config.broken_profile(name) {
+            return Err(OpenError::Broken(error.clone()));
+        }
         let profile = config
             .profile(name)
-            .ok_or_else(|| OpenError::UnknownProfile {
-                name: name.to_string(),
-                known: config.names().join(", "),
-            })?;
+            .ok_or_else(|| OpenError::unknown_profile(name, config))?;
         let spec = catalog
             .get(&profile.vendor)
             .ok_or_else(|| OpenError::UnknownVendor {

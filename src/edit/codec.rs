@@ -130,11 +130,14 @@ pub fn to_json(kind: Kind, json_type: Option<JsonType>, value: &Value) -> Result
             }
         }
         Kind::DateTime => {
-            if text.is_empty() || is_datetime(text) {
-                Ok(Json::String(text.clone()))
+            if text.is_empty() {
+                Ok(Json::String(String::new()))
+            } else if let Some(sent) = datetime_with_offset(text) {
+                Ok(Json::String(sent))
             } else {
                 refuse(
-                    "must be an ISO-8601 date or date-time, e.g. 2024-05-01 or 2024-05-01T09:30:00Z",
+                    "must be an ISO-8601 date-time such as 2024-05-01T09:30:00+00:00 \
+                     (a date, or a time without an offset, is read as UTC)",
                 )
             }
         }
@@ -145,8 +148,9 @@ pub fn to_json(kind: Kind, json_type: Option<JsonType>, value: &Value) -> Result
             }
         },
         Kind::Country => {
+            // Sent trimmed: the vendors store what they get, and " AU" is not a code.
             if text.is_empty() || country(text).is_some() {
-                Ok(Json::String(text.clone()))
+                Ok(Json::String(text.trim().to_string()))
             } else {
                 refuse("must be an ISO-3166 country code or name, e.g. AU, AUS or Australia")
             }
@@ -165,6 +169,16 @@ pub fn to_json(kind: Kind, json_type: Option<JsonType>, value: &Value) -> Result
                 _ => Ok(parsed),
             }
         }
+    }
+}
+
+/// The text of what `to_json` sends for a string-valued kind, which may differ from what was
+/// typed (a date-time gains its offset, a country loses surrounding spaces); other values as
+/// they are.
+pub fn as_sent(kind: Kind, json_type: Option<JsonType>, value: &Value) -> Value {
+    match (kind.is_stringly(), to_json(kind, json_type, value)) {
+        (true, Ok(Json::String(sent))) => Value::Text(sent),
+        _ => value.clone(),
     }
 }
 
@@ -259,8 +273,8 @@ fn check_email_entries(text: &str) -> Result<(), KindError> {
     Ok(())
 }
 
-/// An address as a web form would take it: a plain addr-spec whose domain has a dot, with no
-/// display name and no IP literal.
+/// An address as a web form would take it: a plain addr-spec whose domain is a host name with
+/// a dot, with no display name and no IP literal.
 pub fn is_email(text: &str) -> bool {
     let options = Options {
         minimum_sub_domains: 2,
@@ -268,6 +282,23 @@ pub fn is_email(text: &str) -> bool {
         allow_display_text: false,
     };
     EmailAddress::parse_with_options(text, options).is_ok()
+        && text
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| is_host_name(domain))
+}
+
+/// A DNS host name (RFC 1123): labels of ASCII letters, digits and hyphens, not starting or
+/// ending with a hyphen. The address crate takes any RFC 5322 domain (`ex_ample.com`), which
+/// the vendors refuse.
+pub fn is_host_name(domain: &str) -> bool {
+    domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 pub fn is_date(text: &str) -> bool {
@@ -280,6 +311,26 @@ pub fn is_datetime(text: &str) -> bool {
     is_date(text)
         || OffsetDateTime::parse(text, &Rfc3339).is_ok()
         || parse_local_datetime(text).is_some()
+}
+
+/// The RFC 3339 date-time with an offset that is sent for a date-time field: as written when
+/// it carries an offset, else read as UTC and written with `+00:00` like the pages' examples
+/// (`2024-05-01 09:30` → `2024-05-01T09:30:00+00:00`, `2024-05-01` → midnight UTC). `None`
+/// when the text is not a date-time.
+pub fn datetime_with_offset(text: &str) -> Option<String> {
+    let t = text.trim();
+    if OffsetDateTime::parse(t, &Rfc3339).is_ok() {
+        return Some(t.to_string());
+    }
+    if is_date(t) {
+        return Some(format!("{t}T00:00:00+00:00"));
+    }
+    parse_local_datetime(t)?;
+    // Validated above, so the date is the first ten ASCII characters and a separator follows.
+    let (date, rest) = t.split_at(10);
+    let time = &rest[1..];
+    let seconds = if time.len() == 5 { ":00" } else { "" };
+    Some(format!("{date}T{time}{seconds}+00:00"))
 }
 
 fn parse_local_datetime(text: &str) -> Option<PrimitiveDateTime> {
@@ -398,6 +449,37 @@ mod tests {
     }
 
     #[test]
+    fn datetimes_are_sent_with_an_offset_and_without_one_read_as_utc() {
+        let sent = |text: &str| to_json(Kind::DateTime, None, &t(text));
+        let offset = "2026-04-24T10:59:50.6554761+00:00";
+        assert_eq!(sent(offset), Ok(Json::from(offset)));
+        assert_eq!(
+            sent("2026-04-24T10:59:50+02:00"),
+            Ok(Json::from("2026-04-24T10:59:50+02:00"))
+        );
+        assert_eq!(
+            sent("2026-04-24 10:59:50"),
+            Ok(Json::from("2026-04-24T10:59:50+00:00"))
+        );
+        assert_eq!(
+            sent("2026-04-24T10:59"),
+            Ok(Json::from("2026-04-24T10:59:00+00:00"))
+        );
+        assert_eq!(
+            sent("1980-05-17"),
+            Ok(Json::from("1980-05-17T00:00:00+00:00"))
+        );
+        assert_eq!(sent(""), Ok(Json::from("")));
+        assert!(sent("2026-04-24 noon").is_err());
+        for text in ["2026-04-24 10:59:50", "1980-05-17", "2026-04-24T10:59"] {
+            let Ok(Json::String(s)) = sent(text) else {
+                panic!("{text}")
+            };
+            assert!(OffsetDateTime::parse(&s, &Rfc3339).is_ok(), "{s}");
+        }
+    }
+
+    #[test]
     fn flags_in_each_encoding() {
         let yes = t("TRUE");
         assert_eq!(to_json(Kind::Bool, None, &yes), Ok(Json::Bool(true)));
@@ -452,6 +534,12 @@ mod tests {
         assert!(!is_email("John <john@example.com>"));
         assert!(!is_email("john@[127.0.0.1]"));
         assert!(!is_email("john.example.com"));
+        // The domain is a host name: no underscore, no hyphen at a label's edge.
+        assert!(is_email("a@ex-ample.com"));
+        assert!(!is_email("a@ex_ample.com"));
+        assert!(!is_email("a@-example.com"));
+        assert!(!is_email("a@example-.com"));
+        assert!(!is_email("a@exa mple.com"));
     }
 
     #[test]
@@ -470,6 +558,10 @@ mod tests {
         for bad in ["", "XX", "Atlantis", "A U"] {
             assert!(country(bad).is_none(), "{bad}");
         }
+        assert_eq!(
+            to_json(Kind::Country, None, &t(" AU ")),
+            Ok(Json::from("AU"))
+        );
     }
 
     #[test]

@@ -32,8 +32,13 @@ pub enum EditError {
         vendor: String,
         kind: String,
     },
-    #[error("{vendor} has no field named {name:?}; `rolo vendors {vendor}` lists them")]
-    UnknownField { vendor: String, name: String },
+    #[error("{vendor} has no field named {name:?}{hint}; `rolo vendors {vendor}` lists them")]
+    UnknownField {
+        vendor: String,
+        name: String,
+        /// ` (did you mean "…"?)` or empty.
+        hint: String,
+    },
     #[error("{field} cannot be edited: {reason}")]
     ReadOnly { field: String, reason: String },
     #[error("{field} cannot be edited: {reason}")]
@@ -182,6 +187,7 @@ impl Form {
             .ok_or_else(|| EditError::UnknownField {
                 vendor: self.spec.id.clone(),
                 name: name.to_string(),
+                hint: crate::suggest::hint(name, self.spec.fields.iter().map(|f| f.name.as_str())),
             })
     }
 

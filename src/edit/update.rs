@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use super::validate::{Issue, Rule};
 use super::{Form, Value, codec};
-use crate::spec::{Field, Semantics};
+use crate::spec::{Field, Kind, Semantics};
 
 /// One changed field, for review and history.
 #[derive(Clone, PartialEq, Eq)]
@@ -96,7 +96,9 @@ impl Form {
                     field: f.name.clone(),
                     secret: f.is_secret(),
                     before: self.original(i).clone(),
-                    after: self.value(i).clone(),
+                    // As sent, so the review shows what the vendor gets (a date-time
+                    // without an offset read as UTC, a country trimmed).
+                    after: codec::as_sent(f.kind, f.limits.json_type, self.value(i)),
                 }
             })
             .collect();
@@ -134,10 +136,20 @@ impl Form {
             }
             if f.read_only.is_some() {
                 f.request_path.remove(&mut record);
-            } else if self.is_dirty(i) || reshaped(f) {
+            } else if self.is_dirty(i) || reshaped(f) || f.kind == Kind::DateTime {
+                // Date-times are re-encoded even when unchanged: one read without an offset
+                // is sent with one (read as UTC), as every sent date-time is.
                 let value = self.encoded(i).map_err(|e| vec![e])?;
                 f.request_path.set(&mut record, value);
             }
+            if f.request_path.get(&record).is_some_and(Json::is_null) {
+                f.request_path.remove(&mut record);
+            }
+        }
+        // Empty members are left out rather than sent as null: the pages never show null, and
+        // under a full replace a member left out is cleared just the same.
+        if let Json::Object(members) = &mut record {
+            members.retain(|_, value| !value.is_null());
         }
         Ok(record)
     }

@@ -488,6 +488,33 @@ mod tests {
         }
     }
 
+    /// The vendors refuse a domain that is not a host name (`ex_ample.com`) in every e-mail kind.
+    #[test]
+    fn every_email_kind_wants_a_host_name_domain() {
+        let cases = [
+            ("clemta", "email", Kind::Email),
+            ("clemta", "billing.email", Kind::Email),
+            ("clemta", "cc_emails", Kind::EmailArray),
+            ("exsited", "email.address", Kind::Email),
+            ("contactreg", "email", Kind::Email),
+            ("cro", "email", Kind::EmailList),
+        ];
+        for (vendor, field, kind) in cases {
+            assert_eq!(check(vendor, field, "a@ex-ample.com"), Ok(()), "{field}");
+            for bad in ["a@ex_ample.com", "a@-example.com", "a@example-.com"] {
+                assert_eq!(
+                    check(vendor, field, bad),
+                    Err(Rule::Kind(kind)),
+                    "{field} {bad}"
+                );
+            }
+        }
+        assert_eq!(
+            check("cro", "email", "a@example.com, b@ex_ample.com"),
+            Err(Rule::Kind(Kind::EmailList))
+        );
+    }
+
     #[test]
     fn a_long_email_is_refused_by_length_even_when_well_formed() {
         let local = "a".repeat(60);

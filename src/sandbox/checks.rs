@@ -5,7 +5,7 @@
 use serde_json::{Map, Value as Json};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
-use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use time::{Date, OffsetDateTime};
 
 /// One broken rule in a request: the field (dotted) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,8 +123,9 @@ pub fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-/// local@domain.tld: a non-empty local part without spaces or a second `@`, and a domain of
-/// dot-separated labels of letters, digits and hyphens with at least one dot.
+/// local@domain.tld: a non-empty local part without spaces or a second `@`, and a domain that
+/// is a host name: dot-separated labels of ASCII letters, digits and hyphens (no underscore, no
+/// hyphen at a label's edge) with at least one dot.
 pub fn looks_like_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
@@ -148,7 +149,7 @@ pub fn looks_like_email(text: &str) -> bool {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 
@@ -156,14 +157,15 @@ pub fn is_iso_date(text: &str) -> bool {
     text.len() == 10 && Date::parse(text, format_description!("[year]-[month]-[day]")).is_ok()
 }
 
-/// What a .NET `DateTime` binder takes: a date, or a date-time with or without offset.
-pub fn is_dotnet_date(text: &str) -> bool {
-    let local = format_description!(
-        "[year]-[month]-[day]T[hour]:[minute][optional [:[second][optional [.[subsecond]]]]]"
+/// A date-time as the pages' examples write it: RFC 3339 with an offset
+/// (`2026-04-24T10:59:50.6554761+00:00`). Stricter than a .NET binder on purpose, so that a
+/// client sending a local time (whose zone the vendor would guess) is caught here.
+pub fn is_offset_datetime(text: &str) -> bool {
+    let strict = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]][offset_hour sign:mandatory]:[offset_minute]"
     );
-    is_iso_date(text)
-        || OffsetDateTime::parse(text, &Rfc3339).is_ok()
-        || PrimitiveDateTime::parse(text, local).is_ok()
+    OffsetDateTime::parse(text, strict).is_ok()
+        || (text.ends_with('Z') && OffsetDateTime::parse(text, &Rfc3339).is_ok())
 }
 
 pub fn is_guid(text: &str) -> bool {
@@ -215,6 +217,9 @@ mod tests {
             "a b@c.com",
             "a@b..com",
             "a@-b.com",
+            "a@b-.com",
+            "a@ex_ample.com",
+            "a@exämple.com",
             "<a@b.com>",
         ] {
             assert!(!looks_like_email(bad), "{bad}");
@@ -228,9 +233,13 @@ mod tests {
         assert!(!is_guid("93498506x9dde-4593-b844-e3c51c0e2bc2"));
         assert!(is_iso_date("2001-08-01"));
         assert!(!is_iso_date("2001-02-30"));
-        assert!(is_dotnet_date("2026-04-24T10:59:50.6554761+00:00"));
-        assert!(is_dotnet_date("1980-05-17T00:00:00"));
-        assert!(!is_dotnet_date("17/05/1980"));
+        assert!(is_offset_datetime("2026-04-24T10:59:50.6554761+00:00"));
+        assert!(is_offset_datetime("1980-05-17T00:00:00+00:00"));
+        assert!(is_offset_datetime("1980-05-17T00:00:00Z"));
+        assert!(!is_offset_datetime("1980-05-17T00:00:00"));
+        assert!(!is_offset_datetime("2026-04-24 10:59:50"));
+        assert!(!is_offset_datetime("1980-05-17"));
+        assert!(!is_offset_datetime("17/05/1980"));
         assert_eq!(
             now_dotnet().len(),
             "2026-04-24T10:59:50.6554761+00:00".len()

@@ -131,6 +131,9 @@ fn check(kind: &str, body: &serde_json::Map<String, Json>) -> Report {
             "sex" => report.one_of(k, text, &["Male", "Female"]),
             "birthState" => report.one_of(k, text, &BIRTH_STATES),
             "birthday" | "incorporationDate" if !text.is_empty() => report.date(k, text),
+            "birthCountry" | "placeOfIncorporation" if text.trim() != text => {
+                report.add(k, "must not begin or end with spaces")
+            }
             "birthCountry" | "placeOfIncorporation" if !text.is_empty() && !is_country(text) => {
                 report.add(k, "must be an ISO 3166 country code or name")
             }

@@ -12,7 +12,7 @@ use axum::routing::MethodFilter;
 use serde_json::{Map, Value as Json, json};
 
 use super::api::{Desk, Failure, Page};
-use super::checks::{Report, Violation, is_dotnet_date, now_dotnet};
+use super::checks::{Report, Violation, is_offset_datetime, now_dotnet};
 use super::demo::DemoUser;
 
 /// Every documented field of the contact, in the page's order, with its maximum length.
@@ -91,19 +91,24 @@ fn check(uri_id: &str, body: &Map<String, Json>) -> Report {
             continue;
         };
         let field = format!("contact.{key}");
+        // The page never shows null; under a full replace a member left out is cleared.
+        if value.is_null() {
+            report.add(&field, "may not be null: leave the member out to clear it");
+            continue;
+        }
         match key {
             "archived" => {
-                if !value.is_boolean() && !value.is_null() {
+                if !value.is_boolean() {
                     report.add(&field, "must be true or false");
                 }
             }
             "company" => {
-                if !value.is_object() && !value.is_null() {
+                if !value.is_object() {
                     report.add(&field, "must be a company object");
                 }
             }
             _ => {
-                let Some(text) = report.string(&field, value, true) else {
+                let Some(text) = report.string(&field, value, false) else {
                     continue;
                 };
                 if let Some(max) = max {
@@ -112,8 +117,12 @@ fn check(uri_id: &str, body: &Map<String, Json>) -> Report {
                 if GUIDS.contains(&key) {
                     report.guid(&field, text);
                 }
-                if (key == "birthdate" || key == "create_date") && !is_dotnet_date(text) {
-                    report.add(&field, "is not a valid date");
+                if (key == "birthdate" || key == "create_date") && !is_offset_datetime(text) {
+                    report.add(
+                        &field,
+                        "is not a valid date: write an ISO 8601 date-time with an offset, \
+                         e.g. 2026-04-24T10:59:50+00:00",
+                    );
                 }
             }
         }

@@ -107,8 +107,12 @@ impl Catalog {
         &self.specs
     }
 
+    /// The spec of a vendor id in any case (`CLEMTA`, `Clemta`), an exact match first.
     pub fn get(&self, id: &str) -> Option<&Arc<VendorSpec>> {
-        self.specs.iter().find(|s| s.id == id)
+        self.specs
+            .iter()
+            .find(|s| s.id == id)
+            .or_else(|| self.specs.iter().find(|s| s.id.eq_ignore_ascii_case(id)))
     }
 
     pub fn problems(&self) -> &[SpecError] {

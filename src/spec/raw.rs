@@ -1,7 +1,7 @@
 //! The TOML form of a vendor spec and its checked conversion into `VendorSpec`.
 //! Every problem is reported with the line it comes from.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use regex::Regex;
@@ -47,6 +47,9 @@ struct RawReference {
     template: Spanned<String>,
     #[serde(default)]
     example: String,
+    /// Placeholder name → type name (`customer_id = "integer"`).
+    #[serde(default)]
+    types: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -267,6 +270,10 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
             "the reference template has no placeholder",
         ));
     }
+    let reference_types =
+        super::param::parse_types(&raw.reference.types, &reference, &|span, message| {
+            lines.error(span, message)
+        })?;
 
     let request = |r: &Spanned<RawRequest>, what: &str| -> Result<RequestSpec, SpecError> {
         let r = r.get_ref();
@@ -404,6 +411,7 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         docs: raw.docs,
         semantics,
         reference,
+        reference_types,
         reference_example: raw.reference.example,
         auth,
         extras,

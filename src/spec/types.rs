@@ -1,10 +1,12 @@
 //! A vendor described as data: what `assets/vendors/*.toml` turns into once it has been checked.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use regex::Regex;
 use serde_json::Value as Json;
 
+use super::param::ParamType;
 use super::template::Template;
 
 /// A dotted location inside a JSON document, e.g. `billing.phone` or `account.contact`.
@@ -318,6 +320,8 @@ pub struct VendorSpec {
     pub docs: String,
     pub semantics: Semantics,
     pub reference: Template,
+    /// Types of the reference's placeholders (`[reference.types]`); untyped ones take any text.
+    pub reference_types: BTreeMap<String, ParamType>,
     pub reference_example: String,
     pub auth: Vec<AuthHeader>,
     pub extras: Vec<ProfileExtra>,

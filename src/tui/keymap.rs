@@ -141,6 +141,15 @@ pub enum KeymapError {
         name: String,
         problem: ChordError,
     },
+    #[error(
+        "config.toml:{line}: [keys] {first} and {second} are both bound to {key} in the same place; bind one of them to another key"
+    )]
+    Conflict {
+        line: usize,
+        key: String,
+        first: String,
+        second: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -311,7 +320,43 @@ impl Keymap {
                 slot.chords = chords;
             }
         }
+        map.check_conflicts(bindings)?;
         Ok(map)
+    }
+
+    /// Two actions on one key in one context would leave one of them unreachable.
+    fn check_conflicts(&self, bindings: &[KeyBinding]) -> Result<(), KeymapError> {
+        let name = |b: &Binding| {
+            TABLE
+                .iter()
+                .find(|e| e.context == b.context && e.action == b.action)
+                .map(config_name)
+                .unwrap_or_default()
+        };
+        for (i, a) in self.bindings.iter().enumerate() {
+            for b in self.bindings[i + 1..]
+                .iter()
+                .filter(|b| b.context == a.context)
+            {
+                let Some(chord) = a.chords.iter().find(|c| b.chords.contains(c)) else {
+                    continue;
+                };
+                let (first, second) = (name(a), name(b));
+                let line = bindings
+                    .iter()
+                    .filter(|k| k.action == first || k.action == second)
+                    .map(|k| k.line)
+                    .max()
+                    .unwrap_or(0);
+                return Err(KeymapError::Conflict {
+                    line,
+                    key: chord.label(),
+                    first,
+                    second,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The form's action for a key.

@@ -92,6 +92,14 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
                 .unwrap_or_default();
             (config, None, profile, args.reference.clone())
         };
+        // An unknown or broken profile is said before the screen opens, with the ones there are.
+        if config.profile(&profile).is_none() {
+            return Err(match config.broken_profile(&profile) {
+                Some(error) => crate::client::OpenError::Broken(error.clone()),
+                None => crate::client::OpenError::unknown_profile(&profile, &config),
+            }
+            .into());
+        }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut app = App::new(config, catalog, theme, keymap, tx)
             .with_stores(paths::drafts(), paths::history());

@@ -122,3 +122,22 @@ fn every_context_can_be_closed_or_answered() {
         }
     }
 }
+
+#[test]
+fn two_actions_on_one_key_in_one_place_is_an_error_naming_both() {
+    assert!(
+        Keymap::with_bindings(&[]).is_ok(),
+        "the defaults do not conflict"
+    );
+    let binding = |action: &str, chord: &str, line: usize| KeyBinding {
+        action: action.into(),
+        chords: vec![chord.into()],
+        line,
+    };
+    let err = Keymap::with_bindings(&[binding("undo", "j", 7)]).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("config.toml:7:"), "{text}");
+    assert!(text.contains("down") && text.contains("undo"), "{text}");
+    // The same key in two different places is fine.
+    assert!(Keymap::with_bindings(&[binding("review.confirm", "j", 3)]).is_ok());
+}
