@@ -148,6 +148,10 @@ impl App {
                 self.ws_mut().banner = Some(Banner::Info("Draft discarded.".into()));
             }
             Effect::RevertEntry(entry) => self.revert_entry(&entry),
+            Effect::CopyValue(field) => {
+                self.ws_mut().selected = field;
+                self.copy_value();
+            }
             Effect::SetText { field, text } => {
                 self.ws_mut().selected = field;
                 self.with_form(|form, i| form.set_text(i, &text).map(|_| ()));
@@ -180,20 +184,12 @@ impl App {
 
     /// A form action.
     pub fn act(&mut self, action: Action) {
+        // The focused pane's keys (raw pane scrolling) and the value's (view, copy): panes.rs.
+        if self.pane_action(action) {
+            return;
+        }
         let selected = self.ws().selected;
         match action {
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown
-                if self.focus == Pane::Raw || self.raw_maximized =>
-            {
-                let ws = self.ws_mut();
-                ws.raw_scroll = match action {
-                    Action::Up => ws.raw_scroll.saturating_sub(1),
-                    Action::Down => ws.raw_scroll + 1,
-                    Action::PageUp => ws.raw_scroll.saturating_sub(PAGE * 2),
-                    _ => ws.raw_scroll + PAGE * 2,
-                }
-                .min(ws.raw.len().saturating_sub(1));
-            }
             Action::Up => self.select(selected.saturating_sub(1)),
             Action::Down => self.select(selected + 1),
             Action::PageUp => self.select(selected.saturating_sub(PAGE)),
@@ -239,7 +235,13 @@ impl App {
             | Action::TakeTheirs
             | Action::Flip
             | Action::Restore
-            | Action::Discard => {}
+            | Action::Discard
+            | Action::View
+            | Action::CopyValue
+            | Action::Wrap
+            | Action::Latest
+            | Action::Left
+            | Action::Right => {}
         }
     }
 
@@ -309,11 +311,9 @@ impl App {
         };
         match form.access(selected) {
             Access::Editable => {}
-            Access::ReadOnly(r) | Access::NotApplicable(r) | Access::Locked(r) => {
-                self.toast = Some(format!(
-                    "{} cannot be edited: {r}",
-                    form.fields()[selected].name
-                ));
+            // Seen whole instead, with why it cannot be edited.
+            Access::ReadOnly(_) | Access::NotApplicable(_) | Access::Locked(_) => {
+                self.view_value();
                 return;
             }
         }
@@ -515,6 +515,7 @@ impl App {
                         ws.raw_scroll.saturating_sub(3)
                     }
                     .min(ws.raw.len().saturating_sub(1));
+                    self.clamp_raw();
                 } else if self.layout.form.contains(at) {
                     // The wheel acts where it points, whichever pane has the focus.
                     self.focus = Pane::Form;

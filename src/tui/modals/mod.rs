@@ -12,6 +12,7 @@ mod picker;
 mod profiles;
 mod quit;
 mod review;
+mod viewer;
 
 use std::any::Any;
 
@@ -31,6 +32,7 @@ pub use picker::Picker;
 pub use profiles::ProfilesModal;
 pub use quit::QuitModal;
 pub use review::ReviewModal;
+pub use viewer::ValueViewer;
 
 use super::app::App;
 use super::keymap::{Action, Context, Keymap};
@@ -56,6 +58,8 @@ pub enum Effect {
     },
     DiscardDraft,
     RevertEntry(Box<HistoryEntry>),
+    /// Copy a field's value to the terminal's clipboard.
+    CopyValue(usize),
     /// Set a field's text (the editor's or the picker's result).
     SetText {
         field: usize,
@@ -226,4 +230,20 @@ pub fn moved(selected: usize, action: Action, len: usize) -> usize {
         Action::Down => (selected + 1).min(len.saturating_sub(1)),
         _ => selected,
     }
+}
+
+/// A scroll position after a scrolling action, over `rows` rows of which `height` show:
+/// it stops where the last row is at the bottom.
+pub fn scrolled(scroll: usize, action: Action, rows: usize, height: usize) -> usize {
+    let page = height.saturating_sub(1).max(1);
+    let next = match action {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => scroll + 1,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => scroll + page,
+        Action::Top => 0,
+        Action::Bottom => usize::MAX,
+        _ => scroll,
+    };
+    next.min(rows.saturating_sub(height))
 }
