@@ -322,25 +322,24 @@ impl App {
         match field.kind {
             k if k.is_bool() => self.toggle(),
             Kind::Enum | Kind::Country => {
-                let options: Vec<(String, String)> = if field.kind == Kind::Enum {
-                    field
+                let (options, selected_option) = if field.kind == Kind::Enum {
+                    let options: Vec<(String, String)> = field
                         .limits
                         .values
                         .iter()
                         .map(|v| (v.clone(), v.clone()))
-                        .collect()
+                        .collect();
+                    let at = options.iter().position(|(v, _)| *v == current);
+                    (options, at.unwrap_or(0))
                 } else {
-                    celes::Country::get_countries()
-                        .iter()
-                        .map(|c| {
-                            (
-                                c.alpha2.to_string(),
-                                format!("{}  {}", c.alpha2, c.long_name),
-                            )
-                        })
-                        .collect()
+                    // Opens on the current country; a choice is written as the vendor holds it.
+                    // An emptied field is written as the vendor held it when loaded.
+                    let held = match form.original(selected).as_text() {
+                        Some(t) if current.is_empty() => t,
+                        _ => current.as_str(),
+                    };
+                    crate::tui::countries::choices(held)
                 };
-                let selected_option = options.iter().position(|(v, _)| *v == current).unwrap_or(0);
                 self.modals.push(Box::new(Picker {
                     field: selected,
                     filter: String::new(),
@@ -469,14 +468,23 @@ impl App {
                 .as_ref()
                 .map_or(Value::Null, |t| Value::text(t.clone()));
             match form.index(&change.field).and_then(|i| form.set(i, old)) {
-                Ok(_) => set += 1,
+                Ok(true) => set += 1,
+                Ok(false) => {}
                 Err(e) => notes.push(e.to_string()),
             }
         }
-        let mut text = format!(
-            "Reverting the update of {}: {set} field(s) set back. Press {review} to review and send.",
-            entry.time,
-        );
+        // Said plainly when every field already holds its old value.
+        let mut text = if set == 0 {
+            format!(
+                "Nothing to revert: the fields of the update of {} already hold their old values.",
+                entry.time
+            )
+        } else {
+            format!(
+                "Reverting the update of {}: {set} field(s) set back. Press {review} to review and send.",
+                entry.time,
+            )
+        };
         for n in notes {
             text.push_str(&format!("\n{n}"));
         }

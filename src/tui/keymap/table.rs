@@ -241,7 +241,14 @@ pub const TABLE: &[Entry] = &[
         Some("cancel"),
     ),
     entry(C::Picker, A::Up, "up", &["up"], "previous choice", None),
-    entry(C::Picker, A::Down, "down", &["down"], "next choice", None),
+    entry(
+        C::Picker,
+        A::Down,
+        "down",
+        &["down"],
+        "next choice",
+        Some("move"),
+    ),
     entry(
         C::Picker,
         A::Confirm,
@@ -444,6 +451,8 @@ pub const TABLE: &[Entry] = &[
         Some("close"),
     ),
     entry(C::Help, A::Up, "up", &["up", "k"], "scroll up", None),
+    entry(C::Help, A::PageUp, "page_up", &["pageup"], "page up", None),
+    entry(C::Help, A::PageDown, "page_down", &["pagedown"], "page down", None),
     entry(
         C::Help,
         A::Down,

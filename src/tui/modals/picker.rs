@@ -71,7 +71,7 @@ impl Modal for Picker {
             return Rect::default();
         };
         let field = &form.fields()[self.field];
-        let (rect, inner) = popup(frame, app, &format!("Choose {}", field.label), 50, 16);
+        let (rect, inner) = popup(frame, app, &format!("Choose {}", field.label), 56, 16);
         let [filter, list, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
@@ -89,7 +89,17 @@ impl Modal for Picker {
             .take(height)
             .map(|(n, (_, label))| choice_line(app, label, n == self.selected))
             .collect();
-        frame.render_widget(Paragraph::new(lines), list);
+        if lines.is_empty() {
+            let none = format!("nothing matches “{}” (Backspace to widen)", self.filter);
+            frame.render_widget(
+                Paragraph::new(none)
+                    .style(app.theme.muted)
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                list,
+            );
+        } else {
+            frame.render_widget(Paragraph::new(lines), list);
+        }
         frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
         rect
     }
