@@ -14,7 +14,7 @@ const COMMON: &[(&str, &str)] = &[
     ("BN", "Brunei"),
     ("BO", "Bolivia"),
     ("BQ", "Bonaire"),
-    ("CC", "Cocos (Keeling) Islands"),
+    ("CC", "Cocos Islands"),
     ("CD", "Democratic Republic of the Congo"),
     ("CG", "Congo"),
     ("CI", "Côte d'Ivoire"),
@@ -127,13 +127,16 @@ mod tests {
 
     #[test]
     fn every_common_name_reads_back_as_its_country_in_any_case() {
+        let mut unread = Vec::new();
         for c in Country::get_countries() {
             let name = common_name(&c);
             for written in [name.clone(), name.to_uppercase()] {
-                let back = codec::country(&written).map(|b| b.alpha2);
-                assert_eq!(back, Some(c.alpha2), "{written}");
+                if codec::country(&written).map(|b| b.alpha2) != Some(c.alpha2) {
+                    unread.push(written);
+                }
             }
         }
+        assert!(unread.is_empty(), "{unread:?}");
     }
 
     #[test]

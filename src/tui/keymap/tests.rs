@@ -102,7 +102,7 @@ fn each_context_has_its_own_chords_and_modal_keys_rebind() {
     );
     assert!(
         map.help(Context::Quit)
-            .contains(&("o".to_string(), "quit and lose them"))
+            .contains(&("o".to_string(), "quit (unsent changes stay as drafts)"))
     );
 }
 
@@ -120,5 +120,21 @@ fn every_context_can_be_closed_or_answered() {
         for a in actions {
             assert!(!map.chords_in(context, a).is_empty(), "{context:?} {a:?}");
         }
+    }
+}
+
+#[test]
+fn esc_closes_every_modal() {
+    let map = Keymap::default();
+    let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+    for context in Context::ALL {
+        if matches!(context, Context::Form | Context::Global) {
+            continue;
+        }
+        assert_eq!(
+            map.action_in(context, &esc),
+            Some(Action::Cancel),
+            "{context:?}"
+        );
     }
 }
