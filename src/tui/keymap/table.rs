@@ -155,7 +155,7 @@ pub const TABLE: &[Entry] = &[
         A::View,
         "view",
         &["v"],
-        "see the whole value (Enter, on a field that cannot be edited)",
+        "see the whole value (Enter too, where it cannot be edited)",
         None,
     ),
     entry(

@@ -19,11 +19,12 @@ pub struct Picker {
 }
 
 impl Picker {
+    /// The choices the filter matches, letter case and accents aside ("aland" finds Åland).
     pub fn visible(&self) -> Vec<&(String, String)> {
-        let needle = self.filter.to_lowercase();
+        let needle = folded(&self.filter);
         self.options
             .iter()
-            .filter(|(_, label)| label.to_lowercase().contains(&needle))
+            .filter(|(_, label)| folded(label).contains(&needle))
             .collect()
     }
 }
@@ -103,4 +104,13 @@ impl Modal for Picker {
         frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
         rect
     }
+}
+
+fn folded(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }

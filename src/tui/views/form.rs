@@ -57,15 +57,24 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
     };
     // A rule that forbids any update (contactreg's Joint Member) is said once, on top.
     let inner = match form.forbidden() {
-        Some(why) if inner.height > 2 => {
+        Some(why) if inner.height > 6 => {
             let line = Line::styled(
                 format!("🔒 This contact cannot be updated: {why}"),
                 theme.invalid,
             );
-            frame.render_widget(Paragraph::new(line), Rect { height: 1, ..inner });
+            // Two rows when it needs them (the line's cells over the pane's width).
+            let height = if line.width() > inner.width as usize {
+                2
+            } else {
+                1
+            };
+            frame.render_widget(
+                Paragraph::new(line).wrap(Wrap { trim: true }),
+                Rect { height, ..inner },
+            );
             Rect {
-                y: inner.y + 1,
-                height: inner.height - 1,
+                y: inner.y + height,
+                height: inner.height - height,
                 ..inner
             }
         }
