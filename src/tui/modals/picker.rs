@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Effect, Modal, Outcome, choice_line, hint_line, moved, popup};
+use super::{Effect, Modal, Outcome, choice_line, hint_rows, moved, popup};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -73,10 +73,11 @@ impl Modal for Picker {
         };
         let field = &form.fields()[self.field];
         let (rect, inner) = popup(frame, app, &format!("Choose {}", field.label), 56, 16);
+        let key_rows = hint_rows(app, self, inner.width);
         let [filter, list, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(1),
+            Constraint::Length(key_rows.len() as u16),
         ])
         .areas(inner);
         frame.render_widget(Paragraph::new(format!("filter: {}▏", self.filter)), filter);
@@ -101,7 +102,8 @@ impl Modal for Picker {
         } else {
             frame.render_widget(Paragraph::new(lines), list);
         }
-        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
+        // Every key shows: the hints take more rows when the box is narrow.
+        frame.render_widget(Paragraph::new(key_rows), keys);
         rect
     }
 }
