@@ -172,7 +172,14 @@ fn cut_values_end_with_an_ellipsis_and_any_value_is_seen_whole_and_copied() {
         .lines()
         .map(|l| l.trim_matches('│').trim_end())
         .collect();
-    let tail: String = whole.chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = whole
+        .chars()
+        .rev()
+        .take(20)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     assert!(shown.contains(&tail), "{shown}");
     press(&mut a, KeyCode::Char('c'));
     assert_eq!(a.clipboard.as_deref(), Some(whole.as_str()));
@@ -184,9 +191,15 @@ fn cut_values_end_with_an_ellipsis_and_any_value_is_seen_whole_and_copied() {
     press(&mut a, KeyCode::Enter);
     assert!(a.modals.top_is::<ValueViewer>());
     let popup = render_popup(&mut a, 80, 24);
-    assert!(popup.contains("93498506-9dde-4593-b844-e3c51c0e2bc2"), "{popup}");
+    assert!(
+        popup.contains("93498506-9dde-4593-b844-e3c51c0e2bc2"),
+        "{popup}"
+    );
     assert!(popup.contains("cannot be edited"), "{popup}");
-    assert!(popup.contains("c/y copy") && popup.contains("close"), "{popup}");
+    assert!(
+        popup.contains("c/y copy") && popup.contains("close"),
+        "{popup}"
+    );
     press(&mut a, KeyCode::Char('y'));
     assert_eq!(
         a.clipboard.as_deref(),
@@ -231,7 +244,7 @@ fn with_exchanges(a: &mut App) {
         },
         Exchange {
             request: get("http://h/second"),
-            response: Some(response(200, &"{\"b\": 2}".repeat(1))),
+            response: Some(response(200, "{\"b\": 2}")),
         },
         Exchange {
             request: get("http://h/latest"),
@@ -292,7 +305,10 @@ fn the_raw_pane_keys_act_on_it_when_it_has_the_focus() {
     assert!(a.raw_wrap);
     assert_eq!(a.workspaces[ws].raw_column, 0);
     let screen = render(&mut a, 140, 40);
-    assert!(screen.contains("xEND") && screen.contains("wrapped"), "{screen}");
+    assert!(
+        screen.contains("xEND") && screen.contains("wrapped"),
+        "{screen}"
+    );
 
     // Back on the form, the same keys move the form.
     press(&mut a, KeyCode::Tab);
@@ -360,7 +376,10 @@ fn the_review_shows_multi_line_values_on_lines_pages_and_says_a_full_replace() {
     let popup = render_popup(&mut a, 100, 16);
     assert!(!popup.contains("contactsecond"), "{popup}");
     assert!(
-        popup.lines().any(|l| l.trim_start_matches('│').trim_start().starts_with("second line")),
+        popup.lines().any(|l| l
+            .trim_start_matches('│')
+            .trim_start()
+            .starts_with("second line")),
         "{popup}"
     );
     // Paging scrolls, and stops at the end.
@@ -447,7 +466,10 @@ fn without_colour_the_focused_pane_is_named_in_its_title() {
     assert!(screen.contains("▶ Clemta"), "{screen}");
     press(&mut a, KeyCode::Tab);
     let screen = render(&mut a, 140, 40);
-    assert!(screen.contains("▶ Response") && !screen.contains("▶ Clemta"), "{screen}");
+    assert!(
+        screen.contains("▶ Response") && !screen.contains("▶ Clemta"),
+        "{screen}"
+    );
 }
 
 /// Sends the form's update and has the vendor refuse it with `body` (HTTP 400).

@@ -73,7 +73,12 @@ pub struct FieldError {
 /// keys may carry a prefix such as `contact.`). Names that match no field of the spec (a
 /// record-level `non_field_errors`) are left out: the summary still says them.
 pub fn field_errors(spec: &VendorSpec, body: &Json) -> Vec<FieldError> {
-    let Some(details) = spec.envelope.error_details.as_ref().and_then(|p| p.get(body)) else {
+    let Some(details) = spec
+        .envelope
+        .error_details
+        .as_ref()
+        .and_then(|p| p.get(body))
+    else {
         return Vec::new();
     };
     let mut named: Vec<(String, String)> = Vec::new();
@@ -140,7 +145,10 @@ fn field_named(spec: &VendorSpec, key: &str) -> Option<String> {
         let tail = segments[skip..].join(".");
         spec.fields
             .iter()
-            .find(|f| f.name.eq_ignore_ascii_case(&tail) || f.request_path.to_string().eq_ignore_ascii_case(&tail))
+            .find(|f| {
+                f.name.eq_ignore_ascii_case(&tail)
+                    || f.request_path.to_string().eq_ignore_ascii_case(&tail)
+            })
             .map(|f| f.name.clone())
     })
 }

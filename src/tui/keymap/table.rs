@@ -41,7 +41,14 @@ use Context as C;
 pub const TABLE: &[Entry] = &[
     entry(C::Form, A::Up, "up", &["up", "k"], "previous field", None),
     entry(C::Form, A::Down, "down", &["down", "j"], "next field", None),
-    entry(C::Form, A::PageUp, "page_up", &["pageup"], "page up (the focused pane)", None),
+    entry(
+        C::Form,
+        A::PageUp,
+        "page_up",
+        &["pageup"],
+        "page up (the focused pane)",
+        None,
+    ),
     entry(
         C::Form,
         A::PageDown,
@@ -50,7 +57,14 @@ pub const TABLE: &[Entry] = &[
         "page down (the focused pane)",
         None,
     ),
-    entry(C::Form, A::Top, "top", &["home", "g"], "first field (top of the focused pane)", None),
+    entry(
+        C::Form,
+        A::Top,
+        "top",
+        &["home", "g"],
+        "first field (top of the focused pane)",
+        None,
+    ),
     entry(
         C::Form,
         A::Bottom,
@@ -347,7 +361,14 @@ pub const TABLE: &[Entry] = &[
         "scroll down",
         Some("scroll"),
     ),
-    entry(C::Review, A::PageUp, "page_up", &["pageup"], "page up", None),
+    entry(
+        C::Review,
+        A::PageUp,
+        "page_up",
+        &["pageup"],
+        "page up",
+        None,
+    ),
     entry(
         C::Review,
         A::PageDown,
@@ -452,7 +473,14 @@ pub const TABLE: &[Entry] = &[
     ),
     entry(C::Help, A::Up, "up", &["up", "k"], "scroll up", None),
     entry(C::Help, A::PageUp, "page_up", &["pageup"], "page up", None),
-    entry(C::Help, A::PageDown, "page_down", &["pagedown"], "page down", None),
+    entry(
+        C::Help,
+        A::PageDown,
+        "page_down",
+        &["pagedown"],
+        "page down",
+        None,
+    ),
     entry(
         C::Help,
         A::Down,
@@ -494,7 +522,14 @@ pub const TABLE: &[Entry] = &[
         "scroll down",
         Some("scroll"),
     ),
-    entry(C::Viewer, A::PageUp, "page_up", &["pageup"], "page up", None),
+    entry(
+        C::Viewer,
+        A::PageUp,
+        "page_up",
+        &["pageup"],
+        "page up",
+        None,
+    ),
     entry(
         C::Viewer,
         A::PageDown,
@@ -504,7 +539,14 @@ pub const TABLE: &[Entry] = &[
         None,
     ),
     entry(C::Viewer, A::Top, "top", &["home", "g"], "to the top", None),
-    entry(C::Viewer, A::Bottom, "bottom", &["end", "G"], "to the end", None),
+    entry(
+        C::Viewer,
+        A::Bottom,
+        "bottom",
+        &["end", "G"],
+        "to the end",
+        None,
+    ),
     entry(
         C::Viewer,
         A::CopyValue,

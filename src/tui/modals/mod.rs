@@ -332,11 +332,8 @@ pub fn text_popup(
     let keys = hint_rows(app, modal, inner_width);
     let height = (rows.len() + keys.len() + 2).min(area.height as usize) as u16;
     let (rect, inner) = popup(frame, app, title, width, height);
-    let [body, hints] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(keys.len() as u16),
-    ])
-    .areas(inner);
+    let [body, hints] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(keys.len() as u16)]).areas(inner);
     let scroll = scroll.min(rows.len().saturating_sub(body.height as usize));
     let shown: Vec<Line> = rows
         .into_iter()
@@ -350,11 +347,7 @@ pub fn text_popup(
 
 /// How many rows of text a [`text_popup`] as last drawn (`app.layout.popup`) shows, and how
 /// many the text takes: for scrolling that stops at the end.
-pub fn text_popup_rows(
-    app: &App,
-    modal: &dyn Modal,
-    lines: Vec<Line<'static>>,
-) -> (usize, usize) {
+pub fn text_popup_rows(app: &App, modal: &dyn Modal, lines: Vec<Line<'static>>) -> (usize, usize) {
     let rect = app.layout.popup.unwrap_or_default();
     let inner_width = rect.width.saturating_sub(2);
     let rows = wrap_lines(lines, inner_width as usize).len();

@@ -42,11 +42,16 @@ impl ReviewModal {
             let (before, after) = (shown(&change.before, s), shown(&change.after, s));
             if before.contains('\n') || after.contains('\n') {
                 lines.push(Line::styled(format!("  {}:", change.field), app.theme.text));
-                for (word, value, style) in
-                    [("was", &before, app.theme.muted), ("now", &after, app.theme.changed)]
-                {
+                for (word, value, style) in [
+                    ("was", &before, app.theme.muted),
+                    ("now", &after, app.theme.changed),
+                ] {
                     for (n, part) in value.split('\n').enumerate() {
-                        let lead = if n == 0 { format!("    {word}: ") } else { " ".repeat(9) };
+                        let lead = if n == 0 {
+                            format!("    {word}: ")
+                        } else {
+                            " ".repeat(9)
+                        };
                         lines.push(Line::from(vec![
                             Span::styled(lead, app.theme.text),
                             Span::styled(part.to_string(), style),

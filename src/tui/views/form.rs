@@ -205,10 +205,7 @@ fn field_line<'a>(app: &App, form: &Form, row: &FieldRow) -> Line<'a> {
         Span::styled(format!("{pointer} "), base.patch(theme.focus)),
         Span::styled(format!("{mark}{:pad$}", ""), base.patch(mark_style)),
         Span::styled(format!("{label:<label_width$}  "), base.patch(theme.text)),
-        Span::styled(
-            super::fit(&value, value_width),
-            base.patch(value_style),
-        ),
+        Span::styled(super::fit(&value, value_width), base.patch(value_style)),
     ])
     .style(base)
 }

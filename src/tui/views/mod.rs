@@ -101,8 +101,8 @@ pub fn header_text(app: &App, width: usize) -> String {
         ws.profile.name.clone(),
     ];
     let fixed = format!(" rolo │  │  │  │  │ {unsaved}").chars().count();
-    let mut over = (fixed + parts.iter().map(|p| p.chars().count()).sum::<usize>())
-        .saturating_sub(width);
+    let mut over =
+        (fixed + parts.iter().map(|p| p.chars().count()).sum::<usize>()).saturating_sub(width);
     for part in parts.iter_mut() {
         if over == 0 {
             break;
