@@ -473,6 +473,8 @@ pub const TABLE: &[Entry] = &[
     ),
     entry(C::Help, A::Up, "up", &["up", "k"], "scroll up", None),
     entry(C::Help, A::PageUp, "page_up", &["pageup"], "page up", None),
+    entry(C::Help, A::Top, "top", &["home", "g"], "to the top", None),
+    entry(C::Help, A::Bottom, "bottom", &["end", "G"], "to the end", None),
     entry(
         C::Help,
         A::PageDown,
