@@ -265,13 +265,19 @@ fn the_raw_pane_keys_act_on_it_when_it_has_the_focus() {
     let mut a = app("clemta");
     with_exchanges(&mut a);
     let ws = a.active;
-    render(&mut a, 140, 40);
-    // Tab to the raw pane: its title says so, without colour too.
+    let screen = rows(&mut a, 140, 40);
+    assert!(!screen[39].contains("w wrap"), "{}", screen[39]);
+    // Tab to the raw pane: its title says so, without colour too, and the bar names its keys.
     press(&mut a, KeyCode::Tab);
     press(&mut a, KeyCode::Tab);
     assert_eq!(a.focus, Pane::Raw);
-    let screen = render(&mut a, 140, 40);
-    assert!(screen.contains("▶ Raw"), "{screen}");
+    let screen = rows(&mut a, 140, 40);
+    assert!(screen.iter().any(|r| r.contains("▶ Raw")), "{screen:#?}");
+    assert!(
+        screen[39].contains("w wrap") && screen[39].contains("L latest"),
+        "{}",
+        screen[39]
+    );
     let height = (a.layout.raw.height - 2) as usize;
     let total = a.workspaces[ws].raw.len();
 

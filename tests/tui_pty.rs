@@ -285,7 +285,9 @@ fn a_modal_key_rebound_in_config_works_and_the_help_lists_it() {
     tty.keys("G");
     tty.wait_for("o  quit (unsent changes stay as drafts)");
     tty.keys(ESC);
-    tty.wait_until("help closed", |s| !s.contains("unsent changes stay as drafts"));
+    tty.wait_until("help closed", |s| {
+        !s.contains("unsent changes stay as drafts")
+    });
     select(&mut tty, "Status");
     tty.keys(ENTER);
     tty.wait_for("Edit Status");

@@ -474,7 +474,7 @@ impl App {
             }
         }
         // Said plainly when every field already holds its old value.
-        let mut text = if set == 0 {
+        let mut text = if set == 0 && notes.is_empty() {
             format!(
                 "Nothing to revert: the fields of the update of {} already hold their old values.",
                 entry.time

@@ -186,7 +186,7 @@ pub const TABLE: &[Entry] = &[
         "wrap",
         &["w"],
         "raw pane: wrap long lines (or scroll sideways)",
-        None,
+        Some("wrap"),
     ),
     entry(
         C::Form,
@@ -210,7 +210,7 @@ pub const TABLE: &[Entry] = &[
         "latest",
         &["L"],
         "raw pane: jump to the latest exchange",
-        None,
+        Some("latest"),
     ),
     entry(C::Form, A::Help, "help", &["?"], "help", Some("help")),
     entry(C::Form, A::Quit, "quit", &["q"], "quit", Some("quit")),
@@ -474,7 +474,14 @@ pub const TABLE: &[Entry] = &[
     entry(C::Help, A::Up, "up", &["up", "k"], "scroll up", None),
     entry(C::Help, A::PageUp, "page_up", &["pageup"], "page up", None),
     entry(C::Help, A::Top, "top", &["home", "g"], "to the top", None),
-    entry(C::Help, A::Bottom, "bottom", &["end", "G"], "to the end", None),
+    entry(
+        C::Help,
+        A::Bottom,
+        "bottom",
+        &["end", "G"],
+        "to the end",
+        None,
+    ),
     entry(
         C::Help,
         A::PageDown,

@@ -12,7 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Drawn, Layout};
+use super::app::{App, Drawn, Layout, Pane};
 use super::keymap::{Action, Context, TABLE};
 
 /// Below this width the raw pane shares no space with the form (press `r` for it).
@@ -162,11 +162,26 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
             None => (Context::Form, app.keymap.hints(Context::Form)),
         };
         // Whole hints only: the ones that fit by priority, shown in the table's order.
-        let rank = |name: &str| {
+        let action = |name: &str| {
             TABLE
                 .iter()
                 .find(|e| e.context == context && e.hint == Some(name))
-                .map_or(3, |e| hint_priority(e.action))
+                .map(|e| e.action)
+        };
+        let rank = |name: &str| action(name).map_or(3, hint_priority);
+        // The form's bar names the raw pane's keys only while that pane has the keys.
+        let raw_keys = app.focus == Pane::Raw || app.raw_maximized;
+        let hints: Vec<_> = if context == Context::Form {
+            hints
+                .into_iter()
+                .filter(|(_, name)| match action(name) {
+                    Some(Action::Wrap | Action::Latest) => raw_keys,
+                    Some(Action::Edit | Action::Clear | Action::Undo) => !raw_keys,
+                    _ => true,
+                })
+                .collect()
+        } else {
+            hints
         };
         let mut order: Vec<usize> = (0..hints.len()).collect();
         order.sort_by_key(|&n| rank(hints[n].1));
