@@ -193,16 +193,6 @@ pub fn popup(frame: &mut Frame, app: &App, title: &str, width: u16, height: u16)
     (rect, inner)
 }
 
-/// A modal's hint line, from its keys.
-pub fn hint_line(app: &App, modal: &dyn Modal) -> Line<'static> {
-    let mut spans = Vec::new();
-    for (key, what) in modal.hints(&app.keymap) {
-        spans.push(Span::styled(format!("{key} "), app.theme.key));
-        spans.push(Span::styled(format!("{what}  "), app.theme.muted));
-    }
-    Line::from(spans)
-}
-
 /// A modal's keys in as many rows as `width` needs: a hint is never cut, so every key shows.
 pub fn hint_rows(app: &App, modal: &dyn Modal, width: u16) -> Vec<Line<'static>> {
     let mut rows: Vec<Line<'static>> = vec![Line::default()];

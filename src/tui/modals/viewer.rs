@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
-use super::{Effect, Modal, Outcome, hint_line, popup, scrolled};
+use super::{Effect, Modal, Outcome, hint_rows, popup, scrolled};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::views::wrapped;
@@ -28,12 +28,12 @@ impl ValueViewer {
             .collect()
     }
 
-    /// (width, height) of the text's part of a box.
-    fn body_size(&self, rect: Rect) -> (usize, usize) {
+    /// (width, height) of the text's part of a box, with `keys` rows of keys under it.
+    fn body_size(&self, rect: Rect, keys: usize) -> (usize, usize) {
         let note = usize::from(self.note.is_some());
         (
             rect.width.saturating_sub(2) as usize,
-            (rect.height.saturating_sub(3) as usize).saturating_sub(note),
+            (rect.height.saturating_sub(2) as usize).saturating_sub(note + keys),
         )
     }
 }
@@ -48,7 +48,9 @@ impl Modal for ValueViewer {
             return Outcome::StayAnd(Effect::CopyValue(self.field));
         }
         // Scrolling stops where the last row is at the bottom (the box as last drawn).
-        let (width, height) = self.body_size(app.layout.popup.unwrap_or_default());
+        let rect = app.layout.popup.unwrap_or_default();
+        let keys = hint_rows(app, self, rect.width.saturating_sub(2)).len();
+        let (width, height) = self.body_size(rect, keys);
         let rows = self.rows(width.max(1)).len();
         self.scroll = scrolled(self.scroll, action, rows, height);
         Outcome::Stay
@@ -62,10 +64,11 @@ impl Modal for ValueViewer {
             .min(area.height.saturating_sub(2))
             .max(5);
         let (rect, inner) = popup(frame, app, &self.title, width, height);
+        let key_rows = hint_rows(app, self, inner.width);
         let [note, body, keys] = Layout::vertical([
             Constraint::Length(u16::from(self.note.is_some())),
             Constraint::Min(1),
-            Constraint::Length(1),
+            Constraint::Length(key_rows.len() as u16),
         ])
         .areas(inner);
         if let Some(why) = &self.note {
@@ -79,10 +82,7 @@ impl Modal for ValueViewer {
             .map(|r| Line::styled(r, app.theme.text))
             .collect();
         frame.render_widget(Paragraph::new(lines), body);
-        frame.render_widget(
-            Paragraph::new(hint_line(app, self)).wrap(Wrap { trim: true }),
-            keys,
-        );
+        frame.render_widget(Paragraph::new(key_rows), keys);
         rect
     }
 }
