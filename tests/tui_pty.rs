@@ -121,15 +121,15 @@ fn quitting_with_unsaved_changes_asks_first() {
     tty.keys(ENTER);
     tty.wait_for("1 unsaved");
     tty.keys("q");
-    tty.wait_for("Quit anyway and lose them?");
+    tty.wait_for("Quit? They stay as drafts");
     tty.keys("n");
-    tty.wait_until("the question closed", |s| !s.contains("Quit anyway"));
+    tty.wait_until("the question closed", |s| !s.contains("Quit? They"));
     assert!(
         tty.child.try_wait().unwrap().is_none(),
         "still running after n"
     );
     tty.keys("q");
-    tty.wait_for("Quit anyway and lose them?");
+    tty.wait_for("Quit? They stay as drafts");
     tty.keys("y");
     assert_eq!(tty.exit_code(), Some(0));
     assert!(!tty.alternate_screen(), "the terminal is restored");
@@ -282,10 +282,12 @@ fn a_modal_key_rebound_in_config_works_and_the_help_lists_it() {
     tty.keys("?");
     tty.wait_for("Keys");
     // The Quit section is at the end of the help: scroll down to it.
-    tty.type_keys(&[DOWN; 80]);
-    tty.wait_for("o  quit and lose them");
+    tty.keys("G");
+    tty.wait_for("o  quit (unsent changes stay as drafts)");
     tty.keys(ESC);
-    tty.wait_until("help closed", |s| !s.contains("quit and lose them"));
+    tty.wait_until("help closed", |s| {
+        !s.contains("unsent changes stay as drafts")
+    });
     select(&mut tty, "Status");
     tty.keys(ENTER);
     tty.wait_for("Edit Status");
@@ -293,7 +295,7 @@ fn a_modal_key_rebound_in_config_works_and_the_help_lists_it() {
     tty.keys(ENTER);
     tty.wait_for("1 unsaved");
     tty.keys("q");
-    tty.wait_for("Quit anyway and lose them?");
+    tty.wait_for("Quit? They stay as drafts");
     tty.wait_for("o quit");
     tty.keys("y");
     tty.keys("o");

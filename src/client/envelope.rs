@@ -2,7 +2,7 @@
 
 use serde_json::Value as Json;
 
-use crate::spec::{Envelope, JsonPath};
+use crate::spec::{Envelope, JsonPath, VendorSpec};
 
 /// What the vendor said about a request, in words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,6 +59,100 @@ impl Outcome {
     }
 }
 
+/// A field a vendor's refusal names, with the vendor's words about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The spec's field name (its dotted request path).
+    pub field: String,
+    pub message: String,
+}
+
+/// The fields a refusal's body names, read from where the spec's envelope keeps its details.
+/// The details may be text (`"email: is invalid; phone: too long"`), a list of
+/// `{"field", "message"}` objects, or an object of field → message(s) (`ModelState`, whose
+/// keys may carry a prefix such as `contact.`). Names that match no field of the spec (a
+/// record-level `non_field_errors`) are left out: the summary still says them.
+pub fn field_errors(spec: &VendorSpec, body: &Json) -> Vec<FieldError> {
+    let Some(details) = spec
+        .envelope
+        .error_details
+        .as_ref()
+        .and_then(|p| p.get(body))
+    else {
+        return Vec::new();
+    };
+    let mut named: Vec<(String, String)> = Vec::new();
+    match details {
+        Json::String(text) => named.extend(text.split(';').filter_map(split_named)),
+        Json::Array(items) => {
+            for item in items {
+                match item {
+                    Json::String(text) => named.extend(split_named(text)),
+                    Json::Object(o) => {
+                        let key = ["field", "name", "property", "path"]
+                            .iter()
+                            .find_map(|k| o.get(*k).and_then(Json::as_str));
+                        let message = ["message", "detail", "error"]
+                            .iter()
+                            .find_map(|k| o.get(*k).and_then(Json::as_str));
+                        if let (Some(key), Some(message)) = (key, message) {
+                            named.push((key.to_string(), message.to_string()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Json::Object(map) => {
+            for (key, value) in map {
+                let messages: Vec<String> = match value {
+                    Json::Array(list) => list.iter().map(json_text).collect(),
+                    other => vec![json_text(other)],
+                };
+                named.push((key.clone(), messages.join("; ")));
+            }
+        }
+        _ => {}
+    }
+    named
+        .into_iter()
+        .filter_map(|(key, message)| {
+            let field = field_named(spec, &key)?;
+            Some(FieldError { field, message })
+        })
+        .collect()
+}
+
+fn json_text(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// "email: is invalid" → ("email", "is invalid").
+fn split_named(text: &str) -> Option<(String, String)> {
+    let (key, message) = text.split_once(':')?;
+    let key = key.trim();
+    (!key.is_empty() && !key.contains(' ')).then(|| (key.to_string(), message.trim().to_string()))
+}
+
+/// The spec's field a vendor's key names: the same dotted path, or the same path once the
+/// key's leading segments (`contact.`) are dropped; letter case aside.
+fn field_named(spec: &VendorSpec, key: &str) -> Option<String> {
+    let segments: Vec<&str> = key.split('.').collect();
+    (0..segments.len()).find_map(|skip| {
+        let tail = segments[skip..].join(".");
+        spec.fields
+            .iter()
+            .find(|f| {
+                f.name.eq_ignore_ascii_case(&tail)
+                    || f.request_path.to_string().eq_ignore_ascii_case(&tail)
+            })
+            .map(|f| f.name.clone())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +188,56 @@ mod tests {
             assert_eq!(outcome.success, success, "{flag}");
         }
         assert_eq!(Outcome::read(env, &json!({"data": {}})).success, None);
+    }
+
+    fn fields_of(vendor: &str, body: Json) -> Vec<(String, String)> {
+        let catalog = Catalog::built_in();
+        let spec = catalog.get(vendor).unwrap();
+        field_errors(spec, &body)
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn field_errors_from_each_vendors_refusal_shape() {
+        let pair = |f: &str, m: &str| (f.to_string(), m.to_string());
+        assert_eq!(
+            fields_of(
+                "clemta",
+                json!({"success": false, "message": "Invalid request data", "data": null,
+                       "error": {"code": "VALIDATION_ERROR", "details": "email: must be a valid e-mail address; nosuch: x"}})
+            ),
+            vec![pair("email", "must be a valid e-mail address")]
+        );
+        assert_eq!(
+            fields_of(
+                "contactreg",
+                json!({"code": "invalid", "message": "bad", "errors": [{"field": "email", "message": "is not an e-mail"}]})
+            ),
+            vec![pair("email", "is not an e-mail")]
+        );
+        assert_eq!(
+            fields_of(
+                "cro",
+                json!({"detail": "bad", "code": "invalid", "errors": {"email": ["Enter a valid email address."], "non_field_errors": ["x"]}})
+            ),
+            vec![pair("email", "Enter a valid email address.")]
+        );
+        assert_eq!(
+            fields_of(
+                "servicedesk",
+                json!({"Message": "The request is invalid.", "ModelState": {"contact.e_password": ["too short", "no digit"]}})
+            ),
+            vec![pair("e_password", "too short; no digit")]
+        );
+        assert_eq!(
+            fields_of(
+                "exsited",
+                json!({"error": {"code": "x", "message": "y", "details": [{"field": "email.address", "message": "invalid"}]}})
+            ),
+            vec![pair("email.address", "invalid")]
+        );
+        assert!(fields_of("exsited", json!({"error": {"code": "x", "message": "y"}})).is_empty());
     }
 }

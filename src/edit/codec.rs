@@ -404,9 +404,12 @@ pub fn country(text: &str) -> Option<celes::Country> {
         candidates.push(squash(&format!("{tail} {head}")));
         candidates.push(squash(head));
     }
-    candidates
-        .iter()
-        .find_map(|c| c.parse::<celes::Country>().ok())
+    // The crate's aliases hold names people write that its main table lacks ("North Macedonia").
+    candidates.iter().find_map(|c| {
+        c.parse::<celes::Country>()
+            .or_else(|_| celes::Country::from_alias(c))
+            .ok()
+    })
 }
 
 #[cfg(test)]

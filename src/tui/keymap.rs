@@ -26,6 +26,8 @@ pub enum Context {
     History,
     Help,
     Quit,
+    /// A value shown whole (read-only).
+    Viewer,
 }
 
 impl Context {
@@ -44,6 +46,7 @@ impl Context {
             Context::History => "history",
             Context::Help => "help",
             Context::Quit => "quit",
+            Context::Viewer => "viewer",
         })
     }
 
@@ -62,10 +65,11 @@ impl Context {
             Context::History => "History",
             Context::Help => "Help",
             Context::Quit => "Quit",
+            Context::Viewer => "Viewing a value",
         }
     }
 
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Form,
         Context::Global,
         Context::Editor,
@@ -76,6 +80,7 @@ impl Context {
         Context::Conflict,
         Context::Draft,
         Context::History,
+        Context::Viewer,
         Context::Help,
         Context::Quit,
     ];
@@ -124,6 +129,16 @@ pub enum Action {
     Flip,
     Restore,
     Discard,
+    /// Show the selected field's value whole (Enter does it on a field that cannot be edited).
+    View,
+    /// Copy the selected field's value (OSC 52).
+    CopyValue,
+    /// Wrap the raw pane's long lines, or not (then ←/→ scroll sideways).
+    Wrap,
+    /// Scroll the raw pane to the latest exchange.
+    Latest,
+    Left,
+    Right,
 }
 
 /// Why `[keys]` in config.toml cannot be used.

@@ -2,6 +2,7 @@
 //! vendor specs, the edit model and the client do the work.
 
 pub mod app;
+pub mod countries;
 pub mod error;
 pub mod keymap;
 pub mod modals;

@@ -147,6 +147,10 @@ impl App {
                 self.ws_mut().banner = Some(Banner::Info("Draft discarded.".into()));
             }
             Effect::RevertEntry(entry) => self.revert_entry(&entry),
+            Effect::CopyValue(field) => {
+                self.ws_mut().selected = field;
+                self.copy_value();
+            }
             Effect::SetText { field, text } => {
                 self.ws_mut().selected = field;
                 self.with_form(|form, i| form.set_text(i, &text).map(|_| ()));
@@ -179,20 +183,12 @@ impl App {
 
     /// A form action.
     pub fn act(&mut self, action: Action) {
+        // The focused pane's keys (raw pane scrolling) and the value's (view, copy): panes.rs.
+        if self.pane_action(action) {
+            return;
+        }
         let selected = self.ws().selected;
         match action {
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown
-                if self.focus == Pane::Raw || self.raw_maximized =>
-            {
-                let ws = self.ws_mut();
-                ws.raw_scroll = match action {
-                    Action::Up => ws.raw_scroll.saturating_sub(1),
-                    Action::Down => ws.raw_scroll + 1,
-                    Action::PageUp => ws.raw_scroll.saturating_sub(PAGE * 2),
-                    _ => ws.raw_scroll + PAGE * 2,
-                }
-                .min(ws.raw.len().saturating_sub(1));
-            }
             Action::Up => self.select(selected.saturating_sub(1)),
             Action::Down => self.select(selected + 1),
             Action::PageUp => self.select(selected.saturating_sub(PAGE)),
@@ -238,7 +234,13 @@ impl App {
             | Action::TakeTheirs
             | Action::Flip
             | Action::Restore
-            | Action::Discard => {}
+            | Action::Discard
+            | Action::View
+            | Action::CopyValue
+            | Action::Wrap
+            | Action::Latest
+            | Action::Left
+            | Action::Right => {}
         }
     }
 
@@ -308,11 +310,9 @@ impl App {
         };
         match form.access(selected) {
             Access::Editable => {}
-            Access::ReadOnly(r) | Access::NotApplicable(r) | Access::Locked(r) => {
-                self.toast = Some(format!(
-                    "{} cannot be edited: {r}",
-                    form.fields()[selected].name
-                ));
+            // Seen whole instead, with why it cannot be edited.
+            Access::ReadOnly(_) | Access::NotApplicable(_) | Access::Locked(_) => {
+                self.view_value();
                 return;
             }
         }
@@ -321,25 +321,24 @@ impl App {
         match field.kind {
             k if k.is_bool() => self.toggle(),
             Kind::Enum | Kind::Country => {
-                let options: Vec<(String, String)> = if field.kind == Kind::Enum {
-                    field
+                let (options, selected_option) = if field.kind == Kind::Enum {
+                    let options: Vec<(String, String)> = field
                         .limits
                         .values
                         .iter()
                         .map(|v| (v.clone(), v.clone()))
-                        .collect()
+                        .collect();
+                    let at = options.iter().position(|(v, _)| *v == current);
+                    (options, at.unwrap_or(0))
                 } else {
-                    celes::Country::get_countries()
-                        .iter()
-                        .map(|c| {
-                            (
-                                c.alpha2.to_string(),
-                                format!("{}  {}", c.alpha2, c.long_name),
-                            )
-                        })
-                        .collect()
+                    // Opens on the current country; a choice is written as the vendor holds it.
+                    // An emptied field is written as the vendor held it when loaded.
+                    let held = match form.original(selected).as_text() {
+                        Some(t) if current.is_empty() => t,
+                        _ => current.as_str(),
+                    };
+                    crate::tui::countries::choices(held)
                 };
-                let selected_option = options.iter().position(|(v, _)| *v == current).unwrap_or(0);
                 self.modals.push(Box::new(Picker {
                     field: selected,
                     filter: String::new(),
@@ -468,14 +467,23 @@ impl App {
                 .as_ref()
                 .map_or(Value::Null, |t| Value::text(t.clone()));
             match form.index(&change.field).and_then(|i| form.set(i, old)) {
-                Ok(_) => set += 1,
+                Ok(true) => set += 1,
+                Ok(false) => {}
                 Err(e) => notes.push(e.to_string()),
             }
         }
-        let mut text = format!(
-            "Reverting the update of {}: {set} field(s) set back. Press {review} to review and send.",
-            entry.time,
-        );
+        // Said plainly when every field already holds its old value.
+        let mut text = if set == 0 && notes.is_empty() {
+            format!(
+                "Nothing to revert: the fields of the update of {} already hold their old values.",
+                entry.time
+            )
+        } else {
+            format!(
+                "Reverting the update of {}: {set} field(s) set back. Press {review} to review and send.",
+                entry.time,
+            )
+        };
         for n in notes {
             text.push_str(&format!("\n{n}"));
         }
@@ -514,6 +522,7 @@ impl App {
                         ws.raw_scroll.saturating_sub(3)
                     }
                     .min(ws.raw.len().saturating_sub(1));
+                    self.clamp_raw();
                 } else if self.layout.form.contains(at) {
                     // The wheel acts where it points, whichever pane has the focus.
                     self.focus = Pane::Form;

@@ -4,6 +4,7 @@
 
 mod input;
 mod msg;
+mod panes;
 mod profiles;
 mod request;
 mod send;
@@ -15,6 +16,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub use msg::{LoadPurpose, Msg, ReviewPurpose};
+pub use panes::VendorIssue;
 pub use request::{InFlight, RequestState};
 pub use writer::{WriteJob, WriteKind};
 
@@ -58,6 +60,10 @@ pub struct Workspace {
     pub raw: Arc<Vec<String>>,
     pub raw_generation: u64,
     pub raw_scroll: usize,
+    /// The raw pane's first column shown when lines are not wrapped.
+    pub raw_column: usize,
+    /// Fields the vendor's last refusal named, with its words.
+    pub vendor_issues: Vec<VendorIssue>,
     pub selected: usize,
     pub scroll: usize,
     /// The form revision last queued for the draft journal.
@@ -81,6 +87,8 @@ impl Workspace {
             raw: Arc::new(Vec::new()),
             raw_generation: 0,
             raw_scroll: 0,
+            raw_column: 0,
+            vendor_issues: Vec::new(),
             selected: 0,
             scroll: 0,
             journaled: 0,
@@ -154,6 +162,8 @@ pub struct App {
     pub modals: ModalStack,
     pub focus: Pane,
     pub raw_maximized: bool,
+    /// Whether the raw pane wraps long lines (else they scroll sideways).
+    pub raw_wrap: bool,
     pub theme: Theme,
     pub keymap: Keymap,
     pub config: Config,
@@ -202,6 +212,7 @@ impl App {
             modals: ModalStack::default(),
             focus: Pane::Form,
             raw_maximized: false,
+            raw_wrap: false,
             theme,
             keymap,
             config,
@@ -291,12 +302,18 @@ impl App {
         };
         w.after_open = AfterOpen::Nothing;
         let reload = self.keymap.label(Action::Reload);
+        // Only said when there is something to keep.
+        let kept = if self.ws().unsaved() > 0 {
+            " Your changes are kept."
+        } else {
+            ""
+        };
         self.ws_mut().banner = Some(Banner::Error(if sending {
             format!(
                 "Cancelled while sending: the vendor may still apply the update. Press {reload} to reload and see."
             )
         } else {
-            format!("Cancelled ({was}). Your changes are kept.")
+            format!("Cancelled ({was}).{kept}")
         }));
     }
 
@@ -312,6 +329,7 @@ impl App {
         ws.form = Some(form);
         ws.selected = 0;
         ws.scroll = 0;
+        ws.vendor_issues.clear();
         if let Some(l) = loaded {
             ws.exchanges = vec![l.exchange.clone()];
         }

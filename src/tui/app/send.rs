@@ -287,6 +287,8 @@ impl App {
                     "Not saved, your changes are kept: {}",
                     failed.error
                 )));
+                // The fields the vendor named get its words (panes.rs).
+                self.mark_vendor_errors(ws, &failed);
             }
         }
         self.refresh_raw(ws);

@@ -102,7 +102,7 @@ fn each_context_has_its_own_chords_and_modal_keys_rebind() {
     );
     assert!(
         map.help(Context::Quit)
-            .contains(&("o".to_string(), "quit and lose them"))
+            .contains(&("o".to_string(), "quit (unsent changes stay as drafts)"))
     );
 }
 
@@ -140,4 +140,20 @@ fn two_actions_on_one_key_in_one_place_is_an_error_naming_both() {
     assert!(text.contains("down") && text.contains("undo"), "{text}");
     // The same key in two different places is fine.
     assert!(Keymap::with_bindings(&[binding("review.confirm", "j", 3)]).is_ok());
+}
+
+#[test]
+fn esc_closes_every_modal() {
+    let map = Keymap::default();
+    let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+    for context in Context::ALL {
+        if matches!(context, Context::Form | Context::Global) {
+            continue;
+        }
+        assert_eq!(
+            map.action_in(context, &esc),
+            Some(Action::Cancel),
+            "{context:?}"
+        );
+    }
 }

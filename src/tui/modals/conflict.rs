@@ -5,9 +5,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::{Effect, Modal, Outcome, hint_line, moved, popup, shown};
+use super::{Effect, Modal, Outcome, moved, shown, text_popup};
 use crate::edit::Conflict;
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
@@ -66,13 +65,6 @@ impl Modal for ConflictModal {
     }
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
-        let (rect, inner) = popup(
-            frame,
-            app,
-            "Changed on the server meanwhile",
-            96,
-            self.conflicts.len() as u16 * 2 + 7,
-        );
         let keep = app.keymap.label_in(Context::Conflict, Action::KeepMine);
         let take = app.keymap.label_in(Context::Conflict, Action::TakeTheirs);
         let mut lines = vec![Line::styled(
@@ -112,8 +104,14 @@ impl Modal for ConflictModal {
             ]));
         }
         lines.push(Line::from(""));
-        lines.push(hint_line(app, self));
-        frame.render_widget(Paragraph::new(lines), inner);
-        rect
+        text_popup(
+            frame,
+            app,
+            self,
+            "Changed on the server meanwhile",
+            lines,
+            96,
+            0,
+        )
     }
 }

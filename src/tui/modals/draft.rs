@@ -1,12 +1,12 @@
 //! A draft of unsent changes was found for the contact just opened: restore or discard it.
-//! There is no way to close it without an answer (the draft would otherwise be journaled over).
+//! Esc decides later: the draft stays on disk, is not journaled over, and is offered again
+//! when the contact is opened again.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Effect, Modal, Outcome, hint_line, popup};
+use super::{Effect, Modal, Outcome, text_popup};
 use crate::store::Draft;
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
@@ -43,13 +43,6 @@ impl Modal for DraftModal {
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
         let draft = &self.draft;
-        let (rect, inner) = popup(
-            frame,
-            app,
-            "Unsent changes found",
-            80,
-            draft.fields.len() as u16 + 9,
-        );
         let mut lines = vec![Line::styled(
             format!(
                 "A draft from {} holds {} change(s) that were never sent:",
@@ -79,9 +72,16 @@ impl Modal for DraftModal {
                 app.theme.muted,
             ));
         }
+        // What "later" means, since closing it is not an answer.
+        lines.push(Line::styled(
+            format!(
+                "{}: decide later. The draft stays on disk and is offered again when you open this contact ({}); until you answer, new edits are not saved to it.",
+                app.keymap.label_in(Context::Draft, Action::Cancel),
+                app.keymap.label(Action::Open),
+            ),
+            app.theme.muted,
+        ));
         lines.push(Line::from(""));
-        lines.push(hint_line(app, self));
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-        rect
+        text_popup(frame, app, self, "Unsent changes found", lines, 80, 0)
     }
 }

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use tui_textarea::TextArea;
 
-use super::{Effect, Modal, Outcome, hint_line, popup};
+use super::{Effect, Modal, Outcome, hint_rows, popup};
 use crate::edit::{Value, check_value};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context, Keymap};
@@ -88,10 +88,11 @@ impl Modal for Editor {
             70,
             height,
         );
+        let key_rows = hint_rows(app, self, inner.width);
         let [text, issue, keys] = Layout::vertical([
             Constraint::Min(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(key_rows.len() as u16),
         ])
         .areas(inner);
         frame.render_widget(&self.area, text);
@@ -100,7 +101,8 @@ impl Modal for Editor {
             None => Line::styled("✓ valid", app.theme.ok),
         };
         frame.render_widget(Paragraph::new(line), issue);
-        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
+        // Every key shows: the hints take more rows when the box is narrow.
+        frame.render_widget(Paragraph::new(key_rows), keys);
         rect
     }
 }

@@ -1,11 +1,10 @@
 //! The keys, generated from the keymap: each context with its actions and current chords.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::{Modal, Outcome, hint_line, popup};
+use super::{Modal, Outcome, scrolled, text_popup, text_popup_rows};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -45,25 +44,13 @@ impl Modal for HelpModal {
     }
 
     fn on_action(&mut self, action: Action, app: &App) -> Outcome {
-        match action {
-            Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down => self.scroll = (self.scroll + 1).min(Self::lines(app).len()),
-            _ => {}
-        }
+        // Scrolling stops with the last line at the bottom (the box as last drawn).
+        let (height, rows) = text_popup_rows(app, self, Self::lines(app));
+        self.scroll = scrolled(self.scroll, action, rows, height);
         Outcome::Stay
     }
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
-        let lines = Self::lines(app);
-        let height = frame.area().height.saturating_sub(2);
-        let (rect, inner) = popup(frame, app, "Keys", 60, (lines.len() as u16 + 3).min(height));
-        let [body, keys] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-        // Scrolling stops with the last line at the bottom.
-        let last = lines.len().saturating_sub(body.height as usize);
-        let scroll = self.scroll.min(last) as u16;
-        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
-        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
-        rect
+        text_popup(frame, app, self, "Keys", Self::lines(app), 76, self.scroll)
     }
 }

@@ -3,9 +3,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
-use super::{Effect, Modal, Outcome, choice_line, hint_line, moved, popup};
+use super::{Effect, Modal, Outcome, choice_line, moved, text_popup};
 use crate::store::HistoryEntry;
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
@@ -35,23 +34,14 @@ impl Modal for HistoryModal {
     }
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
-        let area = frame.area();
-        let (rect, inner) = popup(
-            frame,
-            app,
-            "History of this contact",
-            area.width.saturating_sub(4).min(110),
-            (self.entries.len() as u16 + 4).min(area.height),
-        );
-        let mut lines: Vec<Line> = self
+        let width = frame.area().width.saturating_sub(4).min(110);
+        let mut lines: Vec<Line<'static>> = self
             .entries
             .iter()
             .enumerate()
             .map(|(n, e)| choice_line(app, e.describe(), n == self.selected))
             .collect();
         lines.push(Line::from(""));
-        lines.push(hint_line(app, self));
-        frame.render_widget(Paragraph::new(lines), inner);
-        rect
+        text_popup(frame, app, self, "History of this contact", lines, width, 0)
     }
 }

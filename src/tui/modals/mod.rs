@@ -12,6 +12,7 @@ mod picker;
 mod profiles;
 mod quit;
 mod review;
+mod viewer;
 
 use std::any::Any;
 
@@ -31,6 +32,7 @@ pub use picker::Picker;
 pub use profiles::ProfilesModal;
 pub use quit::QuitModal;
 pub use review::ReviewModal;
+pub use viewer::ValueViewer;
 
 use super::app::App;
 use super::keymap::{Action, Context, Keymap};
@@ -59,6 +61,8 @@ pub enum Effect {
     },
     DiscardDraft,
     RevertEntry(Box<HistoryEntry>),
+    /// Copy a field's value to the terminal's clipboard.
+    CopyValue(usize),
     /// Set a field's text (the editor's or the picker's result).
     SetText {
         field: usize,
@@ -192,12 +196,67 @@ pub fn popup(frame: &mut Frame, app: &App, title: &str, width: u16, height: u16)
     (rect, inner)
 }
 
-/// A modal's hint line, from its keys.
-pub fn hint_line(app: &App, modal: &dyn Modal) -> Line<'static> {
-    let mut spans = Vec::new();
+/// A modal's keys in as many rows as `width` needs: a hint is never cut, so every key shows.
+pub fn hint_rows(app: &App, modal: &dyn Modal, width: u16) -> Vec<Line<'static>> {
+    let mut rows: Vec<Line<'static>> = vec![Line::default()];
+    let mut used = 0usize;
     for (key, what) in modal.hints(&app.keymap) {
-        spans.push(Span::styled(format!("{key} "), app.theme.key));
-        spans.push(Span::styled(format!("{what}  "), app.theme.muted));
+        let len = key.chars().count() + what.chars().count() + 3;
+        if used > 0 && used + len > width as usize {
+            rows.push(Line::default());
+            used = 0;
+        }
+        used += len;
+        if let Some(row) = rows.last_mut() {
+            row.spans
+                .push(Span::styled(format!("{key} "), app.theme.key));
+            row.spans
+                .push(Span::styled(format!("{what}  "), app.theme.muted));
+        }
+    }
+    rows
+}
+
+/// Styled lines wrapped into rows of at most `width` characters, at a space where one is
+/// near, styles kept: a modal's text is never clipped at its box's edge.
+pub fn wrap_lines(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for line in lines {
+        let cells: Vec<(char, ratatui::style::Style)> = line
+            .spans
+            .iter()
+            .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
+            .collect();
+        if cells.len() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut start = 0;
+        while start < cells.len() {
+            let mut end = (start + width).min(cells.len());
+            if end < cells.len() {
+                // Break after the last space of the row, unless that leaves it mostly empty.
+                if let Some(space) = cells[start..end].iter().rposition(|(c, _)| *c == ' ')
+                    && space >= width / 2
+                {
+                    end = start + space + 1;
+                }
+            }
+            out.push(styled_row(&cells[start..end]).style(line.style));
+            start = end;
+        }
+    }
+    out
+}
+
+fn styled_row(cells: &[(char, ratatui::style::Style)]) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for (c, style) in cells {
+        match spans.last_mut() {
+            Some(last) if last.style == *style => last.content.to_mut().push(*c),
+            _ => spans.push(Span::styled(c.to_string(), *style)),
+        }
     }
     Line::from(spans)
 }
@@ -229,4 +288,63 @@ pub fn moved(selected: usize, action: Action, len: usize) -> usize {
         Action::Down => (selected + 1).min(len.saturating_sub(1)),
         _ => selected,
     }
+}
+
+/// A scroll position after a scrolling action, over `rows` rows of which `height` show:
+/// it stops where the last row is at the bottom.
+pub fn scrolled(scroll: usize, action: Action, rows: usize, height: usize) -> usize {
+    let page = height.saturating_sub(1).max(1);
+    let next = match action {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => scroll + 1,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => scroll + page,
+        Action::Top => 0,
+        Action::Bottom => usize::MAX,
+        _ => scroll,
+    };
+    next.min(rows.saturating_sub(height))
+}
+
+/// A modal of text and keys, sized to them (at most `width` wide, as tall as the screen
+/// allows): the text wraps, scrolled by `scroll` rows (kept so the last row can reach the
+/// bottom, no further); the keys show below. Returns the box.
+pub fn text_popup(
+    frame: &mut Frame,
+    app: &App,
+    modal: &dyn Modal,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    width: u16,
+    scroll: usize,
+) -> Rect {
+    let area = frame.area();
+    let width = width.min(area.width);
+    let inner_width = width.saturating_sub(2);
+    let rows = wrap_lines(lines, inner_width as usize);
+    let keys = hint_rows(app, modal, inner_width);
+    let height = (rows.len() + keys.len() + 2).min(area.height as usize) as u16;
+    let (rect, inner) = popup(frame, app, title, width, height);
+    let [body, hints] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(keys.len() as u16)]).areas(inner);
+    let scroll = scroll.min(rows.len().saturating_sub(body.height as usize));
+    let shown: Vec<Line> = rows
+        .into_iter()
+        .skip(scroll)
+        .take(body.height as usize)
+        .collect();
+    frame.render_widget(ratatui::widgets::Paragraph::new(shown), body);
+    frame.render_widget(ratatui::widgets::Paragraph::new(keys), hints);
+    rect
+}
+
+/// How many rows of text a [`text_popup`] as last drawn (`app.layout.popup`) shows, and how
+/// many the text takes: for scrolling that stops at the end.
+pub fn text_popup_rows(app: &App, modal: &dyn Modal, lines: Vec<Line<'static>>) -> (usize, usize) {
+    let rect = app.layout.popup.unwrap_or_default();
+    let inner_width = rect.width.saturating_sub(2);
+    let rows = wrap_lines(lines, inner_width as usize).len();
+    let keys = hint_rows(app, modal, inner_width).len();
+    let height = (rect.height.saturating_sub(2) as usize).saturating_sub(keys);
+    (height, rows)
 }

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use tui_textarea::TextArea;
 
-use super::{Effect, Modal, Outcome, choice_line, hint_line, popup};
+use super::{Effect, Modal, Outcome, choice_line, hint_rows, popup};
 use crate::client::{ListItem, Listing};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
@@ -109,12 +109,13 @@ impl Modal for OpenModal {
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
         let (rect, inner) = popup(frame, app, "Open contact", 72, 20);
+        let key_rows = hint_rows(app, self, inner.width);
         let [label, field, list, notes, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Min(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(key_rows.len() as u16),
         ])
         .areas(inner);
         let template = app
@@ -151,7 +152,8 @@ impl Modal for OpenModal {
                 notes,
             );
         }
-        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
+        // Every key shows: the hints take more rows when the box is narrow.
+        frame.render_widget(Paragraph::new(key_rows), keys);
         rect
     }
 }

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Effect, Modal, Outcome, choice_line, hint_line, moved, popup};
+use super::{Effect, Modal, Outcome, choice_line, hint_rows, moved, popup};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -19,11 +19,12 @@ pub struct Picker {
 }
 
 impl Picker {
+    /// The choices the filter matches, letter case and accents aside ("aland" finds Åland).
     pub fn visible(&self) -> Vec<&(String, String)> {
-        let needle = self.filter.to_lowercase();
+        let needle = folded(&self.filter);
         self.options
             .iter()
-            .filter(|(_, label)| label.to_lowercase().contains(&needle))
+            .filter(|(_, label)| folded(label).contains(&needle))
             .collect()
     }
 }
@@ -71,11 +72,12 @@ impl Modal for Picker {
             return Rect::default();
         };
         let field = &form.fields()[self.field];
-        let (rect, inner) = popup(frame, app, &format!("Choose {}", field.label), 50, 16);
+        let (rect, inner) = popup(frame, app, &format!("Choose {}", field.label), 56, 16);
+        let key_rows = hint_rows(app, self, inner.width);
         let [filter, list, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(1),
+            Constraint::Length(key_rows.len() as u16),
         ])
         .areas(inner);
         frame.render_widget(Paragraph::new(format!("filter: {}▏", self.filter)), filter);
@@ -89,8 +91,28 @@ impl Modal for Picker {
             .take(height)
             .map(|(n, (_, label))| choice_line(app, label, n == self.selected))
             .collect();
-        frame.render_widget(Paragraph::new(lines), list);
-        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
+        if lines.is_empty() {
+            let none = format!("nothing matches “{}” (Backspace to widen)", self.filter);
+            frame.render_widget(
+                Paragraph::new(none)
+                    .style(app.theme.muted)
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                list,
+            );
+        } else {
+            frame.render_widget(Paragraph::new(lines), list);
+        }
+        // Every key shows: the hints take more rows when the box is narrow.
+        frame.render_widget(Paragraph::new(key_rows), keys);
         rect
     }
+}
+
+fn folded(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }

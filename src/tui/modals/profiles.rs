@@ -3,9 +3,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
-use super::{Effect, Modal, Outcome, choice_line, hint_line, moved, popup};
+use super::{Effect, Modal, Outcome, choice_line, moved, text_popup};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -30,13 +29,6 @@ impl Modal for ProfilesModal {
     }
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
-        let (rect, inner) = popup(
-            frame,
-            app,
-            "Profiles",
-            72,
-            (app.workspaces.len() as u16 + 4).min(20),
-        );
         let mut lines: Vec<Line> = app
             .workspaces
             .iter()
@@ -60,8 +52,6 @@ impl Modal for ProfilesModal {
             })
             .collect();
         lines.push(Line::from(""));
-        lines.push(hint_line(app, self));
-        frame.render_widget(Paragraph::new(lines), inner);
-        rect
+        text_popup(frame, app, self, "Profiles", lines, 72, 0)
     }
 }

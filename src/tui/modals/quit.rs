@@ -3,9 +3,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Effect, Modal, Outcome, hint_line, popup};
+use super::{Effect, Modal, Outcome, text_popup};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -24,27 +23,30 @@ impl Modal for QuitModal {
     }
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
-        let (rect, inner) = popup(frame, app, "Quit", 56, 6);
         let unsaved: Vec<String> = app
             .workspaces
             .iter()
             .filter(|w| w.unsaved() > 0)
             .map(|w| format!("{} ({})", w.profile.name, w.unsaved()))
             .collect();
+        // Drafts are journaled as edits are made; without a draft store nothing is kept.
+        let fate = if app.drafts.is_some() {
+            "Quit? They stay as drafts on this machine and are offered when you open the contact again (secrets are not kept)."
+        } else {
+            "Quit? They are not kept anywhere: quitting loses them."
+        };
         let text = vec![
             Line::styled(
                 format!(
-                    "{} unsaved change(s): {}",
+                    "{} unsent change(s): {}",
                     app.unsaved_total(),
                     unsaved.join(", ")
                 ),
                 app.theme.changed,
             ),
-            Line::from("Quit anyway and lose them?"),
+            Line::from(fate),
             Line::from(""),
-            hint_line(app, self),
         ];
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
-        rect
+        text_popup(frame, app, self, "Quit", text, 60, 0)
     }
 }

@@ -1,12 +1,12 @@
 //! Review before sending: each change old → new, and the exact request; confirming sends.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::{Effect, Modal, Outcome, hint_line, popup, shown};
+use super::{Effect, Modal, Outcome, scrolled, shown, text_popup, text_popup_rows};
 use crate::send::Review;
+use crate::spec::Semantics;
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -37,43 +37,12 @@ impl ReviewModal {
     }
 }
 
-impl Modal for ReviewModal {
-    fn context(&self) -> Context {
-        Context::Review
-    }
-
-    fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
-        match action {
-            Action::Confirm => Outcome::CloseThen(Effect::Send(self.review.clone())),
-            Action::Down => {
-                self.scroll += 1;
-                Outcome::Stay
-            }
-            Action::Up => {
-                self.scroll = self.scroll.saturating_sub(1);
-                Outcome::Stay
-            }
-            _ => Outcome::Stay,
-        }
-    }
-
-    fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
-        let area = frame.area();
-        let (rect, inner) = popup(
-            frame,
-            app,
-            "Review before sending",
-            area.width.saturating_sub(4).min(110),
-            area.height.saturating_sub(2),
-        );
-        let secret = |name: &str| {
-            app.ws()
-                .form
-                .as_ref()
-                .and_then(|f| f.spec().field(name))
-                .is_some_and(|f| f.is_secret())
-        };
-        let mut lines: Vec<Line> = Vec::new();
+impl ReviewModal {
+    /// The changes, then the exact request. A multi-line value shows on several lines.
+    fn lines(&self, app: &App) -> Vec<Line<'static>> {
+        let form = &self.review.form;
+        let secret = |name: &str| form.spec().field(name).is_some_and(|f| f.is_secret());
+        let mut lines: Vec<Line<'static>> = Vec::new();
         if let Some(note) = &self.note {
             lines.push(Line::styled(note.clone(), app.theme.error));
             lines.push(Line::from(""));
@@ -84,12 +53,42 @@ impl Modal for ReviewModal {
         ));
         for change in &self.review.update.changes {
             let s = secret(&change.field);
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}: ", change.field), app.theme.text),
-                Span::styled(shown(&change.before, s), app.theme.muted),
-                Span::styled(" → ", app.theme.text),
-                Span::styled(shown(&change.after, s), app.theme.changed),
-            ]));
+            let (before, after) = (shown(&change.before, s), shown(&change.after, s));
+            if before.contains('\n') || after.contains('\n') {
+                lines.push(Line::styled(format!("  {}:", change.field), app.theme.text));
+                for (word, value, style) in [
+                    ("was", &before, app.theme.muted),
+                    ("now", &after, app.theme.changed),
+                ] {
+                    for (n, part) in value.split('\n').enumerate() {
+                        let lead = if n == 0 {
+                            format!("    {word}: ")
+                        } else {
+                            " ".repeat(9)
+                        };
+                        lines.push(Line::from(vec![
+                            Span::styled(lead, app.theme.text),
+                            Span::styled(part.to_string(), style),
+                        ]));
+                    }
+                }
+            } else {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {}: ", change.field), app.theme.text),
+                    Span::styled(before, app.theme.muted),
+                    Span::styled(" → ", app.theme.text),
+                    Span::styled(after, app.theme.changed),
+                ]));
+            }
+        }
+        if form.spec().semantics == Semantics::FullReplace {
+            lines.push(Line::styled(
+                format!(
+                    "{} replaces the whole contact: the request sends every field, changed or not, and a field left out may be cleared.",
+                    form.spec().name
+                ),
+                app.theme.changed,
+            ));
         }
         lines.push(Line::from(""));
         lines.push(Line::styled("The exact request:", app.theme.group));
@@ -98,10 +97,38 @@ impl Modal for ReviewModal {
                 .lines()
                 .map(|l| Line::styled(l.to_string(), app.theme.text)),
         );
-        let [body, keys] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-        frame.render_widget(Paragraph::new(lines).scroll((self.scroll as u16, 0)), body);
-        frame.render_widget(Paragraph::new(hint_line(app, self)), keys);
-        rect
+        lines
+    }
+}
+
+impl Modal for ReviewModal {
+    fn context(&self) -> Context {
+        Context::Review
+    }
+
+    fn on_action(&mut self, action: Action, app: &App) -> Outcome {
+        match action {
+            Action::Confirm => Outcome::CloseThen(Effect::Send(self.review.clone())),
+            _ => {
+                // Scrolling stops with the last line at the bottom (the box as last drawn).
+                let (height, rows) = text_popup_rows(app, self, self.lines(app));
+                self.scroll = scrolled(self.scroll, action, rows, height);
+                Outcome::Stay
+            }
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
+        let area = frame.area();
+        let width = area.width.saturating_sub(4).min(110);
+        text_popup(
+            frame,
+            app,
+            self,
+            "Review before sending",
+            self.lines(app),
+            width,
+            self.scroll,
+        )
     }
 }

@@ -27,10 +27,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
     let theme = &app.theme;
     let focused = app.focus == Pane::Form;
     let ws = &app.workspaces[app.active];
-    let title = match &ws.form {
-        Some(form) => format!(" {} · {} fields ", form.spec().name, form.len()),
-        None => " Contact ".into(),
+    let name = match &ws.form {
+        Some(form) => format!("{} · {} fields", form.spec().name, form.len()),
+        None => "Contact".into(),
     };
+    let title = super::pane_title(focused, &name);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title)
@@ -53,6 +54,31 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
         };
         frame.render_widget(Paragraph::new(message).style(theme.muted), inner);
         return (Vec::new(), None);
+    };
+    // A rule that forbids any update (contactreg's Joint Member) is said once, on top.
+    let inner = match form.forbidden() {
+        Some(why) if inner.height > 6 => {
+            let line = Line::styled(
+                format!("🔒 This contact cannot be updated: {why}"),
+                theme.invalid,
+            );
+            // Two rows when it needs them (the line's cells over the pane's width).
+            let height = if line.width() > inner.width as usize {
+                2
+            } else {
+                1
+            };
+            frame.render_widget(
+                Paragraph::new(line).wrap(Wrap { trim: true }),
+                Rect { height, ..inner },
+            );
+            Rect {
+                y: inner.y + height,
+                height: inner.height - height,
+                ..inner
+            }
+        }
+        _ => inner,
     };
     // Three lines at the bottom describe the selected field (its rule or reason may wrap).
     let details_height = 3u16.min(inner.height.saturating_sub(1));
@@ -87,6 +113,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
     } else if selected_row >= scroll + height {
         scroll = selected_row + 1 - height;
     }
+    // No blank rows below while rows are hidden above (after the terminal grew).
+    scroll = scroll.min(rows.len().saturating_sub(height));
     let label_width = form
         .fields()
         .iter()
@@ -108,7 +136,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
             }
             Some(i) => {
                 hits.push((y, *i));
-                lines.push(field_line(app, form, *i, label_width, *i == ws.selected));
+                let row = FieldRow {
+                    index: *i,
+                    label_width,
+                    width: list.width as usize,
+                    selected: *i == ws.selected,
+                };
+                lines.push(field_line(app, form, &row));
             }
         }
     }
@@ -122,17 +156,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
     (hits, Some(scroll))
 }
 
-fn field_line<'a>(
-    app: &App,
-    form: &Form,
-    i: usize,
+/// Where a field's row goes and how wide its parts are.
+struct FieldRow {
+    index: usize,
     label_width: usize,
+    /// The whole row's width: a longer value ends with `…`.
+    width: usize,
     selected: bool,
-) -> Line<'a> {
+}
+
+/// The mark column's width: wide enough for `n/a`, and for `🔒` (two cells) plus a space.
+const MARK_WIDTH: usize = 4;
+
+fn field_line<'a>(app: &App, form: &Form, row: &FieldRow) -> Line<'a> {
     let theme = &app.theme;
+    let i = row.index;
     let field = &form.fields()[i];
+    let vendor_issue = app.ws().vendor_issue(form, i).is_some();
     let (mark, mark_style) = match (form.access(i), form.field_issue(i)) {
         (_, Some(_)) => ("✗", theme.invalid),
+        _ if vendor_issue => ("✗", theme.invalid),
         (Access::ReadOnly(_), _) => ("ro", theme.muted),
         (Access::NotApplicable(_), _) => ("n/a", theme.muted),
         (Access::Locked(_), _) => ("🔒", theme.muted),
@@ -147,18 +190,22 @@ fn field_line<'a>(
     } else {
         theme.text
     };
-    let pointer = if selected { "▶" } else { " " };
+    let pointer = if row.selected { "▶" } else { " " };
+    let label_width = row.label_width;
     let label: String = field.label.chars().take(label_width).collect();
-    let base = if selected {
+    let base = if row.selected {
         theme.selected
     } else {
         Style::default()
     };
+    // Padded by display width: an emoji takes two cells.
+    let pad = MARK_WIDTH.saturating_sub(Span::raw(mark).width());
+    let value_width = row.width.saturating_sub(2 + MARK_WIDTH + label_width + 2);
     Line::from(vec![
         Span::styled(format!("{pointer} "), base.patch(theme.focus)),
-        Span::styled(format!("{mark:<3} "), base.patch(mark_style)),
+        Span::styled(format!("{mark}{:pad$}", ""), base.patch(mark_style)),
         Span::styled(format!("{label:<label_width$}  "), base.patch(theme.text)),
-        Span::styled(value, base.patch(value_style)),
+        Span::styled(super::fit(&value, value_width), base.patch(value_style)),
     ])
     .style(base)
 }
@@ -176,8 +223,13 @@ fn details_text<'a>(app: &App, form: &Form, i: usize) -> Vec<Line<'a>> {
     if field.limits.required {
         first.push(Span::styled(" · required", theme.muted));
     }
-    let second = match (form.field_issue(i), form.access(i)) {
-        (Some(issue), _) => Span::styled(format!("✗ {}", issue.message), theme.invalid),
+    let issue = form.field_issue(i).map(|issue| issue.message).or_else(|| {
+        app.ws()
+            .vendor_issue(form, i)
+            .map(|m| format!("the vendor refused it: {m}"))
+    });
+    let second = match (issue, form.access(i)) {
+        (Some(message), _) => Span::styled(format!("✗ {message}"), theme.invalid),
         (None, Access::ReadOnly(r)) => Span::styled(format!("read-only: {r}"), theme.muted),
         (None, Access::NotApplicable(r)) => {
             Span::styled(format!("not applicable: {r}"), theme.muted)
@@ -185,7 +237,8 @@ fn details_text<'a>(app: &App, form: &Form, i: usize) -> Vec<Line<'a>> {
         (None, Access::Locked(r)) => Span::styled(format!("locked: {r}"), theme.muted),
         (None, Access::Editable) if form.is_dirty(i) => {
             let was = match form.original(i) {
-                Value::Null => "—".to_string(),
+                Value::Null => "empty".to_string(),
+                Value::Text(t) if t.is_empty() => "empty".to_string(),
                 Value::Text(_) if field.is_secret() => "••••••••".into(),
                 Value::Text(t) => t.clone(),
             };

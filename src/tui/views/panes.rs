@@ -6,12 +6,14 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::tui::app::{App, Banner, Pane};
+use crate::tui::keymap::Action;
 
-fn block<'a>(app: &App, title: String, pane: Pane) -> Block<'a> {
+fn block<'a>(app: &App, name: &str, pane: Pane) -> Block<'a> {
+    let focused = app.focus == pane;
     Block::default()
         .borders(Borders::ALL)
-        .title(title)
-        .border_style(if app.focus == pane {
+        .title(super::pane_title(focused, name))
+        .border_style(if focused {
             app.theme.focus
         } else {
             app.theme.border
@@ -20,7 +22,7 @@ fn block<'a>(app: &App, title: String, pane: Pane) -> Block<'a> {
 
 pub fn response(frame: &mut Frame, app: &App, area: Rect) {
     let ws = app.ws();
-    let b = block(app, " Response ".into(), Pane::Response);
+    let b = block(app, "Response", Pane::Response);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let mut lines: Vec<Line> = Vec::new();
@@ -52,31 +54,46 @@ pub fn response(frame: &mut Frame, app: &App, area: Rect) {
 pub fn raw(frame: &mut Frame, app: &App, area: Rect) {
     let ws = app.ws();
     let total = ws.raw.len();
-    let title = format!(
-        " Raw · {} lines · {} ",
-        total,
-        app.keymap.label(crate::tui::keymap::Action::Raw)
+    let wrap = app.keymap.label(Action::Wrap);
+    let how = if app.raw_wrap {
+        format!("wrapped ({wrap})")
+    } else if ws.raw_column > 0 {
+        format!("from column {}", ws.raw_column + 1)
+    } else {
+        format!("{wrap} wrap")
+    };
+    let name = format!(
+        "Raw · {total} lines · {how} · {} latest · {}",
+        app.keymap.label(Action::Latest),
+        app.keymap.label(Action::Raw)
     );
-    let b = block(app, title, Pane::Raw);
+    let b = block(app, &name, Pane::Raw);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let start = ws.raw_scroll.min(total.saturating_sub(1));
-    let lines: Vec<Line> = ws
-        .raw
-        .iter()
-        .skip(start)
-        .take(inner.height as usize)
-        .map(|l| {
-            // Long lines are cut at the pane's width: nothing past it can show.
-            let cut: String = l.chars().take(inner.width as usize).collect();
-            let style = if l.starts_with('>') || l.starts_with('<') {
-                app.theme.muted
-            } else {
-                app.theme.text
-            };
-            Line::styled(cut, style)
-        })
-        .collect();
+    let (width, height) = (inner.width as usize, inner.height as usize);
+    let mut lines: Vec<Line> = Vec::with_capacity(height);
+    for l in ws.raw.iter().skip(start) {
+        if lines.len() >= height {
+            break;
+        }
+        let style = if l.starts_with('>') || l.starts_with('<') {
+            app.theme.muted
+        } else {
+            app.theme.text
+        };
+        if app.raw_wrap {
+            for piece in wrapped(l, width) {
+                if lines.len() < height {
+                    lines.push(Line::styled(piece, style));
+                }
+            }
+        } else {
+            // Cut at the pane's width, from the column scrolled to: nothing past it can show.
+            let cut: String = l.chars().skip(ws.raw_column).take(width).collect();
+            lines.push(Line::styled(cut, style));
+        }
+    }
     if lines.is_empty() {
         frame.render_widget(
             Paragraph::new("No exchange yet.").style(app.theme.muted),
@@ -85,4 +102,13 @@ pub fn raw(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         frame.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// A line cut into pieces of `width` characters (at least one piece, even when empty).
+pub fn wrapped(line: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.is_empty() || width == 0 {
+        return vec![String::new()];
+    }
+    chars.chunks(width).map(|c| c.iter().collect()).collect()
 }
