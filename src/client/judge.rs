@@ -7,20 +7,25 @@ use serde_json::Value as Json;
 use super::envelope::Outcome;
 use super::error::ClientError;
 use super::http::retry_after;
+use super::jsontext::BOM;
+use super::prune::{self, Wanted};
 use super::session::Session;
 
 impl Session {
     /// Reads an answer: JSON on success (an envelope saying `success: false` is an error),
-    /// the vendor's error otherwise.
+    /// the vendor's error otherwise. Only what `wanted` names is kept of the JSON. A leading
+    /// byte-order mark is skipped, and numbers beyond f64 are read as written
+    /// (serde_json's `arbitrary_precision`), so they go back unchanged in a full-replace body.
     pub(super) fn judge(
         &self,
         status: u16,
         headers: &HeaderMap,
         body: &[u8],
         want_body: bool,
+        wanted: &Wanted,
     ) -> std::result::Result<(Option<Json>, Outcome), ClientError> {
         let text = String::from_utf8_lossy(body);
-        let trimmed = text.trim_start();
+        let trimmed = text.trim_start_matches(BOM).trim_start();
         let html = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -41,7 +46,7 @@ impl Session {
         if html {
             return Err(ClientError::Html {
                 status,
-                title: html_title(&text),
+                title: html_title(&text).map(|t| self.redactor.text(&t)),
             });
         }
         if trimmed.is_empty() {
@@ -57,7 +62,7 @@ impl Session {
             }
             return Ok((None, Outcome::default()));
         }
-        let json: Json = match serde_json::from_str(trimmed) {
+        let json: Json = match prune::parse(trimmed, wanted) {
             Ok(j) => j,
             Err(_) if status >= 400 => {
                 return Err(ClientError::Status {

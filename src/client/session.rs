@@ -12,6 +12,7 @@ use super::envelope::Outcome;
 use super::error::ClientError;
 use super::exchange::{Exchange, Redactor};
 use super::http::etag;
+use super::prune::Wanted;
 use super::reference::{Reference, ReferenceError};
 use super::secret::{self, Secret, SecretError};
 use crate::config::{Config, HttpSettings, Profile};
@@ -88,11 +89,16 @@ pub struct Session {
     pub spec: Arc<VendorSpec>,
     pub profile: String,
     pub(super) base: String,
+    /// The base URL parsed: every request's scheme, host and port must be its.
+    pub(super) origin: reqwest::Url,
     pub(super) host: String,
     pub(super) auth: HeaderMap,
     pub(super) redactor: Redactor,
     pub(super) http: reqwest::Client,
     pub(super) settings: HttpSettings,
+    /// What a read or update answer, and a list answer, are parsed into (`prune`).
+    pub(super) contact_wanted: Wanted,
+    pub(super) list_wanted: Wanted,
     /// Bytes of the answer being read, for progress while a large or slow body arrives.
     pub(super) received: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -175,11 +181,18 @@ impl Session {
             auth.insert(name, value);
         }
         for (name, value) in &profile.headers {
-            if let (Ok(name), Ok(value)) = (
+            match (
                 HeaderName::from_bytes(name.as_bytes()),
                 HeaderValue::from_str(value),
             ) {
-                auth.insert(name, value);
+                (Ok(name), Ok(value)) => {
+                    auth.insert(name, value);
+                }
+                // The value may be a credential: only the header's name is logged.
+                _ => tracing::warn!(
+                    profile = %profile.name,
+                    "profile header {name:?} is not a valid HTTP header: not sent"
+                ),
             }
         }
         let mut builder = reqwest::Client::builder();
@@ -199,9 +212,12 @@ impl Session {
             .map_err(|e| OpenError::Http(e.to_string()))?;
         Ok(Self {
             redactor: Redactor::new(&spec, vec![secret.expose().to_string()]),
+            contact_wanted: Wanted::contact(&spec),
+            list_wanted: Wanted::list(&spec),
             spec,
             profile: profile.name.clone(),
             base: profile.base_url.trim_end_matches('/').to_string(),
+            origin: url,
             host,
             auth,
             http,
@@ -223,7 +239,29 @@ impl Session {
         let path = template
             .render(|p| values.get(p).map(String::as_str))
             .map_err(ClientError::MissingValue)?;
-        Ok(format!("{}{path}", self.base))
+        let url = format!("{}{path}", self.base);
+        self.check_origin(&url)?;
+        Ok(url)
+    }
+
+    /// Refuses a URL whose scheme, host, port or user differ from the profile's base URL
+    /// (a spec path like `@evil.example/x` or `.evil.example/x` glued to the base).
+    pub(super) fn check_origin(&self, url: &str) -> std::result::Result<(), ClientError> {
+        let base = &self.origin;
+        let same = reqwest::Url::parse(url).is_ok_and(|u| {
+            u.scheme() == base.scheme()
+                && u.host() == base.host()
+                && u.port_or_known_default() == base.port_or_known_default()
+                && u.username() == base.username()
+                && u.password() == base.password()
+        });
+        if same {
+            return Ok(());
+        }
+        Err(ClientError::Elsewhere {
+            url: self.redactor.text(url),
+            base: self.redactor.text(base.as_str()),
+        })
     }
 
     /// Reads one contact.
@@ -235,7 +273,13 @@ impl Session {
         let answer = self.send(&prepared).await?;
         let fail = |e| Failed::new(e, answer.exchanges.clone());
         let (json, outcome) = self
-            .judge(answer.status, &answer.headers, answer.body()?, true)
+            .judge(
+                answer.status,
+                &answer.headers,
+                answer.body()?,
+                true,
+                &self.contact_wanted,
+            )
             .map_err(fail)?;
         let json = json.unwrap_or(Json::Null);
         let record = self.contact(&json).map_err(fail)?.clone();
@@ -288,7 +332,13 @@ impl Session {
         let exchange = answer.last();
         let fail = |e| Failed::new(e, answer.exchanges.clone());
         let (json, _) = self
-            .judge(answer.status, &answer.headers, answer.body()?, true)
+            .judge(
+                answer.status,
+                &answer.headers,
+                answer.body()?,
+                true,
+                &self.list_wanted,
+            )
             .map_err(fail)?;
         let json = json.unwrap_or(Json::Null);
         let items = list

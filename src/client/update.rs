@@ -96,18 +96,22 @@ impl Session {
         let mut exchanges = answer.exchanges.clone();
         let status = answer.status;
         let applied = (200..300).contains(&status);
-        let unread = |error: ClientError, exchanges: Vec<Exchange>| Sent {
-            status,
-            outcome: Outcome::default(),
-            stored: Stored::Unread(error),
-            exchanges,
+        let unread = |error: ClientError, exchanges: Vec<Exchange>| {
+            // Applied all the same: the error is reported as a warning, not a failure.
+            tracing::warn!(profile = %self.profile, status, "update applied, answer unread: {error}");
+            Sent {
+                status,
+                outcome: Outcome::default(),
+                stored: Stored::Unread(error),
+                exchanges,
+            }
         };
         let body = match &answer.body {
             Ok(body) => body,
             Err(e) if applied => return Ok(unread(e.clone(), exchanges)),
             Err(e) => return Err(Failed::new(e.clone(), exchanges)),
         };
-        let (json, outcome) = match self.judge(status, &answer.headers, body, false) {
+        let (json, outcome) = match self.judge(status, &answer.headers, body, false, &self.contact_wanted) {
             Ok(judged) => judged,
             // The vendor itself said no (an error status, or its envelope's success flag).
             Err(e @ (ClientError::Status { .. } | ClientError::Redirect { .. })) => {
@@ -131,6 +135,12 @@ impl Session {
                     }
                 }
                 Err(failed) => {
+                    tracing::warn!(
+                        profile = %self.profile,
+                        status,
+                        "update applied, the read back failed: {}",
+                        failed.error
+                    );
                     exchanges.extend(failed.exchanges);
                     Stored::Unread(failed.error)
                 }
