@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use bytes::Bytes;
 use serde_json::{Value as Json, json};
 
 use super::jsontext;
@@ -18,92 +17,19 @@ pub const MASK: &str = "***";
 /// to a file (`save_body`) and its path shown.
 pub const DISPLAY_CAP: usize = 8 << 20;
 
-/// A recorded body: UTF-8 text, shared (cloning an exchange copies no body), and the answer's
-/// own bytes when nothing in them was masked.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Body(Bytes);
-
-impl Body {
-    /// `bytes` must be UTF-8 (checked: anything else is kept lossily decoded).
-    pub fn from_utf8_bytes(bytes: Bytes) -> Self {
-        match std::str::from_utf8(&bytes) {
-            Ok(_) => Self(bytes),
-            Err(_) => Self::from(String::from_utf8_lossy(&bytes).into_owned()),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        // Valid by construction; the check costs a scan, not a copy.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-
-    pub fn as_bytes(&self) -> &Bytes {
-        &self.0
-    }
-}
-
-impl From<String> for Body {
-    fn from(text: String) -> Self {
-        Self(Bytes::from(text))
-    }
-}
-
-impl From<&str> for Body {
-    fn from(text: &str) -> Self {
-        Self(Bytes::copy_from_slice(text.as_bytes()))
-    }
-}
-
-impl std::ops::Deref for Body {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for Body {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::fmt::Debug for Body {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl PartialEq<str> for Body {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Body {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialEq<String> for Body {
-    fn eq(&self, other: &String) -> bool {
-        self.as_str() == other
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedRequest {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
-    pub body: Option<Body>,
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: Body,
+    pub body: String,
     pub elapsed: Duration,
 }
 
@@ -165,7 +91,7 @@ impl<'w> JsonWriter<'w> {
         self.out.write_all(text.replace('\n', &indent).as_bytes())
     }
 
-    fn body(&mut self, name: &str, body: Option<&Body>) -> io::Result<()> {
+    fn body(&mut self, name: &str, body: Option<&str>) -> io::Result<()> {
         match body {
             Some(body) if jsontext::is_json(body) => {
                 self.key(name)?;
@@ -187,7 +113,7 @@ impl<'w> JsonWriter<'w> {
 /// Writes a body as `-v` and the raw pane show it: indented when JSON, each line after
 /// `prefix`; past `DISPLAY_CAP` the rest is left out, saved whole into `spill` when given.
 fn write_body(
-    body: &Body,
+    body: &str,
     out: &mut dyn Write,
     spill: Option<&Path>,
 ) -> io::Result<()> {
@@ -227,7 +153,7 @@ fn write_body(
 }
 
 /// Saves a (recorded, so redacted) body whole into a new private file in `dir`.
-pub fn save_body(body: &Body, dir: &Path) -> io::Result<PathBuf> {
+pub fn save_body(body: &str, dir: &Path) -> io::Result<PathBuf> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -272,7 +198,7 @@ impl RecordedRequest {
         w.value("method", &Json::String(self.method.clone()))?;
         w.value("url", &Json::String(self.url.clone()))?;
         w.value("headers", &headers_json(&self.headers))?;
-        w.body("body", self.body.as_ref())
+        w.body("body", self.body.as_deref())
     }
 
     /// A curl command that repeats the request, secrets shown as `***`.

@@ -111,11 +111,11 @@ impl Session {
                 )
             })
             .collect();
-        self.redactor.request_bytes(
+        self.redactor.request(
             prepared.method.as_str(),
             &prepared.url,
             &headers,
-            prepared.body.as_ref(),
+            prepared.body.as_deref(),
         )
     }
 
@@ -192,9 +192,9 @@ impl Session {
                     )
                 })
                 .collect();
-            let response =
-                self.redactor
-                    .response_bytes(status, &header_list, &body, started.elapsed());
+            let response = self
+                .redactor
+                .response(status, &header_list, &body, started.elapsed());
             // Logged from the recorded (redacted) exchange, never from the raw values.
             tracing::info!(
                 profile = %self.profile,

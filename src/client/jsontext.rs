@@ -118,8 +118,14 @@ impl Iterator for Lexer<'_> {
                 });
             }
             _ => {
+                // The rest is not JSON (and may start inside no token at a char boundary).
                 self.done = true;
-                Kind::Bad
+                self.pos = bytes.len();
+                return Some(Token {
+                    kind: Kind::Bad,
+                    start,
+                    end: self.pos,
+                });
             }
         };
         self.pos = start + 1;
@@ -273,9 +279,33 @@ pub fn decode(token: &str) -> Option<std::borrow::Cow<'_, str>> {
     serde_json::from_str::<String>(token).ok().map(Into::into)
 }
 
+/// How deep rolo reads JSON: serde_json's own limit when it builds values.
+pub const MAX_DEPTH: usize = 128;
+
+/// Whether objects and arrays nest at most `limit` deep (counted outside strings).
+pub fn nesting_within(text: &str, limit: usize) -> bool {
+    let mut depth = 0usize;
+    for token in Lexer::new(text) {
+        match token.kind {
+            Kind::Open(_) => {
+                depth += 1;
+                if depth > limit {
+                    return false;
+                }
+            }
+            Kind::Close(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Whether the whole text (after a byte-order mark) is one JSON value, checked without building
 /// it (numbers out of f64 range included).
 pub fn is_json(text: &str) -> bool {
+    if !nesting_within(text, MAX_DEPTH) {
+        return false;
+    }
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     serde::de::Deserialize::deserialize(&mut de)

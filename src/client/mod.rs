@@ -16,7 +16,7 @@ mod update;
 
 pub use envelope::Outcome;
 pub use error::ClientError;
-pub use exchange::{Body, DISPLAY_CAP, Exchange, RecordedRequest, RecordedResponse, save_body};
+pub use exchange::{DISPLAY_CAP, Exchange, RecordedRequest, RecordedResponse, save_body};
 pub use redact::Redactor;
 pub use http::Prepared;
 pub use reference::{Reference, ReferenceError};

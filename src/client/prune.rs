@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 
-use super::jsontext::BOM;
+use super::jsontext::{BOM, MAX_DEPTH, nesting_within};
 use crate::spec::{JsonPath, Semantics, VendorSpec};
 
 /// Which parts of an answer to keep: a tree of keys (and "every item" of arrays).
@@ -79,6 +79,11 @@ impl Wanted {
 /// Parses a whole JSON text (after a byte-order mark), keeping what `wanted` names.
 pub fn parse(text: &str, wanted: &Wanted) -> serde_json::Result<Json> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
+    // Skipped values are not depth-checked by serde_json: checked here, so 10,000 nested
+    // arrays are an unreadable answer whatever is kept of them.
+    if !nesting_within(text, MAX_DEPTH) {
+        return Err(serde::de::Error::custom("nested too deep"));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let json = Keep(wanted).deserialize(&mut de)?;
     de.end()?;

@@ -271,23 +271,33 @@ impl Session {
             .map_err(|e| Failed::new(e, Vec::new()))?;
         let prepared = self.prepare(&self.spec.read.method, url, None, None);
         let answer = self.send(&prepared).await?;
-        let fail = |e| Failed::new(e, answer.exchanges.clone());
-        let (json, outcome) = self
-            .judge(
-                answer.status,
-                &answer.headers,
-                answer.body()?,
-                true,
-                &self.contact_wanted,
-            )
-            .map_err(fail)?;
-        let json = json.unwrap_or(Json::Null);
-        let record = self.contact(&json).map_err(fail)?.clone();
+        let judged = self.judge(
+            answer.status,
+            &answer.headers,
+            answer.body()?,
+            true,
+            &self.contact_wanted,
+        );
+        let etag = etag(&answer.headers);
+        // The answer's bytes go here; the recorded exchange is moved, not copied.
+        let mut exchanges = answer.exchanges;
+        let (json, outcome) = match judged {
+            Ok(judged) => judged,
+            Err(e) => return Err(Failed::new(e, exchanges)),
+        };
+        let mut json = json.unwrap_or(Json::Null);
+        let record = match self.contact(&json) {
+            Ok(_) => take_at(&mut json, &self.spec.response_contact),
+            Err(e) => return Err(Failed::new(e, exchanges)),
+        };
+        let Some(exchange) = exchanges.pop() else {
+            unreachable!("an answer has an exchange")
+        };
         Ok(Loaded {
             record,
-            etag: etag(&answer.headers),
+            etag,
             outcome,
-            exchange: answer.last(),
+            exchange,
         })
     }
 
@@ -382,4 +392,14 @@ impl Session {
             .collect();
         Ok(Listing { items, exchange })
     }
+}
+
+/// Moves the value at `path` out of `json` (the contact out of its envelope, without a copy).
+pub(super) fn take_at(json: &mut Json, path: &crate::spec::JsonPath) -> Json {
+    let pointer: String = path
+        .segments()
+        .iter()
+        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+        .collect();
+    json.pointer_mut(&pointer).map(Json::take).unwrap_or_default()
 }

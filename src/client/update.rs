@@ -9,7 +9,7 @@ use super::error::ClientError;
 use super::exchange::Exchange;
 use super::http::{Prepared, etag};
 use super::reference::Reference;
-use super::session::{Failed, Result, Session};
+use super::session::{Failed, Result, Session, take_at};
 
 /// What the vendor stored, as far as rolo could tell after it applied an update.
 #[derive(Clone)]
@@ -93,8 +93,9 @@ impl Session {
     /// back fails, it is `Stored::Unread`.
     pub async fn send_update(&self, reference: &Reference, prepared: Prepared) -> Result<Sent> {
         let answer = self.send(&prepared).await?;
-        let mut exchanges = answer.exchanges.clone();
         let status = answer.status;
+        // Moved, not copied: a recorded body may be large.
+        let mut exchanges = answer.exchanges;
         let applied = (200..300).contains(&status);
         let unread = |error: ClientError, exchanges: Vec<Exchange>| {
             // Applied all the same: the error is reported as a warning, not a failure.
@@ -111,7 +112,8 @@ impl Session {
             Err(e) if applied => return Ok(unread(e.clone(), exchanges)),
             Err(e) => return Err(Failed::new(e.clone(), exchanges)),
         };
-        let (json, outcome) = match self.judge(status, &answer.headers, body, false, &self.contact_wanted) {
+        let judged = self.judge(status, &answer.headers, body, false, &self.contact_wanted);
+        let (json, outcome) = match judged {
             Ok(judged) => judged,
             // The vendor itself said no (an error status, or its envelope's success flag).
             Err(e @ (ClientError::Status { .. } | ClientError::Redirect { .. })) => {
@@ -120,9 +122,9 @@ impl Session {
             Err(e) if applied => return Ok(unread(e, exchanges)),
             Err(e) => return Err(Failed::new(e, exchanges)),
         };
-        let stored = match json.as_ref().and_then(|j| self.contact(j).ok()) {
-            Some(record) => Stored::Read {
-                record: record.clone(),
+        let stored = match json.filter(|j| self.contact(j).is_ok()) {
+            Some(mut json) => Stored::Read {
+                record: take_at(&mut json, &self.spec.response_contact),
                 etag: etag(&answer.headers),
             },
             // No contact in the answer (servicedesk documents none): read back what was stored.
