@@ -199,8 +199,16 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
         return exit::OK;
     }
-    let changes = review.update.changes;
-    let sent = match runtime.block_on(session.send_update(&reference, review.prepared)) {
+    let send::Review {
+        fresh,
+        update,
+        prepared,
+        ..
+    } = review;
+    // The read is printed and built on: its exchange (a large body, maybe) goes before sending.
+    drop(fresh);
+    let changes = update.changes;
+    let sent = match runtime.block_on(session.send_update(&reference, prepared)) {
         Ok(s) => s,
         Err(f) => return context::failed(&f, args.verbose, err),
     };

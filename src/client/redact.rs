@@ -157,8 +157,18 @@ impl Redactor {
         let Some(matcher) = &known.matcher else {
             return apply(text, edits);
         };
+        // Every encoding but the plain one needs a `\` or a `%` (or a `+` for a space): a text
+        // with none of them and no plain secret needs no regex (std's searches are fast).
+        let escaped = text.contains('\\');
+        let maybe = escaped
+            || text.contains('%')
+            || (text.contains('+') && known.plain.iter().any(|s| s.contains(' ')))
+            || known.plain.iter().any(|s| text.contains(s.as_str()));
+        if !maybe {
+            return apply(text, edits);
+        }
         // Strings written with escapes: decoded, searched, and written back masked.
-        for token in jsontext::Lexer::new(text) {
+        for token in jsontext::Lexer::new(text).take_while(|_| escaped) {
             let raw = &text[token.range()];
             if token.kind != Kind::Str || !raw.contains('\\') {
                 continue;
