@@ -487,8 +487,24 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
         vec!["get", "-p", "echo", clemta],
         vec!["get", "-p", "echo", clemta, "-v", "--json"],
         // The vendor quotes the typed password back (in its error, in -v, in --json).
-        vec!["patch", "-p", "sd-echo", sd, "--set", &set_password_again, "-v"],
-        vec!["patch", "-p", "sd-echo", sd, "--set", &set_password_again, "--json"],
+        vec![
+            "patch",
+            "-p",
+            "sd-echo",
+            sd,
+            "--set",
+            &set_password_again,
+            "-v",
+        ],
+        vec![
+            "patch",
+            "-p",
+            "sd-echo",
+            sd,
+            "--set",
+            &set_password_again,
+            "--json",
+        ],
     ];
     let secrets = [
         marker,

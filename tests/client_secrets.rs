@@ -26,11 +26,11 @@ const SD: &str = "93498506-9dde-4593-b844-e3c51c0e2bc2";
 /// Every way the hostile vendor writes a secret (and a few more): none may be printed.
 fn forms(secret: &str) -> Vec<String> {
     let json_escaped = secret.replace('/', r"\/");
-    let unicode: String = secret.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
-    let percent: String = secret
-        .bytes()
-        .map(|b| format!("%{b:02X}"))
+    let unicode: String = secret
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
         .collect();
+    let percent: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
     vec![
         secret.to_string(),
         json_escaped,
@@ -108,7 +108,10 @@ fn json_headers(extra: &[(&str, String)]) -> Vec<(String, String)> {
 /// clemta answers that echo the key, by contact id.
 fn clemta_echo(request: &Seen) -> (String, Vec<(String, String)>, Vec<u8>) {
     let escaped = KEY.replace('/', r"\/");
-    let unicode: String = KEY.chars().map(|c| format!("\\u{:04X}", c as u32)).collect();
+    let unicode: String = KEY
+        .chars()
+        .map(|c| format!("\\u{:04X}", c as u32))
+        .collect();
     let mixed = r"z\u0071\/Secret\u002d77 \u00e9";
     let percent: String = KEY.bytes().map(|b| format!("%{b:02x}")).collect();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("api:{KEY}"));
@@ -127,7 +130,9 @@ fn clemta_echo(request: &Seen) -> (String, Vec<(String, String)>, Vec<u8>) {
     } else if request.path.ends_with("/trailing") {
         (
             "200 OK",
-            format!(r#"{{"success":true,"data":{contact},"echo":"{mixed}"}} then {KEY} and {basic}"#),
+            format!(
+                r#"{{"success":true,"data":{contact},"echo":"{mixed}"}} then {KEY} and {basic}"#
+            ),
         )
     } else {
         (
@@ -155,7 +160,11 @@ fn servicedesk(request: &Seen) -> (String, Vec<(String, String)>, Vec<u8>) {
                 r#"{{"Message":"The request is invalid.","ModelState":{{"contact.e_password":["The value '{}' is not a valid password."]}}}}"#,
                 pw.replace('/', r"\/")
             );
-            return ("400 Bad Request".into(), json_headers(&[]), body.into_bytes());
+            return (
+                "400 Bad Request".into(),
+                json_headers(&[]),
+                body.into_bytes(),
+            );
         }
         return ("200 OK".into(), json_headers(&[]), b"{}".to_vec());
     }
@@ -190,8 +199,31 @@ fn a_key_echoed_in_any_encoding_is_never_shown_nor_logged() {
         (vec!["get", "-p", "echo", "refused", "-v"], 4),
         (vec!["get", "-p", "echo", "refused", "--json"], 4),
         (vec!["get", "-p", "echo", "trailing", "-v"], 5),
-        (vec!["patch", "-p", "echo", "ok", "--set", "full_name=X", "--json", "-v"], 0),
-        (vec!["patch", "-p", "echo", "ok", "--set", "full_name=X", "--curl"], 0),
+        (
+            vec![
+                "patch",
+                "-p",
+                "echo",
+                "ok",
+                "--set",
+                "full_name=X",
+                "--json",
+                "-v",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "patch",
+                "-p",
+                "echo",
+                "ok",
+                "--set",
+                "full_name=X",
+                "--curl",
+            ],
+            0,
+        ),
     ];
     for (args, code) in &runs {
         let out = home.run(args, &[("ECHO_KEY", KEY), ("ROLO_LOG", "debug")]);
@@ -232,8 +264,23 @@ fn passwords_read_or_typed_are_masked_wherever_they_come_back() {
     let runs: Vec<(Vec<&str>, i32)> = vec![
         (vec!["get", "-p", "sd", SD, "-v", "--json"], 0),
         (vec!["patch", "-p", "sd", SD, "--set", &set_new, "-v"], 4),
-        (vec!["patch", "-p", "sd", SD, "--set", &set_new, "--json"], 4),
-        (vec!["patch", "-p", "sd", SD, "--set", &set_new, "--dry-run", "--curl"], 0),
+        (
+            vec!["patch", "-p", "sd", SD, "--set", &set_new, "--json"],
+            4,
+        ),
+        (
+            vec![
+                "patch",
+                "-p",
+                "sd",
+                SD,
+                "--set",
+                &set_new,
+                "--dry-run",
+                "--curl",
+            ],
+            0,
+        ),
     ];
     for (args, code) in &runs {
         let out = home.run(args, &[("SD_TOKEN", "sd-token-0000")]);
@@ -243,7 +290,11 @@ fn passwords_read_or_typed_are_masked_wherever_they_come_back() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert_eq!(out.status.code(), Some(*code), "{args:?}: {all}");
-        assert_nothing_leaked(&format!("{args:?}"), &all, &[OLD_PW, NEW_PW, "sd-token-0000"]);
+        assert_nothing_leaked(
+            &format!("{args:?}"),
+            &all,
+            &[OLD_PW, NEW_PW, "sd-token-0000"],
+        );
         if *code == 4 {
             assert!(all.contains("is not a valid password"), "{args:?}: {all}");
         }
@@ -266,7 +317,10 @@ fn a_password_after_the_json_is_masked_in_the_error() {
     home.write_config(&format!(
         "[profiles.sd]\nvendor = \"servicedesk\"\nbase_url = \"http://127.0.0.1:{port}/trailing\"\nsecret = {{ env = \"SD_TOKEN\" }}\n"
     ));
-    for args in [vec!["get", "-p", "sd", SD], vec!["get", "-p", "sd", SD, "-v", "--json"]] {
+    for args in [
+        vec!["get", "-p", "sd", SD],
+        vec!["get", "-p", "sd", SD, "-v", "--json"],
+    ] {
         let out = home.run(&args, &[("SD_TOKEN", "sd-token-0000")]);
         let all = format!(
             "{}{}",
@@ -288,16 +342,34 @@ fn a_byte_order_mark_and_a_number_beyond_f64_are_read_and_sent_back() {
     ));
     let env = [("SD_TOKEN", "sd-token-0000")];
     let out = home.run(&["get", "-p", "sd", SD], &env);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Ann"));
     let out = home.run(&["patch", "-p", "sd", SD, "--set", "firstname=Anna"], &env);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let seen = seen.lock().unwrap();
-    let put = seen.iter().find(|s| s.method == "PUT").expect("the update was sent");
+    let put = seen
+        .iter()
+        .find(|s| s.method == "PUT")
+        .expect("the update was sent");
     let sent: Json = serde_json::from_slice(&put.body).unwrap();
     let served: Json = serde_json::from_str("1e400").unwrap();
     // The same number (serde_json writes the exponent's sign: 1e+400).
-    assert_eq!(sent["big"], served, "{}", String::from_utf8_lossy(&put.body));
+    assert_eq!(
+        sent["big"],
+        served,
+        "{}",
+        String::from_utf8_lossy(&put.body)
+    );
     assert_eq!(sent["e_password"], Json::String(OLD_PW.into()));
 }
 
@@ -345,6 +417,9 @@ fn a_path_that_leaves_the_base_url_is_refused_before_sending() {
             Err(ClientError::Elsewhere { .. })
         ));
     }
-    assert!(seen.lock().unwrap().is_empty(), "sent to the base URL's port");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "sent to the base URL's port"
+    );
     assert!(elsewhere_seen.lock().unwrap().is_empty(), "sent elsewhere");
 }

@@ -112,11 +112,7 @@ impl<'w> JsonWriter<'w> {
 
 /// Writes a body as `-v` and the raw pane show it: indented when JSON, each line after
 /// `prefix`; past `DISPLAY_CAP` the rest is left out, saved whole into `spill` when given.
-fn write_body(
-    body: &str,
-    out: &mut dyn Write,
-    spill: Option<&Path>,
-) -> io::Result<()> {
+fn write_body(body: &str, out: &mut dyn Write, spill: Option<&Path>) -> io::Result<()> {
     let json = jsontext::is_json(body);
     let shown = if body.len() > DISPLAY_CAP {
         let mut cut = DISPLAY_CAP;
@@ -125,7 +121,7 @@ fn write_body(
         }
         &body[..cut]
     } else {
-        &body[..]
+        body
     };
     if json {
         jsontext::write_pretty(shown, 0, out)?;

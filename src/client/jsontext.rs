@@ -44,7 +44,11 @@ pub struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub fn new(text: &'a str) -> Self {
-        let pos = if text.starts_with(BOM) { BOM.len_utf8() } else { 0 };
+        let pos = if text.starts_with(BOM) {
+            BOM.len_utf8()
+        } else {
+            0
+        };
         Self {
             bytes: text.as_bytes(),
             pos,
@@ -150,7 +154,11 @@ pub enum Visit<'p> {
     /// An object key, with the path of the object holding it.
     Key(Token),
     /// A string or scalar value, or a whole object or array once it closed, at `path`.
-    Value { path: &'p [Step], range: Range<usize>, kind: Kind },
+    Value {
+        path: &'p [Step],
+        range: Range<usize>,
+        kind: Kind,
+    },
 }
 
 enum Frame {
@@ -380,7 +388,9 @@ mod tests {
             r#"[[1,2],[3]]"#,
         ] {
             let json: serde_json::Value = serde_json::from_str(text).unwrap();
-            let want = serde_json::to_string_pretty(&json).unwrap().replace("x/y", r"x\/y");
+            let want = serde_json::to_string_pretty(&json)
+                .unwrap()
+                .replace("x/y", r"x\/y");
             assert_eq!(pretty(text), want, "{text}");
         }
     }

@@ -119,6 +119,12 @@ impl Session {
 }
 
 fn html_title(text: &str) -> Option<String> {
+    // The title is near the top: a huge page is not copied whole to find it.
+    let mut head = text.len().min(64 * 1024);
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let text = &text[..head];
     let lower = text.to_ascii_lowercase();
     let start = lower.find("<title>")? + "<title>".len();
     let end = lower[start..].find("</title>")? + start;

@@ -184,8 +184,11 @@ mod tests {
         // A full-replace vendor keeps the whole contact, numbers as written (serde_json writes
         // an exponent's sign: the same number).
         let sd = catalog.get("servicedesk").unwrap();
-        let json = parse(r#"{"id":"x","big":1e400,"n":0.10000000000000000555}"#, &Wanted::contact(sd))
-            .unwrap();
+        let json = parse(
+            r#"{"id":"x","big":1e400,"n":0.10000000000000000555}"#,
+            &Wanted::contact(sd),
+        )
+        .unwrap();
         assert_eq!(
             json.to_string(),
             r#"{"id":"x","big":1e+400,"n":0.10000000000000000555}"#

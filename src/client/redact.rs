@@ -193,13 +193,15 @@ impl Redactor {
     fn is_secret_place(&self, text: &str, path: &[Step]) -> bool {
         self.inner.paths.iter().any(|want| {
             want.len() == path.len()
-                && want.iter().zip(path).all(|(want, step)| match (want, step) {
-                    (At::AnyIndex, Step::Index(_)) => true,
-                    (At::Key(key), Step::Key(range)) => {
-                        jsontext::decode(&text[range.clone()]).is_some_and(|k| k == key.as_str())
-                    }
-                    _ => false,
-                })
+                && want
+                    .iter()
+                    .zip(path)
+                    .all(|(want, step)| match (want, step) {
+                        (At::AnyIndex, Step::Index(_)) => true,
+                        (At::Key(key), Step::Key(range)) => jsontext::decode(&text[range.clone()])
+                            .is_some_and(|k| k == key.as_str()),
+                        _ => false,
+                    })
         })
     }
 
@@ -363,7 +365,11 @@ fn base64_decoded(secret: &str) -> Option<String> {
         &base64::engine::general_purpose::URL_SAFE,
     ]
     .iter()
-    .find_map(|e| e.decode(secret.trim_end_matches('=')).ok().or_else(|| e.decode(secret).ok()))?;
+    .find_map(|e| {
+        e.decode(secret.trim_end_matches('='))
+            .ok()
+            .or_else(|| e.decode(secret).ok())
+    })?;
     let text = String::from_utf8(decoded).ok()?;
     (text.len() >= 4 && text.chars().all(|c| !c.is_control())).then_some(text)
 }
@@ -400,7 +406,11 @@ mod tests {
         let shown = r.text(&format!("you sent Basic {basic}"));
         assert!(shown.contains(MASK), "{shown}");
         let decoded = base64::engine::general_purpose::STANDARD
-            .decode(shown.trim_start_matches("you sent Basic ").replace(MASK, ""))
+            .decode(
+                shown
+                    .trim_start_matches("you sent Basic ")
+                    .replace(MASK, ""),
+            )
             .unwrap_or_default();
         assert!(!String::from_utf8_lossy(&decoded).contains("123-Ab"));
     }

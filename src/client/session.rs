@@ -401,5 +401,7 @@ pub(super) fn take_at(json: &mut Json, path: &crate::spec::JsonPath) -> Json {
         .iter()
         .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
         .collect();
-    json.pointer_mut(&pointer).map(Json::take).unwrap_or_default()
+    json.pointer_mut(&pointer)
+        .map(Json::take)
+        .unwrap_or_default()
 }
