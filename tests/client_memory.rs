@@ -131,4 +131,18 @@ fn a_huge_answer_of_small_keys_costs_a_few_times_its_size_on_every_path() {
             "{args:?}: peak RSS {peak} bytes is over 4x the {size}-byte body + {BASE_BYTES}"
         );
     }
+    // Past the display cap, -v shows the body capped and names the file holding all of it.
+    let out = home.run(&["get", "-p", "huge", CONTACT, "-v"], &[("HUGE_KEY", "k")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("more bytes not shown"))
+        .unwrap_or_else(|| panic!("no cap note in -v"));
+    let path = line
+        .split_once("the whole body is in ")
+        .map(|(_, p)| std::path::PathBuf::from(p.trim()))
+        .unwrap_or_else(|| panic!("no file named: {line}"));
+    assert!(path.starts_with(home.data_dir()), "{line}");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), size, "{line}");
+    assert!(stderr.len() < (size as usize), "-v printed the whole body");
 }
