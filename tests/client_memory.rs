@@ -132,7 +132,10 @@ fn a_huge_answer_of_small_keys_costs_a_few_times_its_size_on_every_path() {
         );
     }
     // Past the display cap, -v shows the body capped and names the file holding all of it.
-    let out = home.run(&["get", "-p", "huge", CONTACT, "-v"], &[("HUGE_KEY", "k")]);
+    let out = home.run(
+        &["get", "-p", "huge", CONTACT, "-v"],
+        &[("HUGE_KEY", "huge-key-value")],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     let line = stderr
         .lines()

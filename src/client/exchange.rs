@@ -381,6 +381,31 @@ mod tests {
     }
 
     #[test]
+    fn json_written_as_it_goes_is_the_pretty_json() {
+        let catalog = Catalog::built_in();
+        let r = Redactor::new(catalog.get("clemta").unwrap(), vec!["k".into()]);
+        for body in [
+            &br#"{"a":[1,{"b":null}],"c":{},"d":"x"}"#[..],
+            b"not json at all",
+            b"",
+            b"[]",
+        ] {
+            let exchange = Exchange {
+                request: r.request("GET", "http://h/c/1", &[("x".into(), "y".into())], None),
+                response: Some(r.response(200, &[], body, Duration::from_millis(5))),
+            };
+            let mut out = Vec::new();
+            exchange.write_json(&mut out).unwrap();
+            let want = serde_json::to_string_pretty(&exchange.to_json()).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+            let mut out = Vec::new();
+            exchange.request.write_json(&mut out).unwrap();
+            let want = serde_json::to_string_pretty(&exchange.request.to_json()).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
     fn shell_quoting() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
