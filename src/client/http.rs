@@ -95,7 +95,7 @@ impl Session {
             method,
             url,
             headers,
-            body: body.map(|b| Bytes::from(b.to_string())),
+            body: body.map(|b| Bytes::from(self.as_written(b.to_string()))),
         }
     }
 

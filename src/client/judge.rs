@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use super::envelope::Outcome;
 use super::error::ClientError;
 use super::http::retry_after;
-use super::jsontext::BOM;
+use super::jsontext::{BOM, Kind, Lexer};
 use super::prune::{self, Wanted};
 use super::session::Session;
 
@@ -81,6 +81,9 @@ impl Session {
                 });
             }
         };
+        if self.spec.semantics == crate::spec::Semantics::FullReplace {
+            self.remember_numbers(trimmed);
+        }
         // A vendor may quote what it was sent (an "invalid API key …" message): the outcome is
         // shown and printed, so it goes through the redactor like every recorded text.
         let mut outcome = Outcome::read(&self.spec.envelope, &json);
@@ -102,6 +105,47 @@ impl Session {
             });
         }
         Ok((Some(json), outcome))
+    }
+
+    /// Notes the numbers whose text serde_json changes when it reads them (an exponent's
+    /// case or missing sign), so that `as_written` puts them back in a body sent.
+    fn remember_numbers(&self, text: &str) {
+        let mut found = Vec::new();
+        for token in Lexer::new(text) {
+            let raw = &text[token.range()];
+            if token.kind == Kind::Scalar
+                && raw.contains(['e', 'E'])
+                && let Ok(number) = serde_json::from_str::<serde_json::Number>(raw)
+                && number.to_string() != raw
+            {
+                found.push((number.to_string(), raw.to_string()));
+            }
+        }
+        if !found.is_empty() {
+            let mut numbers = self.numbers.lock().unwrap_or_else(|e| e.into_inner());
+            numbers.extend(found);
+        }
+    }
+
+    /// A body's JSON text with the numbers read from this vendor written as it wrote them.
+    pub(super) fn as_written(&self, text: String) -> String {
+        let numbers = self.numbers.lock().unwrap_or_else(|e| e.into_inner());
+        if numbers.is_empty() {
+            return text;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for token in Lexer::new(&text) {
+            if token.kind == Kind::Scalar
+                && let Some(raw) = numbers.get(&text[token.range()])
+            {
+                out.push_str(&text[at..token.start]);
+                out.push_str(raw);
+                at = token.end;
+            }
+        }
+        out.push_str(&text[at..]);
+        out
     }
 
     pub(super) fn contact<'a>(&self, body: &'a Json) -> std::result::Result<&'a Json, ClientError> {

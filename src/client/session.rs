@@ -99,6 +99,9 @@ pub struct Session {
     /// What a read or update answer, and a list answer, are parsed into (`prune`).
     pub(super) contact_wanted: Wanted,
     pub(super) list_wanted: Wanted,
+    /// Numbers as a vendor wrote them, by the form serde_json gives them (`1e+400` for
+    /// `1e400`): a full-replace body sends back what was read, as it was written.
+    pub(super) numbers: std::sync::Mutex<std::collections::HashMap<String, String>>,
     /// Bytes of the answer being read, for progress while a large or slow body arrives.
     pub(super) received: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -223,6 +226,7 @@ impl Session {
             http,
             settings,
             received: Arc::default(),
+            numbers: Default::default(),
         })
     }
 
