@@ -24,6 +24,28 @@ impl Session {
         want_body: bool,
         wanted: &Wanted,
     ) -> std::result::Result<(Option<Json>, Outcome), ClientError> {
+        let judged = self.read_answer(status, headers, body, want_body, wanted);
+        // The outcome in the log: every text in it went through the redactor.
+        match &judged {
+            Ok((_, outcome)) => tracing::info!(
+                profile = %self.profile,
+                status,
+                outcome = outcome.summary().as_deref().unwrap_or("ok"),
+                "accepted"
+            ),
+            Err(error) => tracing::info!(profile = %self.profile, status, "refused: {error}"),
+        }
+        judged
+    }
+
+    fn read_answer(
+        &self,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+        want_body: bool,
+        wanted: &Wanted,
+    ) -> std::result::Result<(Option<Json>, Outcome), ClientError> {
         let text = String::from_utf8_lossy(body);
         let trimmed = text.trim_start_matches(BOM).trim_start();
         let html = headers
