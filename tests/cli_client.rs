@@ -358,12 +358,14 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
         "[profiles.ok-clemta]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = {{ env = \"OK_KEY\" }}\n\n\
          [profiles.ok-sd]\nvendor = \"servicedesk\"\nbase_url = \"{url}/servicedesk\"\nsecret = {{ command = \"cat {token_file}\" }}\n\n\
          [profiles.bad]\nvendor = \"cro\"\nbase_url = \"{url}/cro\"\nsecret = {{ env = \"BAD_KEY\" }}\ntenant_id = 1\n\n\
-         [profiles.echo]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = {{ env = \"BAD_KEY\" }}\nheaders = {{ \"x-sandbox-fault\" = \"echo\" }}\n"
+         [profiles.echo]\nvendor = \"clemta\"\nbase_url = \"{url}/clemta\"\nsecret = {{ env = \"BAD_KEY\" }}\nheaders = {{ \"x-sandbox-fault\" = \"echo\" }}\n\n\
+         [profiles.sd-echo]\nvendor = \"servicedesk\"\nbase_url = \"{url}/servicedesk\"\nsecret = {{ command = \"cat {token_file}\" }}\nheaders = {{ \"x-sandbox-fault\" = \"echo-body, only=PUT\" }}\n"
     ));
     let env_vars = [("OK_KEY", "sandbox-clemta-key"), ("BAD_KEY", marker)];
     let clemta = "64b8f1a2e4b0c8d9f0123456";
     let sd = "93498506-9dde-4593-b844-e3c51c0e2bc2";
     let set_password = format!("e_password={password}");
+    let set_password_again = format!("e_password={password}-again");
     let runs: Vec<Vec<&str>> = vec![
         vec!["profiles"],
         vec!["get", "-p", "ok-clemta", clemta],
@@ -486,6 +488,25 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
         ],
         vec!["get", "-p", "echo", clemta],
         vec!["get", "-p", "echo", clemta, "-v", "--json"],
+        // The vendor quotes the typed password back (in its error, in -v, in --json).
+        vec![
+            "patch",
+            "-p",
+            "sd-echo",
+            sd,
+            "--set",
+            &set_password_again,
+            "-v",
+        ],
+        vec![
+            "patch",
+            "-p",
+            "sd-echo",
+            sd,
+            "--set",
+            &set_password_again,
+            "--json",
+        ],
     ];
     let secrets = [
         marker,
@@ -498,12 +519,18 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
         let all = format!("{}{}", stdout(&out), stderr(&out));
         // Each run got as far as it should: the refused credentials reached the vendor.
         let expected = match args.get(2).copied().unwrap_or("") {
-            "bad" | "echo" => 4,
+            "bad" | "echo" | "sd-echo" => 4,
             _ if args.contains(&"email=nope") => 3,
             _ if args.contains(&"000000000000000000000000") => 4,
             _ => 0,
         };
         assert_eq!(out.status.code(), Some(expected), "{args:?}: {all}");
+        if args.get(2) == Some(&"sd-echo") {
+            assert!(
+                all.contains("invalid values") && all.contains("\"e_password\":\"***\""),
+                "{args:?}: {all}"
+            );
+        }
         if args.get(2) == Some(&"echo") {
             assert!(
                 all.contains("rejected credentials") && all.contains("x-api-key=***"),
@@ -528,6 +555,12 @@ fn a_secret_marker_appears_in_no_output_and_no_file() {
             .unwrap()
     });
     assert_eq!(reply["e_password"], password);
+    // The log file has the requests (from the recorded exchanges), and is checked below.
+    let log = std::fs::read_to_string(env.home.path().join("state").join("rolo.log")).unwrap();
+    assert!(
+        log.contains("method=PUT") && log.contains("status=400") && log.contains("/servicedesk/"),
+        "{log}"
+    );
     // And no file rolo wrote holds a secret (the token file is the test's own).
     for (path, text) in env
         .files()

@@ -184,6 +184,12 @@ fn history_lists_updates_and_a_past_change_can_be_reverted() {
     tty.wait_for("Review before sending");
     tty.keys("y");
     tty.wait_for("Contact updated successfully");
+    // The history is written by the writer thread, a moment after the screen says so.
+    vendor.wait_for_files("the history line", |files| {
+        files
+            .iter()
+            .any(|(p, text)| p.ends_with("history.jsonl") && text.contains("phone_code"))
+    });
     // `rolo history` lists it.
     let out = vendor.command(&["history", "-p", "sandbox-clemta"]);
     let listed = String::from_utf8_lossy(&out.stdout).to_string();

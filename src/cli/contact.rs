@@ -28,6 +28,12 @@ pub struct PatchArgs<'a> {
     pub verbose: bool,
 }
 
+/// Prints an exchange as `--json` does, written as it goes (a large body builds no values).
+fn print_exchange_json(out: &mut dyn Write, exchange: &crate::client::Exchange) {
+    let _ = exchange.write_json(out);
+    let _ = writeln!(out);
+}
+
 fn print_json(out: &mut dyn Write, json: &Json) {
     let _ = writeln!(
         out,
@@ -73,10 +79,10 @@ pub fn get(args: GetArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(f) => return context::failed(&f, &session, args.verbose, err),
     };
     if args.verbose {
-        let _ = write!(err, "{}", loaded.exchange.to_text());
+        context::verbose(&loaded.exchange, err);
     }
     if args.json {
-        print_json(out, &loaded.exchange.to_json());
+        print_exchange_json(out, &loaded.exchange);
         return exit::OK;
     }
     let _ = writeln!(
@@ -178,7 +184,7 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(f) => return context::failed(&f, &session, args.verbose, err),
     };
     if args.verbose {
-        let _ = write!(err, "{}", loaded.exchange.to_text());
+        context::verbose(&loaded.exchange, err);
     }
     if let Err(code) = apply_edits(&mut form, &args, err) {
         return code;
@@ -204,16 +210,25 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let recorded = session.record(&review.prepared);
     if args.dry_run || args.curl {
         if args.json {
-            print_json(out, &recorded.to_json());
+            let _ = recorded.write_json(out);
+            let _ = writeln!(out);
         } else if args.curl {
             let _ = writeln!(out, "{}", recorded.to_curl());
         } else {
-            let _ = write!(out, "{}", recorded.to_text());
+            let _ = recorded.write_text(out, None);
         }
         return exit::OK;
     }
-    let changes = review.update.changes;
-    let sent = match runtime.block_on(session.send_update(&reference, review.prepared)) {
+    let send::Review {
+        fresh,
+        update,
+        prepared,
+        ..
+    } = review;
+    // The read is printed and built on: its exchange (a large body, maybe) goes before sending.
+    drop(fresh);
+    let changes = update.changes;
+    let sent = match runtime.block_on(session.send_update(&reference, prepared)) {
         Ok(s) => s,
         Err(f) => return context::failed(&f, &session, args.verbose, err),
     };
@@ -234,7 +249,7 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     if args.verbose {
         for exchange in &sent.exchanges {
-            let _ = write!(err, "{}", exchange.to_text());
+            context::verbose(exchange, err);
         }
     }
     if let Some(e) = sent.unread() {
@@ -246,7 +261,7 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     if args.json {
         if let Some(e) = sent.update_exchange(&session.spec.update.method) {
-            print_json(out, &e.to_json());
+            print_exchange_json(out, e);
         }
         return exit::OK;
     }

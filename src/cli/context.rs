@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::exit;
-use crate::client::{ClientError, Failed, Session};
+use crate::client::{ClientError, Exchange, Failed, Session};
 use crate::config::Config;
 use crate::paths;
 use crate::spec::Catalog;
@@ -81,7 +81,7 @@ pub fn runtime(err: &mut dyn Write) -> Result<tokio::runtime::Runtime, u8> {
 pub fn failed(failed: &Failed, session: &Session, verbose: bool, err: &mut dyn Write) -> u8 {
     if verbose {
         for exchange in &failed.exchanges {
-            let _ = write!(err, "{}", exchange.to_text());
+            self::verbose(exchange, err);
         }
     }
     match &failed.error {
@@ -105,4 +105,11 @@ pub fn failed(failed: &Failed, session: &Session, verbose: bool, err: &mut dyn W
         }
     }
     failed.error.exit_code()
+}
+
+/// `-v`: the recorded exchange, written as it goes; a body past the display cap is shown capped
+/// and saved whole under the data folder's `bodies`, whose file is named.
+pub fn verbose(exchange: &Exchange, err: &mut dyn Write) {
+    let spill = paths::data_dir().map(|d| d.join("bodies"));
+    let _ = exchange.write_text(err, spill.as_deref());
 }

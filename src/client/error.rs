@@ -38,6 +38,12 @@ pub enum ClientError {
     Redirect { status: u16, location: String },
     #[error("the request needs {0}, which the reference does not give")]
     MissingValue(String),
+    /// The second wall behind the spec loader's path checks: the credentials only ever go to
+    /// the profile's own scheme, host and port.
+    #[error(
+        "refused before sending: the request would go to {url}, not to the profile's base_url {base} (scheme, host and port must be the same): fix the vendor spec's paths"
+    )]
+    Elsewhere { url: String, base: String },
     #[error("HTTP {status}: an HTML page came back instead of JSON{}", .title.as_ref().map(|t| format!(" (\"{t}\")")).unwrap_or_default())]
     Html { status: u16, title: Option<String> },
     #[error("HTTP {status}: the answer is not JSON ({snippet})")]
@@ -79,7 +85,7 @@ impl ClientError {
     pub fn exit_code(&self) -> u8 {
         match self {
             ClientError::Status { .. } | ClientError::Redirect { .. } => 4,
-            ClientError::MissingValue(_) => 2,
+            ClientError::MissingValue(_) | ClientError::Elsewhere { .. } => 2,
             ClientError::Html { status, .. }
             | ClientError::NotJson { status, .. }
             | ClientError::Empty { status }

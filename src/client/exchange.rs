@@ -1,148 +1,21 @@
 //! Recorded exchanges: what was sent and what came back, with secrets already replaced by
 //! `***`. Redaction happens here, once, when a request or response is recorded; every view
-//! and export (`-v`, `--json`, `--curl`, the raw pane) reads the recorded copy.
+//! and export (`-v`, `--json`, `--curl`, the raw pane) reads the recorded copy (`redact`).
 
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
-use crate::spec::{JsonPath, VendorSpec};
+use super::jsontext;
+pub use super::redact::Redactor;
 
 pub const MASK: &str = "***";
 
-/// Knows what must never be shown: the profile's secret values and the spec's secret fields.
-#[derive(Clone)]
-pub struct Redactor {
-    secrets: Vec<String>,
-    request_paths: Vec<JsonPath>,
-    response_paths: Vec<JsonPath>,
-    /// Where a list answer keeps its items, and the secret fields inside each item.
-    list_items: Option<(JsonPath, Vec<JsonPath>)>,
-}
-
-impl Redactor {
-    pub fn new(spec: &VendorSpec, secrets: Vec<String>) -> Self {
-        let fields = spec.fields.iter().filter(|f| f.is_secret());
-        let wrap = |prefix: &JsonPath, path: &JsonPath| {
-            JsonPath::parse(
-                &[prefix.to_string(), path.to_string()]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("."),
-            )
-        };
-        Self {
-            // Longest first, so that a secret containing another is masked whole.
-            secrets: {
-                let mut s: Vec<String> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
-                s.sort_by_key(|s| std::cmp::Reverse(s.len()));
-                s
-            },
-            request_paths: fields
-                .clone()
-                .map(|f| wrap(&spec.request_wrapper, &f.request_path))
-                .collect(),
-            response_paths: fields
-                .clone()
-                .map(|f| wrap(&spec.response_contact, &f.response_path))
-                .collect(),
-            list_items: spec.list.as_ref().map(|l| {
-                (
-                    l.items.clone(),
-                    fields.map(|f| f.response_path.clone()).collect(),
-                )
-            }),
-        }
-    }
-
-    pub fn text(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), MASK);
-            }
-        }
-        out
-    }
-
-    fn json(&self, mut body: Json, paths: &[JsonPath]) -> Json {
-        for path in paths {
-            if let Some(value) = path.get(&body)
-                && !value.is_null()
-            {
-                path.set(&mut body, Json::String(MASK.into()));
-            }
-        }
-        body
-    }
-
-    /// A body as recorded: secret fields masked (in a contact, and in every item of a list),
-    /// and any secret value anywhere in the text.
-    fn body(&self, bytes: &[u8], paths: &[JsonPath]) -> String {
-        let text = String::from_utf8_lossy(bytes);
-        if paths.is_empty() {
-            return self.text(&text);
-        }
-        match serde_json::from_str::<Json>(&text) {
-            Ok(json) => {
-                let mut json = self.json(json, paths);
-                if let Some((items, item_paths)) = &self.list_items
-                    && !item_paths.is_empty()
-                    && items.get(&json).is_some_and(Json::is_array)
-                {
-                    let list = items.get(&json).cloned().unwrap_or_default();
-                    let masked: Vec<Json> = list
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|item| self.json(item.clone(), item_paths))
-                        .collect();
-                    items.set(&mut json, Json::Array(masked));
-                }
-                self.text(&json.to_string())
-            }
-            Err(_) => self.text(&text),
-        }
-    }
-
-    pub fn request(
-        &self,
-        method: &str,
-        url: &str,
-        headers: &[(String, String)],
-        body: Option<&[u8]>,
-    ) -> RecordedRequest {
-        RecordedRequest {
-            method: method.to_string(),
-            url: self.text(url),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.clone(), self.text(v)))
-                .collect(),
-            body: body.map(|b| self.body(b, &self.request_paths)),
-        }
-    }
-
-    pub fn response(
-        &self,
-        status: u16,
-        headers: &[(String, String)],
-        body: &[u8],
-        elapsed: Duration,
-    ) -> RecordedResponse {
-        RecordedResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.clone(), self.text(v)))
-                .collect(),
-            body: self.body(body, &self.response_paths),
-            elapsed,
-        }
-    }
-}
+/// Bodies longer than this are shown capped (`-v`, the raw pane); the whole body can be saved
+/// to a file (`save_body`) and its path shown.
+pub const DISPLAY_CAP: usize = 8 << 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedRequest {
@@ -168,7 +41,8 @@ pub struct Exchange {
 }
 
 fn body_json(body: &str) -> Json {
-    serde_json::from_str(body).unwrap_or_else(|_| Json::String(body.to_string()))
+    let text = body.strip_prefix(jsontext::BOM).unwrap_or(body);
+    serde_json::from_str(text).unwrap_or_else(|_| Json::String(body.to_string()))
 }
 
 fn headers_json(headers: &[(String, String)]) -> Json {
@@ -180,6 +54,124 @@ fn headers_json(headers: &[(String, String)]) -> Json {
     )
 }
 
+/// Writes `"name": value` members of a pretty JSON object at `level`, the way
+/// `serde_json::to_string_pretty` lays them out; bodies are written as they came (indented
+/// when JSON, a string otherwise) without building them.
+struct JsonWriter<'w> {
+    out: &'w mut dyn Write,
+    level: usize,
+    first: bool,
+}
+
+impl<'w> JsonWriter<'w> {
+    fn open(out: &'w mut dyn Write, level: usize) -> io::Result<Self> {
+        out.write_all(b"{")?;
+        Ok(Self {
+            out,
+            level: level + 1,
+            first: true,
+        })
+    }
+
+    fn key(&mut self, name: &str) -> io::Result<()> {
+        let sep = if self.first { "" } else { "," };
+        self.first = false;
+        write!(
+            self.out,
+            "{sep}\n{}{}: ",
+            "  ".repeat(self.level),
+            Json::String(name.into())
+        )
+    }
+
+    fn value(&mut self, name: &str, value: &Json) -> io::Result<()> {
+        self.key(name)?;
+        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        let indent = format!("\n{}", "  ".repeat(self.level));
+        self.out.write_all(text.replace('\n', &indent).as_bytes())
+    }
+
+    fn body(&mut self, name: &str, body: Option<&str>) -> io::Result<()> {
+        match body {
+            Some(body) if jsontext::is_json(body) => {
+                self.key(name)?;
+                jsontext::write_pretty(body, self.level, self.out)
+            }
+            Some(body) => self.value(name, &Json::String(body.to_string())),
+            None => self.value(name, &Json::Null),
+        }
+    }
+
+    fn close(self) -> io::Result<()> {
+        if self.first {
+            return self.out.write_all(b"}");
+        }
+        write!(self.out, "\n{}}}", "  ".repeat(self.level - 1))
+    }
+}
+
+/// Writes a body as `-v` and the raw pane show it: indented when JSON, each line after
+/// `prefix`; past `DISPLAY_CAP` the rest is left out, saved whole into `spill` when given.
+fn write_body(body: &str, out: &mut dyn Write, spill: Option<&Path>) -> io::Result<()> {
+    let json = jsontext::is_json(body);
+    let shown = if body.len() > DISPLAY_CAP {
+        let mut cut = DISPLAY_CAP;
+        while !body.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        &body[..cut]
+    } else {
+        body
+    };
+    if json {
+        jsontext::write_pretty(shown, 0, out)?;
+    } else {
+        out.write_all(shown.as_bytes())?;
+    }
+    out.write_all(b"\n")?;
+    if shown.len() < body.len() {
+        let more = body.len() - shown.len();
+        match spill.map(|dir| save_body(body, dir)) {
+            Some(Ok(path)) => writeln!(
+                out,
+                "… {more} more bytes not shown ({} in all); the whole body is in {}",
+                body.len(),
+                path.display()
+            )?,
+            Some(Err(e)) => writeln!(
+                out,
+                "… {more} more bytes not shown; the whole body could not be saved: {e}"
+            )?,
+            None => writeln!(out, "… {more} more bytes not shown ({} in all)", body.len())?,
+        }
+    }
+    Ok(())
+}
+
+/// Saves a (recorded, so redacted) body whole into a new private file in `dir`.
+pub fn save_body(body: &str, dir: &Path) -> io::Result<PathBuf> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis();
+    let path = dir.join(format!(
+        "body-{stamp}-{}-{}.txt",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(&path)?.write_all(body.as_bytes())?;
+    Ok(path)
+}
+
 impl RecordedRequest {
     /// `{"method","url","headers","body"}` (`--json`).
     pub fn to_json(&self) -> Json {
@@ -189,6 +181,20 @@ impl RecordedRequest {
             "headers": headers_json(&self.headers),
             "body": self.body.as_deref().map(body_json).unwrap_or(Json::Null),
         })
+    }
+
+    /// `to_json`, pretty, written as it goes (a large body is never built as values).
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = JsonWriter::open(out, 0)?;
+        self.members(&mut w)?;
+        w.close()
+    }
+
+    fn members(&self, w: &mut JsonWriter) -> io::Result<()> {
+        w.value("method", &Json::String(self.method.clone()))?;
+        w.value("url", &Json::String(self.url.clone()))?;
+        w.value("headers", &headers_json(&self.headers))?;
+        w.body("body", self.body.as_deref())
     }
 
     /// A curl command that repeats the request, secrets shown as `***`.
@@ -210,16 +216,24 @@ impl RecordedRequest {
         parts.join(" ")
     }
 
-    /// The request as `-v` prints it.
+    /// The request as `-v` prints it (a body past `DISPLAY_CAP` capped).
     pub fn to_text(&self) -> String {
-        let mut out = format!("> {} {}\n", self.method, self.url);
+        let mut out = Vec::new();
+        let _ = self.write_text(&mut out, None);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// `to_text`, written as it goes; a capped body is saved whole into `spill`.
+    pub fn write_text(&self, out: &mut dyn Write, spill: Option<&Path>) -> io::Result<()> {
+        writeln!(out, "> {} {}", self.method, self.url)?;
         for (name, value) in &self.headers {
-            out.push_str(&format!("> {name}: {value}\n"));
+            writeln!(out, "> {name}: {value}")?;
         }
         if let Some(body) = &self.body {
-            out.push_str(&format!(">\n{}\n", pretty(body)));
+            writeln!(out, ">")?;
+            write_body(body, out, spill)?;
         }
-        out
+        Ok(())
     }
 }
 
@@ -233,15 +247,29 @@ impl RecordedResponse {
         })
     }
 
+    fn members(&self, w: &mut JsonWriter) -> io::Result<()> {
+        w.value("status", &json!(self.status))?;
+        w.value("headers", &headers_json(&self.headers))?;
+        w.body("body", Some(&self.body))?;
+        w.value("elapsed_ms", &json!(self.elapsed.as_millis() as u64))
+    }
+
     pub fn to_text(&self) -> String {
-        let mut out = format!("< {} ({} ms)\n", self.status, self.elapsed.as_millis());
+        let mut out = Vec::new();
+        let _ = self.write_text(&mut out, None);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    pub fn write_text(&self, out: &mut dyn Write, spill: Option<&Path>) -> io::Result<()> {
+        writeln!(out, "< {} ({} ms)", self.status, self.elapsed.as_millis())?;
         for (name, value) in &self.headers {
-            out.push_str(&format!("< {name}: {value}\n"));
+            writeln!(out, "< {name}: {value}")?;
         }
         if !self.body.is_empty() {
-            out.push_str(&format!("<\n{}\n", pretty(&self.body)));
+            writeln!(out, "<")?;
+            write_body(&self.body, out, spill)?;
         }
-        out
+        Ok(())
     }
 }
 
@@ -255,20 +283,44 @@ impl Exchange {
         out
     }
 
-    pub fn to_text(&self) -> String {
-        let mut out = self.request.to_text();
-        match &self.response {
-            Some(r) => out.push_str(&r.to_text()),
-            None => out.push_str("< (no response)\n"),
+    /// `to_json`, pretty, written as it goes (`--json` of a 64 MiB answer builds no values).
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = JsonWriter::open(out, 0)?;
+        self.request.members(&mut w)?;
+        if let Some(response) = &self.response {
+            w.key("response")?;
+            let mut inner = JsonWriter::open(w.out, w.level)?;
+            response.members(&mut inner)?;
+            inner.close()?;
         }
-        out
+        w.close()
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut out = Vec::new();
+        let _ = self.write_text(&mut out, None);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The exchange as `-v` prints it; bodies past `DISPLAY_CAP` are capped and saved whole
+    /// into `spill` (the data folder's `bodies`), whose file is named.
+    pub fn write_text(&self, out: &mut dyn Write, spill: Option<&Path>) -> io::Result<()> {
+        self.request.write_text(out, spill)?;
+        match &self.response {
+            Some(r) => r.write_text(out, spill),
+            None => writeln!(out, "< (no response)"),
+        }
     }
 }
 
 /// Indented JSON when the text is JSON, else the text as it is.
 pub fn pretty(text: &str) -> String {
-    match serde_json::from_str::<Json>(text) {
-        Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_else(|_| text.to_string()),
+    if !jsontext::is_json(text) {
+        return text.to_string();
+    }
+    let mut out = Vec::new();
+    match jsontext::write_pretty(text, 0, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
         Err(_) => text.to_string(),
     }
 }
@@ -281,6 +333,7 @@ pub fn shell_quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::Redactor;
     use crate::spec::Catalog;
 
     #[test]
@@ -325,6 +378,31 @@ mod tests {
             req.body.unwrap(),
             r#"{"account":{"contact":{"city":"***"}}}"#
         );
+    }
+
+    #[test]
+    fn json_written_as_it_goes_is_the_pretty_json() {
+        let catalog = Catalog::built_in();
+        let r = Redactor::new(catalog.get("clemta").unwrap(), vec!["k".into()]);
+        for body in [
+            &br#"{"a":[1,{"b":null}],"c":{},"d":"x"}"#[..],
+            b"not json at all",
+            b"",
+            b"[]",
+        ] {
+            let exchange = Exchange {
+                request: r.request("GET", "http://h/c/1", &[("x".into(), "y".into())], None),
+                response: Some(r.response(200, &[], body, Duration::from_millis(5))),
+            };
+            let mut out = Vec::new();
+            exchange.write_json(&mut out).unwrap();
+            let want = serde_json::to_string_pretty(&exchange.to_json()).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+            let mut out = Vec::new();
+            exchange.request.write_json(&mut out).unwrap();
+            let want = serde_json::to_string_pretty(&exchange.request.to_json()).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
     }
 
     #[test]

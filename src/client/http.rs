@@ -75,17 +75,27 @@ impl Session {
         }
         // If-Match compares strongly: a weak tag would always fail, so it is not sent (the
         // re-read before the update still guards against lost updates).
-        if let Some(tag) = etag
-            .filter(|t| !t.starts_with("W/"))
-            .and_then(|t| HeaderValue::from_str(t).ok())
-        {
-            headers.insert(reqwest::header::IF_MATCH, tag);
+        if let Some(tag) = etag.filter(|t| !t.starts_with("W/")) {
+            match HeaderValue::from_str(tag) {
+                Ok(tag) => {
+                    headers.insert(reqwest::header::IF_MATCH, tag);
+                }
+                Err(_) => tracing::warn!(
+                    profile = %self.profile,
+                    "the ETag is not a valid header value: sent without If-Match"
+                ),
+            }
         }
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or_else(|_| {
+            // The spec loader checks methods; a spec built otherwise still reads, never writes.
+            tracing::warn!(profile = %self.profile, "method {method:?} is not an HTTP method: GET sent");
+            reqwest::Method::GET
+        });
         Prepared {
-            method: reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET),
+            method,
             url,
             headers,
-            body: body.map(|b| Bytes::from(b.to_string())),
+            body: body.map(|b| Bytes::from(self.as_written(b.to_string()))),
         }
     }
 
@@ -110,9 +120,14 @@ impl Session {
     }
 
     /// Sends a request; a 429 with a short enough Retry-After is retried once (an update
-    /// answered 429 was not applied, so repeating it is safe). No other retry.
+    /// answered 429 was not applied, so repeating it is safe). No other retry. A URL off the
+    /// profile's base URL is refused here too, whoever built the request.
     pub(super) async fn send(&self, prepared: &Prepared) -> Result<Answer> {
         let mut exchanges = Vec::new();
+        if let Err(error) = self.check_origin(&prepared.url) {
+            tracing::warn!(profile = %self.profile, "{error}");
+            return Err(Failed::new(error, exchanges));
+        }
         loop {
             let recorded = self.record(prepared);
             let started = Instant::now();
@@ -126,11 +141,19 @@ impl Session {
             let response = match request.send().await {
                 Ok(response) => response,
                 Err(e) => {
+                    let error = self.classify(&e);
+                    tracing::info!(
+                        profile = %self.profile,
+                        method = %recorded.method,
+                        url = %recorded.url,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "no answer: {error}"
+                    );
                     exchanges.push(Exchange {
                         request: recorded,
                         response: None,
                     });
-                    return Err(Failed::new(self.classify(&e), exchanges));
+                    return Err(Failed::new(error, exchanges));
                 }
             };
             let status = response.status().as_u16();
@@ -140,6 +163,14 @@ impl Session {
                 Err(error) => {
                     // The status came, the body did not: the exchange shows no response, and
                     // the caller decides what the status means (a 2xx update was applied).
+                    tracing::info!(
+                        profile = %self.profile,
+                        method = %recorded.method,
+                        url = %recorded.url,
+                        status,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "answer unread: {error}"
+                    );
                     exchanges.push(Exchange {
                         request: recorded,
                         response: None,
@@ -161,18 +192,31 @@ impl Session {
                     )
                 })
                 .collect();
+            let response = self
+                .redactor
+                .response(status, &header_list, &body, started.elapsed());
+            // Logged from the recorded (redacted) exchange, never from the raw values.
+            tracing::info!(
+                profile = %self.profile,
+                method = %recorded.method,
+                url = %recorded.url,
+                status = response.status,
+                elapsed_ms = response.elapsed.as_millis() as u64,
+                bytes = response.body.len(),
+                "answer"
+            );
             exchanges.push(Exchange {
                 request: recorded,
-                response: Some(self.redactor.response(
-                    status,
-                    &header_list,
-                    &body,
-                    started.elapsed(),
-                )),
+                response: Some(response),
             });
             let retry = retry_after(&headers).filter(|w| *w <= self.settings.max_retry_after);
             match retry {
                 Some(wait) if status == 429 && exchanges.len() == 1 => {
+                    tracing::warn!(
+                        profile = %self.profile,
+                        wait_ms = wait.as_millis() as u64,
+                        "HTTP 429: retrying once after Retry-After"
+                    );
                     tokio::time::sleep(wait).await
                 }
                 _ => {
@@ -198,7 +242,12 @@ impl Session {
         {
             return Err(ClientError::TooLarge { limit });
         }
-        let mut body = Vec::new();
+        // Room for the announced length (within the limit) at once: no doubling copies.
+        let mut body = Vec::with_capacity(
+            response
+                .content_length()
+                .map_or(0, |n| (n as usize).min(limit)),
+        );
         self.received.store(0, std::sync::atomic::Ordering::Relaxed);
         loop {
             match response.chunk().await {

@@ -12,6 +12,7 @@ use super::envelope::Outcome;
 use super::error::ClientError;
 use super::exchange::{Exchange, Redactor};
 use super::http::etag;
+use super::prune::Wanted;
 use super::reference::{Reference, ReferenceError};
 use super::secret::{self, Secret, SecretError};
 use crate::config::{Config, HttpSettings, Profile};
@@ -108,11 +109,19 @@ pub struct Session {
     pub spec: Arc<VendorSpec>,
     pub profile: String,
     pub(super) base: String,
+    /// The base URL parsed: every request's scheme, host and port must be its.
+    pub(super) origin: reqwest::Url,
     pub(super) host: String,
     pub(super) auth: HeaderMap,
     pub(super) redactor: Redactor,
     pub(super) http: reqwest::Client,
     pub(super) settings: HttpSettings,
+    /// What a read or update answer, and a list answer, are parsed into (`prune`).
+    pub(super) contact_wanted: Wanted,
+    pub(super) list_wanted: Wanted,
+    /// Numbers as a vendor wrote them, by the form serde_json gives them (`1e+400` for
+    /// `1e400`): a full-replace body sends back what was read, as it was written.
+    pub(super) numbers: std::sync::Mutex<std::collections::HashMap<String, String>>,
     /// Bytes of the answer being read, for progress while a large or slow body arrives.
     pub(super) received: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -207,11 +216,18 @@ impl Session {
             auth.insert(name, value);
         }
         for (name, value) in &profile.headers {
-            if let (Ok(name), Ok(value)) = (
+            match (
                 HeaderName::from_bytes(name.as_bytes()),
                 HeaderValue::from_str(value),
             ) {
-                auth.insert(name, value);
+                (Ok(name), Ok(value)) => {
+                    auth.insert(name, value);
+                }
+                // The value may be a credential: only the header's name is logged.
+                _ => tracing::warn!(
+                    profile = %profile.name,
+                    "profile header {name:?} is not a valid HTTP header: not sent"
+                ),
             }
         }
         let mut builder = reqwest::Client::builder();
@@ -231,14 +247,18 @@ impl Session {
             .map_err(|e| OpenError::Http(e.to_string()))?;
         Ok(Self {
             redactor: Redactor::new(&spec, vec![secret.expose().to_string()]),
+            contact_wanted: Wanted::contact(&spec),
+            list_wanted: Wanted::list(&spec),
             spec,
             profile: profile.name.clone(),
             base: profile.base_url.trim_end_matches('/').to_string(),
+            origin: url,
             host,
             auth,
             http,
             settings,
             received: Arc::default(),
+            numbers: Default::default(),
         })
     }
 
@@ -255,7 +275,29 @@ impl Session {
         let path = template
             .render(|p| values.get(p).map(String::as_str))
             .map_err(ClientError::MissingValue)?;
-        Ok(format!("{}{path}", self.base))
+        let url = format!("{}{path}", self.base);
+        self.check_origin(&url)?;
+        Ok(url)
+    }
+
+    /// Refuses a URL whose scheme, host, port or user differ from the profile's base URL
+    /// (a spec path like `@evil.example/x` or `.evil.example/x` glued to the base).
+    pub(super) fn check_origin(&self, url: &str) -> std::result::Result<(), ClientError> {
+        let base = &self.origin;
+        let same = reqwest::Url::parse(url).is_ok_and(|u| {
+            u.scheme() == base.scheme()
+                && u.host() == base.host()
+                && u.port_or_known_default() == base.port_or_known_default()
+                && u.username() == base.username()
+                && u.password() == base.password()
+        });
+        if same {
+            return Ok(());
+        }
+        Err(ClientError::Elsewhere {
+            url: self.redactor.text(url),
+            base: self.redactor.text(base.as_str()),
+        })
     }
 
     /// Reads one contact.
@@ -265,17 +307,33 @@ impl Session {
             .map_err(|e| Failed::new(e, Vec::new()))?;
         let prepared = self.prepare(&self.spec.read.method, url, None, None);
         let answer = self.send(&prepared).await?;
-        let fail = |e| Failed::new(e, answer.exchanges.clone());
-        let (json, outcome) = self
-            .judge(answer.status, &answer.headers, answer.body()?, true)
-            .map_err(fail)?;
-        let json = json.unwrap_or(Json::Null);
-        let record = self.contact(&json).map_err(fail)?.clone();
+        let judged = self.judge(
+            answer.status,
+            &answer.headers,
+            answer.body()?,
+            true,
+            &self.contact_wanted,
+        );
+        let etag = etag(&answer.headers);
+        // The answer's bytes go here; the recorded exchange is moved, not copied.
+        let mut exchanges = answer.exchanges;
+        let (json, outcome) = match judged {
+            Ok(judged) => judged,
+            Err(e) => return Err(Failed::new(e, exchanges)),
+        };
+        let mut json = json.unwrap_or(Json::Null);
+        let record = match self.contact(&json) {
+            Ok(_) => take_at(&mut json, &self.spec.response_contact),
+            Err(e) => return Err(Failed::new(e, exchanges)),
+        };
+        let Some(exchange) = exchanges.pop() else {
+            unreachable!("an answer has an exchange")
+        };
         Ok(Loaded {
             record,
-            etag: etag(&answer.headers),
+            etag,
             outcome,
-            exchange: answer.last(),
+            exchange,
         })
     }
 
@@ -320,7 +378,13 @@ impl Session {
         let exchange = answer.last();
         let fail = |e| Failed::new(e, answer.exchanges.clone());
         let (json, _) = self
-            .judge(answer.status, &answer.headers, answer.body()?, true)
+            .judge(
+                answer.status,
+                &answer.headers,
+                answer.body()?,
+                true,
+                &self.list_wanted,
+            )
             .map_err(fail)?;
         let json = json.unwrap_or(Json::Null);
         let items = list
@@ -364,4 +428,16 @@ impl Session {
             .collect();
         Ok(Listing { items, exchange })
     }
+}
+
+/// Moves the value at `path` out of `json` (the contact out of its envelope, without a copy).
+pub(super) fn take_at(json: &mut Json, path: &crate::spec::JsonPath) -> Json {
+    let pointer: String = path
+        .segments()
+        .iter()
+        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+        .collect();
+    json.pointer_mut(&pointer)
+        .map(Json::take)
+        .unwrap_or_default()
 }

@@ -9,7 +9,7 @@ use super::error::ClientError;
 use super::exchange::Exchange;
 use super::http::{Prepared, etag};
 use super::reference::Reference;
-use super::session::{Failed, Result, Session};
+use super::session::{Failed, Result, Session, take_at};
 
 /// What the vendor stored, as far as rolo could tell after it applied an update.
 #[derive(Clone)]
@@ -93,21 +93,27 @@ impl Session {
     /// back fails, it is `Stored::Unread`.
     pub async fn send_update(&self, reference: &Reference, prepared: Prepared) -> Result<Sent> {
         let answer = self.send(&prepared).await?;
-        let mut exchanges = answer.exchanges.clone();
         let status = answer.status;
+        // Moved, not copied: a recorded body may be large.
+        let mut exchanges = answer.exchanges;
         let applied = (200..300).contains(&status);
-        let unread = |error: ClientError, exchanges: Vec<Exchange>| Sent {
-            status,
-            outcome: Outcome::default(),
-            stored: Stored::Unread(error),
-            exchanges,
+        let unread = |error: ClientError, exchanges: Vec<Exchange>| {
+            // Applied all the same: the error is reported as a warning, not a failure.
+            tracing::warn!(profile = %self.profile, status, "update applied, answer unread: {error}");
+            Sent {
+                status,
+                outcome: Outcome::default(),
+                stored: Stored::Unread(error),
+                exchanges,
+            }
         };
         let body = match &answer.body {
             Ok(body) => body,
             Err(e) if applied => return Ok(unread(e.clone(), exchanges)),
             Err(e) => return Err(Failed::new(e.clone(), exchanges)),
         };
-        let (json, outcome) = match self.judge(status, &answer.headers, body, false) {
+        let judged = self.judge(status, &answer.headers, body, false, &self.contact_wanted);
+        let (json, outcome) = match judged {
             Ok(judged) => judged,
             // The vendor itself said no (an error status, or its envelope's success flag).
             Err(e @ (ClientError::Status { .. } | ClientError::Redirect { .. })) => {
@@ -116,9 +122,9 @@ impl Session {
             Err(e) if applied => return Ok(unread(e, exchanges)),
             Err(e) => return Err(Failed::new(e, exchanges)),
         };
-        let stored = match json.as_ref().and_then(|j| self.contact(j).ok()) {
-            Some(record) => Stored::Read {
-                record: record.clone(),
+        let stored = match json.filter(|j| self.contact(j).is_ok()) {
+            Some(mut json) => Stored::Read {
+                record: take_at(&mut json, &self.spec.response_contact),
                 etag: etag(&answer.headers),
             },
             // No contact in the answer (servicedesk documents none): read back what was stored.
@@ -131,6 +137,12 @@ impl Session {
                     }
                 }
                 Err(failed) => {
+                    tracing::warn!(
+                        profile = %self.profile,
+                        status,
+                        "update applied, the read back failed: {}",
+                        failed.error
+                    );
                     exchanges.extend(failed.exchanges);
                     Stored::Unread(failed.error)
                 }

@@ -1,5 +1,5 @@
 //! Fault injection for tests, chosen per request by the header
-//! `x-sandbox-fault: delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, only=METHOD`
+//! `x-sandbox-fault: delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, echo-body, only=METHOD`
 //! (any combination, comma-separated). It exists only in the sandbox.
 
 use std::time::Duration;
@@ -32,6 +32,8 @@ pub struct Faults {
     pub html: bool,
     /// Refuse with an error that quotes every header received, as some vendors quote a bad key.
     pub echo: bool,
+    /// Refuse with an error that quotes the request's body, as a vendor quotes a bad value.
+    pub echo_body: bool,
     /// Answer with a JSON body of this many MiB, streamed without a length.
     pub huge_mb: Option<u64>,
     /// Send the answer one byte a second.
@@ -72,6 +74,7 @@ pub fn parse(text: &str) -> Result<Faults, String> {
             "truncate" => faults.truncate = true,
             "html" => faults.html = true,
             "echo" => faults.echo = true,
+            "echo-body" => faults.echo_body = true,
             "huge" => faults.huge_mb = Some(number(value)?),
             "trickle" => faults.trickle = true,
             "deep" => faults.deep = Some(number(value)? as usize),
@@ -79,7 +82,7 @@ pub fn parse(text: &str) -> Result<Faults, String> {
             "only" => faults.only = Some(value.unwrap_or_default().to_ascii_uppercase()),
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, huge=MB, trickle, deep=N, binary, only=METHOD"
+                    "unknown fault {other:?}: use delay=MS, status=CODE, retry-after=S, drop, truncate, html, echo, echo-body, huge=MB, trickle, deep=N, binary, only=METHOD"
                 ));
             }
         }
@@ -148,6 +151,16 @@ pub async fn inject(State(desk): State<Arc<dyn Desk>>, request: Request, next: N
             status,
             "SANDBOX_ECHO",
             format!("rejected credentials: {}", quoted.join(", ")),
+        ))
+    } else if faults.echo_body {
+        let status = faults.status.unwrap_or(StatusCode::BAD_REQUEST);
+        let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        desk.failure(Failure::Refused(
+            status,
+            "SANDBOX_ECHO",
+            format!("invalid values: {}", String::from_utf8_lossy(&body)),
         ))
     } else if faults.html {
         let status = faults.status.unwrap_or(StatusCode::BAD_GATEWAY);

@@ -1,0 +1,197 @@
+//! An answer read into values keeping only what rolo uses: the envelope's verdict, the
+//! contact's fields (the whole contact for a full-replace vendor, which sends it back), a
+//! list's references and labels. Everything else is checked as JSON and skipped, so a 64 MiB
+//! answer of small keys costs its bytes, not gigabytes of `serde_json::Value`.
+
+use std::collections::BTreeMap;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value as Json;
+
+use super::jsontext::{BOM, MAX_DEPTH, nesting_within};
+use crate::spec::{JsonPath, Semantics, VendorSpec};
+
+/// Which parts of an answer to keep: a tree of keys (and "every item" of arrays).
+#[derive(Debug, Default, Clone)]
+pub struct Wanted {
+    /// Keep this value whole.
+    all: bool,
+    keys: BTreeMap<String, Wanted>,
+    items: Option<Box<Wanted>>,
+}
+
+impl Wanted {
+    fn at(&mut self, path: &JsonPath) -> &mut Wanted {
+        path.segments()
+            .iter()
+            .fold(self, |node, key| node.keys.entry(key.clone()).or_default())
+    }
+
+    fn keep(&mut self, path: &JsonPath) {
+        self.at(path).all = true;
+    }
+
+    fn envelope(spec: &VendorSpec) -> Self {
+        let mut wanted = Self::default();
+        let e = &spec.envelope;
+        for path in [&e.success, &e.message, &e.error_code, &e.error_details]
+            .into_iter()
+            .flatten()
+        {
+            wanted.keep(path);
+        }
+        wanted
+    }
+
+    /// What a read or an update answer needs: the verdict and the contact's fields.
+    pub fn contact(spec: &VendorSpec) -> Self {
+        let mut wanted = Self::envelope(spec);
+        let contact = wanted.at(&spec.response_contact);
+        if spec.semantics == Semantics::FullReplace {
+            contact.all = true;
+        } else {
+            for field in &spec.fields {
+                contact.keep(&field.response_path);
+                // A reshaped field may be read at its request path (`edit::form::read_value`).
+                contact.keep(&field.request_path);
+            }
+        }
+        wanted
+    }
+
+    /// What a list answer needs: the verdict, and each item's reference values and label.
+    pub fn list(spec: &VendorSpec) -> Self {
+        let mut wanted = Self::envelope(spec);
+        if let Some(list) = &spec.list {
+            let mut item = Wanted::default();
+            for param in list.reference.params() {
+                item.keys.entry(param.to_string()).or_default().all = true;
+            }
+            for label in &list.label {
+                item.keep(label);
+            }
+            wanted.at(&list.items).items = Some(Box::new(item));
+        }
+        wanted
+    }
+}
+
+/// Parses a whole JSON text (after a byte-order mark), keeping what `wanted` names.
+pub fn parse(text: &str, wanted: &Wanted) -> serde_json::Result<Json> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    // Skipped values are not depth-checked by serde_json: checked here, so 10,000 nested
+    // arrays are an unreadable answer whatever is kept of them.
+    if !nesting_within(text, MAX_DEPTH) {
+        return Err(serde::de::Error::custom("nested too deep"));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let json = Keep(wanted).deserialize(&mut de)?;
+    de.end()?;
+    Ok(json)
+}
+
+struct Keep<'w>(&'w Wanted);
+
+impl<'de> DeserializeSeed<'de> for Keep<'_> {
+    type Value = Json;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Json, D::Error> {
+        if self.0.all {
+            serde::Deserialize::deserialize(de)
+        } else {
+            de.deserialize_any(self)
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Keep<'_> {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    // Scalars where an object was wanted are kept as they are (the caller finds no path in
+    // them); numbers are skipped, as nothing wanted is under a number.
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_string()))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match self.0.keys.get(&key) {
+                Some(wanted) => {
+                    let value = map.next_value_seed(Keep(wanted))?;
+                    out.insert(key, value);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Json::Object(out))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut out = Vec::new();
+        match &self.0.items {
+            Some(wanted) => {
+                while let Some(item) = seq.next_element_seed(Keep(wanted))? {
+                    out.push(item);
+                }
+            }
+            None => while seq.next_element::<IgnoredAny>()?.is_some() {},
+        }
+        Ok(Json::Array(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Catalog;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_the_verdict_and_the_fields_only() {
+        let catalog = Catalog::built_in();
+        let clemta = catalog.get("clemta").unwrap();
+        let text = r#"{"success":true,"message":"ok","junk":[1,2,{"a":1e400}],
+            "data":{"full_name":"A","k0":0,"k1":{"x":1},"billing":{"city":"B","zz":1}}}"#;
+        let json = parse(text, &Wanted::contact(clemta)).unwrap();
+        assert_eq!(json["success"], json!(true));
+        assert_eq!(json["data"]["full_name"], json!("A"));
+        assert_eq!(json["data"].get("k0"), None);
+        assert_eq!(json.get("junk"), None);
+        assert!(parse(&format!("\u{feff}{text}"), &Wanted::contact(clemta)).is_ok());
+        assert!(parse(&format!("{text} x"), &Wanted::contact(clemta)).is_err());
+        // A full-replace vendor keeps the whole contact, numbers as written (serde_json writes
+        // an exponent's sign: the same number).
+        let sd = catalog.get("servicedesk").unwrap();
+        let json = parse(
+            r#"{"id":"x","big":1e400,"n":0.10000000000000000555}"#,
+            &Wanted::contact(sd),
+        )
+        .unwrap();
+        assert_eq!(
+            json.to_string(),
+            r#"{"id":"x","big":1e+400,"n":0.10000000000000000555}"#
+        );
+    }
+}
