@@ -504,6 +504,7 @@ fn draft_and_history_modals() {
     entry.time = "2026-11-23T05:01:00Z".into();
     a.modals.clear();
     a.modals.push(Box::new(HistoryModal {
+        skipped: Vec::new(),
         entries: vec![entry],
         selected: 0,
     }));

@@ -9,13 +9,15 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::Msg;
 use crate::edit::Form;
-use crate::store::{DraftStore, History, HistoryEntry};
+use crate::store::{DraftEditing, DraftStore, History, HistoryEntry};
 
 pub enum WriteJob {
     SaveDraft {
         profile: String,
         reference: String,
         form: Box<Form>,
+        /// A field's editor still open, with its text.
+        editing: Option<DraftEditing>,
     },
     RemoveDraft {
         profile: String,
@@ -71,11 +73,14 @@ impl Writer {
                             profile,
                             reference,
                             form,
+                            editing,
                         } => (
                             WriteKind::SaveDraft,
                             drafts
                                 .as_ref()
-                                .map_or(Ok(()), |s| s.save(&profile, &reference, &form))
+                                .map_or(Ok(()), |s| {
+                                    s.save_editing(&profile, &reference, &form, editing)
+                                })
                                 .map_err(|e| e.to_string()),
                         ),
                         WriteJob::RemoveDraft { profile, reference } => (

@@ -48,7 +48,7 @@ impl Modal for DraftModal {
             app,
             "Unsent changes found",
             80,
-            draft.fields.len() as u16 + 9,
+            draft.fields.len() as u16 + 9 + u16::from(draft.editing.is_some()),
         );
         let mut lines = vec![Line::styled(
             format!(
@@ -78,6 +78,21 @@ impl Modal for DraftModal {
                 format!("  {s}: a secret, not kept in drafts"),
                 app.theme.muted,
             ));
+        }
+        if let Some(editing) = &draft.editing {
+            let first = editing.text.lines().next().unwrap_or("");
+            let more = if editing.text.lines().count() > 1 {
+                " …"
+            } else {
+                ""
+            };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {} (being edited): ", editing.field),
+                    app.theme.text,
+                ),
+                Span::styled(format!("{first}{more}"), app.theme.changed),
+            ]));
         }
         lines.push(Line::from(""));
         lines.push(hint_line(app, self));

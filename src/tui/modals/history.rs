@@ -12,6 +12,8 @@ use crate::tui::keymap::{Action, Context};
 
 pub struct HistoryModal {
     pub entries: Vec<HistoryEntry>,
+    /// Lines of the history file that could not be read, each said as such.
+    pub skipped: Vec<String>,
     pub selected: usize,
 }
 
@@ -41,7 +43,7 @@ impl Modal for HistoryModal {
             app,
             "History of this contact",
             area.width.saturating_sub(4).min(110),
-            (self.entries.len() as u16 + 4).min(area.height),
+            (self.entries.len() as u16 + self.skipped.len() as u16 + 4).min(area.height),
         );
         let mut lines: Vec<Line> = self
             .entries
@@ -49,6 +51,12 @@ impl Modal for HistoryModal {
             .enumerate()
             .map(|(n, e)| choice_line(app, e.describe(), n == self.selected))
             .collect();
+        if self.entries.is_empty() {
+            lines.push(Line::styled("no entry could be read", app.theme.muted));
+        }
+        for skipped in &self.skipped {
+            lines.push(Line::styled(format!("⚠ {skipped}"), app.theme.error));
+        }
         lines.push(Line::from(""));
         lines.push(hint_line(app, self));
         frame.render_widget(Paragraph::new(lines), inner);
