@@ -186,4 +186,37 @@ mod tests {
         assert_eq!(left.get(), 0, "every key was handled");
         assert_eq!(frames.get(), 1);
     }
+
+    #[tokio::test]
+    async fn a_ten_kilobyte_paste_is_one_event_and_one_frame() {
+        let catalog = Catalog::built_in();
+        let config = Config::built_in(&catalog);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        app.modals
+            .push(Box::new(crate::tui::modals::OpenModal::new("1001/5001")));
+        let text = "1001/5001 ".repeat(1024);
+        let events = futures_util::stream::iter(vec![Ok(Event::Paste(text.clone()))]);
+        let left = Cell::new(1);
+        let frames = Cell::new(0);
+        run_loop(
+            &mut app,
+            &mut rx,
+            events.inspect(|_| left.set(0)),
+            futures_util::stream::pending(),
+            || Ok(left.get() > 0),
+            |_| {
+                frames.set(frames.get() + 1);
+                Ok(())
+            },
+        )
+        .await
+        .unwrap();
+        let open = app
+            .modals
+            .top_as::<crate::tui::modals::OpenModal>()
+            .unwrap();
+        assert_eq!(open.input.lines().join(""), text.trim());
+        assert_eq!(frames.get(), 1);
+    }
 }
