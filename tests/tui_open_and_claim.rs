@@ -140,7 +140,7 @@ fn one_rolo_per_contact_and_nothing_lost_on_switching() {
     let other = open_second_row(&mut second, CLEMTA);
     assert_ne!(other, CLEMTA);
     second.wait_for("Your 1 unsaved change(s) on");
-    let mut third = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
+    let third = vendor.rolo(&["-p", "sandbox-clemta", CLEMTA]);
     third.wait_for("Unsent changes found");
     third.wait_for("full_name: John Doe → Johanna Doe");
     assert!(!third.screen().contains("open in another rolo"));
