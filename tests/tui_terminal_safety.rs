@@ -63,9 +63,11 @@ fn a_paste_is_text_never_commands() {
     tty.keys("\x13");
     tty.wait_for("2 unsaved");
     vendor.wait_for_files("the draft", |files| {
-        files
-            .iter()
-            .any(|(_, t)| t.contains("Name second line") && t.contains("Name\\nsecond line"))
+        files.iter().any(|(p, t)| {
+            p.extension().is_some_and(|e| e == "json")
+                && t.contains("Name second line")
+                && t.contains("Name\\nsecond line")
+        })
     });
 }
 
@@ -81,7 +83,10 @@ fn text_typed_into_an_editor_survives_kill_9() {
     tty.keys("second");
     tty.wait_for("second");
     vendor.wait_for_files("the editor's text in the draft", |files| {
-        files.iter().any(|(_, t)| t.contains("half typed\\nsecond"))
+        // In the draft itself (a temp file being written does not count).
+        files.iter().any(|(p, t)| {
+            p.extension().is_some_and(|e| e == "json") && t.contains("half typed\\nsecond")
+        })
     });
     tty.kill_9();
     drop(tty);
@@ -150,7 +155,9 @@ fn signals_restore_the_terminal_and_exit_128_plus_n() {
         assert!(tail.contains("\x1b[?25h"), "SIG{name}: the cursor is shown");
         let files = vendor.files();
         assert!(
-            files.iter().any(|(_, t)| t.contains(&text)),
+            files
+                .iter()
+                .any(|(p, t)| p.extension().is_some_and(|e| e == "json") && t.contains(&text)),
             "SIG{name}: the editor's text is in the draft"
         );
         std::fs::remove_dir_all(vendor.data_dir()).unwrap();
