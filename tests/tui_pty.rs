@@ -202,16 +202,19 @@ fn themes_and_no_color() {
     let vendor = Vendor::start();
     let spawn =
         |args: &[&str], no_color: &str| vendor.rolo_sized(args, &[("NO_COLOR", no_color)], 24, 90);
-    let plain = spawn(&["-p", "sandbox-clemta", CLEMTA], "1");
+    // One rolo per contact: each ends before the next opens it.
+    let mut plain = spawn(&["-p", "sandbox-clemta", CLEMTA], "1");
     plain.wait_for("John Doe");
     assert!(!plain.any_colour(), "NO_COLOR draws no colour");
-    let light = spawn(&["-p", "sandbox-clemta", CLEMTA, "--theme", "light"], "");
+    plain.kill_9();
+    let mut light = spawn(&["-p", "sandbox-clemta", CLEMTA, "--theme", "light"], "");
     light.wait_for("John Doe");
     assert_eq!(
         light.bg(0, 2),
         vt100::Color::Rgb(0x09, 0x69, 0xda),
         "the light theme's header"
     );
+    light.kill_9();
     let dark = spawn(&["-p", "sandbox-clemta", CLEMTA], "");
     dark.wait_for("John Doe");
     assert_eq!(
