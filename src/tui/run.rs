@@ -33,13 +33,14 @@ pub async fn event_loop(
     // `poll` with a zero timeout only looks; the stream then reads the event without waiting.
     let ready = || crossterm::event::poll(Duration::ZERO);
     let draw = |app: &mut App| {
+        // Before the frame that says "copied", so the clipboard holds it once that shows.
+        if let Some(text) = app.clipboard.take() {
+            terminal::copy_to_clipboard(&text)?;
+        }
         let mut drawn = None;
         terminal.draw(|frame| drawn = Some(views::draw(frame, app)))?;
         if let Some(drawn) = drawn {
             app.drawn(drawn);
-        }
-        if let Some(text) = app.clipboard.take() {
-            terminal::copy_to_clipboard(&text)?;
         }
         Ok(())
     };
