@@ -557,6 +557,7 @@ fn messages_say_what_is_true() {
     c.modals.push(Box::new(HistoryModal {
         entries: vec![entry],
         selected: 0,
+        skipped: Vec::new(),
     }));
     press(&mut c, KeyCode::Enter);
     let banner = format!("{:?}", c.workspaces[c.active].banner);

@@ -36,14 +36,19 @@ fn an_edit_survives_kill_9_and_is_offered_back() {
     edit(&mut tty, "Full name", 10, "Johanna Doe");
     tty.wait_for("1 unsaved");
     // The draft reaches the disk (from the writer thread) with the change in it.
+    // The committed value in the draft itself (not the editor's text, nor a temp file).
     let drafts: Vec<_> = vendor
         .wait_for_files("the draft", |files| {
-            files
-                .iter()
-                .any(|(p, t)| p.to_string_lossy().contains("drafts") && t.contains("Johanna Doe"))
+            files.iter().any(|(p, t)| {
+                p.extension().is_some_and(|e| e == "json")
+                    && t.contains("\"value\": \"Johanna Doe\"")
+            })
         })
         .into_iter()
-        .filter(|(p, _)| p.to_string_lossy().contains("drafts"))
+        // The contact's lock (held while it is open) lies beside its draft.
+        .filter(|(p, _)| {
+            p.to_string_lossy().contains("drafts") && p.extension().is_some_and(|e| e == "json")
+        })
         .collect();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
     tty.kill_9();

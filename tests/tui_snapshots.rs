@@ -206,6 +206,8 @@ fn each_modal() {
         ],
         selected: Some(1),
         page: 1,
+        asked: [1].into(),
+        exhausted: false,
         note: None,
     }));
     insta::assert_snapshot!("modal_open_80x24", render_popup(&mut a, 80, 24));
@@ -509,6 +511,7 @@ fn draft_and_history_modals() {
     entry.time = "2026-11-23T05:01:00Z".into();
     a.modals.clear();
     a.modals.push(Box::new(HistoryModal {
+        skipped: Vec::new(),
         entries: vec![entry],
         selected: 0,
     }));
@@ -569,7 +572,10 @@ fn a_draft_found_in_the_background_waits_for_its_profile() {
         reference,
         purpose: rolo::tui::app::LoadPurpose::Open,
         result: Ok((form, loaded)),
-        draft: store.load("sandbox-clemta", "64b8f1a2e4b0c8d9f0123456"),
+        draft: store
+            .read("sandbox-clemta", "64b8f1a2e4b0c8d9f0123456")
+            .map_err(|e| e.to_string()),
+        claim: None,
     });
     assert!(
         a.modals.is_empty(),

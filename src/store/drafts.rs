@@ -33,6 +33,16 @@ pub struct Draft {
     /// Changed secret fields (servicedesk e_password): never written to disk, so not restorable.
     #[serde(default)]
     pub secrets_left_out: Vec<String>,
+    /// Text typed into a field's editor and not yet committed (format 2; older drafts have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editing: Option<DraftEditing>,
+}
+
+/// A field's editor that was open, with the text in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftEditing {
+    pub field: String,
+    pub text: String,
 }
 
 fn to_option(v: &Value) -> Option<String> {
@@ -71,6 +81,7 @@ impl Draft {
                 .unwrap_or_default(),
             fields,
             secrets_left_out,
+            editing: None,
         }
     }
 
@@ -200,7 +211,19 @@ impl DraftStore {
     /// Journals the form's unsent changes; a clean form has no draft. An unreadable draft in
     /// the way is moved aside first (`read` is where it is reported), never overwritten.
     pub fn save(&self, profile: &str, reference: &str, form: &Form) -> Result<(), DraftError> {
-        if form.dirty_count() == 0 {
+        self.save_editing(profile, reference, form, None)
+    }
+
+    /// `save`, with the text of a field's editor still open (kept even when no field changed
+    /// yet).
+    pub fn save_editing(
+        &self,
+        profile: &str,
+        reference: &str,
+        form: &Form,
+        editing: Option<DraftEditing>,
+    ) -> Result<(), DraftError> {
+        if form.dirty_count() == 0 && editing.is_none() {
             return self.remove(profile, reference);
         }
         self.profile_dir(profile)?;
@@ -210,7 +233,11 @@ impl DraftStore {
             Ok(_) | Err(DraftError::Unreadable { .. }) => {}
             Err(e) => return Err(e),
         }
-        let draft = Draft::of(profile, reference, form);
+        let mut draft = Draft::of(profile, reference, form);
+        if editing.is_some() {
+            draft.format = 2;
+            draft.editing = editing;
+        }
         let bytes = serde_json::to_vec_pretty(&draft).map_err(|e| DraftError::Io {
             doing: "encode the draft for",
             path: path.clone(),
@@ -239,7 +266,9 @@ impl DraftStore {
             }
         };
         match serde_json::from_slice::<Draft>(&bytes) {
-            Ok(d) => Ok(Some(d).filter(|d| !d.fields.is_empty() || !d.secrets_left_out.is_empty())),
+            Ok(d) => Ok(Some(d).filter(|d| {
+                !d.fields.is_empty() || !d.secrets_left_out.is_empty() || d.editing.is_some()
+            })),
             Err(e) => {
                 let moved_to = move_aside(&path)?;
                 Err(DraftError::Unreadable {

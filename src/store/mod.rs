@@ -10,6 +10,6 @@ mod lock;
 pub(crate) mod private;
 
 pub use atomic::write_atomically;
-pub use drafts::{Draft, DraftError, DraftStore};
+pub use drafts::{Draft, DraftEditing, DraftError, DraftStore};
 pub use history::{History, HistoryEntry, HistoryListing, SkippedLine};
 pub use lock::ContactLock;

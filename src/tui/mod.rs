@@ -48,7 +48,9 @@ pub fn pick_theme(asked: Option<&str>, config: &Config) -> Result<Theme, ThemeEr
 /// Runs the editor; the exit code (2 after an error, which is written to `err`).
 pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
     match run_editor(args, err) {
-        Ok(()) => 0,
+        // Ended by a signal: the shell's convention, 128 + its number.
+        Ok(Some(signal)) => u8::try_from(128 + signal).unwrap_or(255),
+        Ok(None) => 0,
         Err(e) => {
             // Nowhere else to report: stderr itself failed.
             let _ = writeln!(err, "error: {e}");
@@ -57,7 +59,8 @@ pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
     }
 }
 
-fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
+/// Runs the editor; the signal that ended it, if one did.
+fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiError> {
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
     let spec_notice = spec_notice(&catalog);
     let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
@@ -116,6 +119,8 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
         let (mut terminal, guard) = terminal::enter().map_err(TuiError::TerminalSetup)?;
         let result = run::event_loop(&mut terminal, &mut app, &mut rx).await;
         drop(guard);
+        // A secret command still running is killed, not left behind.
+        app.stop_secret_lookups();
         // Everything queued reaches the disk before rolo exits; a write that failed is said.
         app.flush_writes();
         while let Ok(msg) = rx.try_recv() {
@@ -124,11 +129,11 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<(), TuiError> {
                 let _ = writeln!(err, "warning: {} failed: {error}", kind.describe());
             }
         }
-        result.map_err(TuiError::Terminal)
+        result.map(|()| app.signal).map_err(TuiError::Terminal)
     });
-    // A cancelled profile opening may still be running its secret command on a blocking
-    // thread: do not wait for it to exit.
-    runtime.shutdown_background();
+    // A cancelled secret lookup kills its command and returns at once; anything else still on a
+    // blocking thread (a stuck keyring call) is not waited for long.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     outcome
 }
 

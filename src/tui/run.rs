@@ -17,6 +17,7 @@ fn on_event(app: &mut App, event: Event) -> bool {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => app.on_key(key),
         Event::Mouse(mouse) if mouse.kind != MouseEventKind::Moved => app.on_mouse(mouse),
+        Event::Paste(text) => app.on_paste(&text),
         Event::Resize(..) => {}
         _ => return false,
     }
@@ -32,17 +33,39 @@ pub async fn event_loop(
     // `poll` with a zero timeout only looks; the stream then reads the event without waiting.
     let ready = || crossterm::event::poll(Duration::ZERO);
     let draw = |app: &mut App| {
+        // Before the frame that says "copied", so the clipboard holds it once that shows.
+        if let Some(text) = app.clipboard.take() {
+            terminal::copy_to_clipboard(&text)?;
+        }
         let mut drawn = None;
         terminal.draw(|frame| drawn = Some(views::draw(frame, app)))?;
         if let Some(drawn) = drawn {
             app.drawn(drawn);
         }
-        if let Some(text) = app.clipboard.take() {
-            terminal::copy_to_clipboard(&text)?;
-        }
         Ok(())
     };
-    run_loop(app, rx, EventStream::new(), ready, draw).await
+    run_loop(app, rx, EventStream::new(), signals()?, ready, draw).await
+}
+
+/// The signals that end rolo from outside (a closed terminal, `kill`, Ctrl-C or Ctrl-\\ sent by
+/// another program: in raw mode the keys themselves are keys), as their numbers.
+#[cfg(unix)]
+fn signals() -> std::io::Result<impl Stream<Item = i32> + Unpin> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut streams = Vec::new();
+    for n in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
+        let signal = signal(SignalKind::from_raw(n))?;
+        streams.push(Box::pin(futures_util::stream::unfold(
+            signal,
+            move |mut s| async move { s.recv().await.map(|()| (n, s)) },
+        )));
+    }
+    Ok(futures_util::stream::select_all(streams))
+}
+
+#[cfg(not(unix))]
+fn signals() -> std::io::Result<impl Stream<Item = i32> + Unpin> {
+    Ok(futures_util::stream::pending())
 }
 
 /// The loop itself, over any event source: `ready` says whether `events` has an event that
@@ -51,6 +74,7 @@ async fn run_loop<E>(
     app: &mut App,
     rx: &mut UnboundedReceiver<Msg>,
     mut events: E,
+    mut signals: impl Stream<Item = i32> + Unpin,
     mut ready: impl FnMut() -> std::io::Result<bool>,
     mut draw: impl FnMut(&mut App) -> std::io::Result<()>,
 ) -> std::io::Result<()>
@@ -105,6 +129,14 @@ where
                 None => return Ok(()),
             },
             _ = progress.tick(), if busy => dirty = true,
+            Some(n) = signals.next() => {
+                // The open editor's text is already journaled (with every key); what is queued
+                // is written before exit, and the terminal restored by the caller.
+                app.journal(app.active);
+                app.signal = Some(n);
+                app.quit = true;
+                return Ok(());
+            }
         }
     }
 }
@@ -143,6 +175,7 @@ mod tests {
             &mut app,
             &mut rx,
             events,
+            futures_util::stream::pending(),
             || Ok(left.get() > 0),
             |_| {
                 frames.set(frames.get() + 1);
@@ -152,6 +185,39 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(left.get(), 0, "every key was handled");
+        assert_eq!(frames.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_ten_kilobyte_paste_is_one_event_and_one_frame() {
+        let catalog = Catalog::built_in();
+        let config = Config::built_in(&catalog);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        app.modals
+            .push(Box::new(crate::tui::modals::OpenModal::new("1001/5001")));
+        let text = "1001/5001 ".repeat(1024);
+        let events = futures_util::stream::iter(vec![Ok(Event::Paste(text.clone()))]);
+        let left = Cell::new(1);
+        let frames = Cell::new(0);
+        run_loop(
+            &mut app,
+            &mut rx,
+            events.inspect(|_| left.set(0)),
+            futures_util::stream::pending(),
+            || Ok(left.get() > 0),
+            |_| {
+                frames.set(frames.get() + 1);
+                Ok(())
+            },
+        )
+        .await
+        .unwrap();
+        let open = app
+            .modals
+            .top_as::<crate::tui::modals::OpenModal>()
+            .unwrap();
+        assert_eq!(open.input.lines().join(""), text.trim());
         assert_eq!(frames.get(), 1);
     }
 }

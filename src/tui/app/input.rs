@@ -8,7 +8,7 @@ use tui_textarea::TextArea;
 use super::{AfterOpen, App, Banner, LoadPurpose, Msg, PAGE, Pane, WriteJob, runtime};
 use crate::edit::{Access, Form, Value, codec};
 use crate::spec::Kind;
-use crate::store::HistoryEntry;
+use crate::store::{HistoryEntry, HistoryListing};
 use crate::tui::error::TuiError;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::modals::{
@@ -131,6 +131,22 @@ impl App {
                 }
                 for r in refused.iter().chain(draft.secrets_left_out.iter()) {
                     text.push_str(&format!("\nnot restored: {r}"));
+                }
+                // The editor that was open goes back on screen, with the text being typed.
+                if let Some(editing) = &draft.editing {
+                    let field = self.ws().form.as_ref().map(|f| f.index(&editing.field));
+                    match field {
+                        Some(Ok(field)) => {
+                            self.ws_mut().selected = field;
+                            self.begin_edit_with(Some(editing.text.clone()));
+                            text.push_str(&format!(
+                                "\nThe text you were typing into {} is back in its editor.",
+                                editing.field
+                            ));
+                        }
+                        Some(Err(e)) => text.push_str(&format!("\nnot restored: {e}")),
+                        None => {}
+                    }
                 }
                 self.ws_mut().banner = Some(Banner::Info(text));
             }
@@ -303,6 +319,12 @@ impl App {
     }
 
     fn begin_edit(&mut self) {
+        self.begin_edit_with(None);
+    }
+
+    /// Opens the selected field's editor, holding `text` instead of the field's value when given
+    /// (text restored from a draft).
+    fn begin_edit_with(&mut self, text: Option<String>) {
         let selected = self.ws().selected;
         let Some(form) = self.ws().form.as_ref() else {
             self.toast = Some(self.no_contact());
@@ -317,9 +339,11 @@ impl App {
             }
         }
         let field = &form.fields()[selected];
-        let current = form.value(selected).as_text().unwrap_or("").to_string();
+        let value = form.value(selected).as_text().unwrap_or("").to_string();
+        let restored = text.is_some();
+        let current = text.unwrap_or(value);
         match field.kind {
-            k if k.is_bool() => self.toggle(),
+            k if k.is_bool() && !restored => self.toggle(),
             Kind::Enum | Kind::Country => {
                 let (options, selected_option) = if field.kind == Kind::Enum {
                     let options: Vec<(String, String)> = field
@@ -398,7 +422,7 @@ impl App {
         let wanted = reference.clone();
         let read = move || {
             history
-                .list(Some(&profile), Some(&wanted))
+                .read(Some(&profile), Some(&wanted))
                 .map_err(|e| e.to_string())
         };
         if !runtime() {
@@ -421,7 +445,7 @@ impl App {
         &mut self,
         ws: usize,
         reference: String,
-        result: Result<Vec<HistoryEntry>, String>,
+        result: Result<HistoryListing, String>,
     ) {
         // Another profile or contact is on screen by now: its history is not wanted.
         let w = self.ws();
@@ -429,10 +453,11 @@ impl App {
             return;
         }
         match result {
-            Ok(mut entries) if !entries.is_empty() => {
-                entries.reverse();
+            Ok(mut listing) if !listing.entries.is_empty() || !listing.skipped.is_empty() => {
+                listing.entries.reverse();
                 self.modals.push(Box::new(HistoryModal {
-                    entries,
+                    entries: listing.entries,
+                    skipped: listing.skipped.iter().map(|s| s.to_string()).collect(),
                     selected: 0,
                 }));
             }

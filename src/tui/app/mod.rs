@@ -3,8 +3,10 @@
 //! a channel. The UI thread only updates state and draws.
 
 mod input;
+mod journal;
 mod msg;
 mod panes;
+mod paste;
 mod profiles;
 mod request;
 mod send;
@@ -24,11 +26,12 @@ use super::error::TuiError;
 use super::keymap::{Action, Keymap};
 use super::modals::{ModalStack, OpenModal};
 use super::theme::Theme;
+use crate::client::secret::CancelLookup;
 use crate::client::{Exchange, Loaded, Reference, Session};
 use crate::config::{Config, Profile};
 use crate::edit::Form;
 use crate::spec::Catalog;
-use crate::store::{Draft, DraftStore, History};
+use crate::store::{ContactLock, Draft, DraftEditing, DraftStore, History};
 use writer::Writer;
 
 /// What the response pane says.
@@ -68,6 +71,12 @@ pub struct Workspace {
     pub scroll: usize,
     /// The form revision last queued for the draft journal.
     journaled: u64,
+    /// The open editor's text last queued for the draft journal.
+    journaled_editing: Option<DraftEditing>,
+    /// This process's claim on the open contact (one rolo per contact), with its reference.
+    claim: Option<(String, ContactLock)>,
+    /// Stops the secret lookup of a profile being opened (and kills its command).
+    secret_lookup: Option<CancelLookup>,
     /// A draft found on disk that the user has not yet restored or discarded: shown when this
     /// workspace is, and never journaled over.
     pending_draft: Option<(Draft, Vec<String>)>,
@@ -92,6 +101,9 @@ impl Workspace {
             selected: 0,
             scroll: 0,
             journaled: 0,
+            journaled_editing: None,
+            claim: None,
+            secret_lookup: None,
             pending_draft: None,
             after_open: AfterOpen::Nothing,
         }
@@ -171,6 +183,8 @@ pub struct App {
     pub catalog: Arc<Catalog>,
     pub toast: Option<String>,
     pub quit: bool,
+    /// The signal that ended the loop (SIGTERM, SIGHUP, SIGINT, SIGQUIT), for the exit code.
+    pub signal: Option<i32>,
     /// Text for the terminal's clipboard (OSC 52), written by the event loop.
     pub clipboard: Option<String>,
     pub layout: Layout,
@@ -219,6 +233,7 @@ impl App {
             catalog: Arc::new(catalog),
             toast: None,
             quit: false,
+            signal: None,
             clipboard: None,
             layout: Layout::default(),
             drafts: None,
@@ -250,28 +265,6 @@ impl App {
         }
     }
 
-    /// Queues the workspace's draft if its form changed since the last one. Called after every
-    /// input and result, so drafts are written in the order the edits were made.
-    pub fn journal(&mut self, ws: usize) {
-        if self.drafts.is_none() {
-            return;
-        }
-        let w = &mut self.workspaces[ws];
-        let (Some(form), Some(reference)) = (&w.form, &w.reference) else {
-            return;
-        };
-        if form.revision() == w.journaled || w.pending_draft.is_some() {
-            return;
-        }
-        w.journaled = form.revision();
-        let job = WriteJob::SaveDraft {
-            profile: w.profile.name.clone(),
-            reference: reference.text.clone(),
-            form: Box::new(form.clone()),
-        };
-        self.write(ws, job);
-    }
-
     /// What the frame decided: where things landed, and the form's scroll.
     pub fn drawn(&mut self, drawn: Drawn) {
         if let Some(scroll) = drawn.form_scroll {
@@ -296,6 +289,9 @@ impl App {
     /// Stops the active workspace's request. Nothing the user typed is touched.
     pub fn cancel(&mut self) {
         let w = self.ws_mut();
+        if let Some(lookup) = w.secret_lookup.take() {
+            lookup.cancel();
+        }
         let sending = matches!(w.request, RequestState::Sending(_));
         let Some(was) = w.request.cancel() else {
             return;
@@ -317,6 +313,15 @@ impl App {
         }));
     }
 
+    /// Stops every secret lookup still running (on quit), killing its command.
+    pub fn stop_secret_lookups(&mut self) {
+        for w in &mut self.workspaces {
+            if let Some(lookup) = w.secret_lookup.take() {
+                lookup.cancel();
+            }
+        }
+    }
+
     pub fn unsaved_total(&self) -> usize {
         self.workspaces.iter().map(Workspace::unsaved).sum()
     }
@@ -326,6 +331,7 @@ impl App {
         let ws = self.ws_mut();
         ws.reference = Some(reference);
         ws.journaled = form.revision();
+        ws.journaled_editing = None;
         ws.form = Some(form);
         ws.selected = 0;
         ws.scroll = 0;
@@ -353,37 +359,6 @@ impl App {
         w.request = state(InFlight::new(handle.abort_handle()));
     }
 
-    /// Reads a contact into the active workspace, and any draft of it on disk.
-    pub fn load(&mut self, reference: Reference, purpose: LoadPurpose) {
-        let ws = self.active;
-        let Some(session) = self.workspaces[ws].session.clone() else {
-            return;
-        };
-        let drafts = self.drafts.clone();
-        let profile = self.workspaces[ws].profile.name.clone();
-        let state_purpose = purpose.clone();
-        let text = reference.text.clone();
-        self.spawn(
-            ws,
-            |run| RequestState::Loading {
-                reference: text,
-                purpose: state_purpose,
-                run,
-            },
-            async move {
-                let result = session.load(&reference).await;
-                let draft = drafts.and_then(|s| s.load(&profile, &reference.text));
-                Msg::Loaded {
-                    ws,
-                    reference,
-                    purpose,
-                    result,
-                    draft,
-                }
-            },
-        );
-    }
-
     /// Opens a reference typed by the user.
     pub fn open_reference(&mut self, text: &str) -> Result<(), TuiError> {
         let w = self.ws();
@@ -400,7 +375,10 @@ impl App {
             });
         };
         let reference = session.reference(text)?;
+        // With a draft store the changes stay in their draft (journaled with every edit) and are
+        // offered back when that contact is opened again; without one they would be lost.
         if w.unsaved() > 0
+            && self.drafts.is_none()
             && let Some(open) = w.reference.as_ref().filter(|r| r.text != reference.text)
         {
             return Err(TuiError::UnsavedChanges {
@@ -420,20 +398,24 @@ impl App {
         let Some(session) = w.session.clone() else {
             return;
         };
-        // The list path's values (exsited's account, cro's customer) come from the open contact,
-        // or else from the spec's example reference.
-        let scope = w
-            .reference
-            .clone()
-            .or_else(|| session.reference(&session.spec.reference_example).ok())
-            .map(|r| r.values)
-            .unwrap_or_default();
         let needs: Vec<String> = session
             .spec
             .list
             .as_ref()
             .map(|l| l.path.params().map(str::to_string).collect())
             .unwrap_or_default();
+        // The list path's values (exsited's account, cro's customer) come from the open contact,
+        // or else from the spec's example reference. Only those: any other value of the open
+        // contact (its id) would stand in for every listed item's own.
+        let scope: std::collections::BTreeMap<String, String> = w
+            .reference
+            .clone()
+            .or_else(|| session.reference(&session.spec.reference_example).ok())
+            .map(|r| r.values)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(name, _)| needs.contains(name))
+            .collect();
         if let Some(missing) = needs.iter().find(|p| !scope.contains_key(*p)) {
             if let Some(open) = self.modals.find_mut::<OpenModal>() {
                 open.note = Some(format!(
@@ -492,7 +474,9 @@ impl App {
                 purpose,
                 result,
                 draft,
-            } => self.on_loaded(ws, reference, purpose, result, draft),
+                claim,
+            } => self.on_loaded(ws, reference, purpose, result, draft, claim),
+            Msg::Refused { ws, error } => self.on_refused(ws, &error),
             Msg::Reviewed {
                 ws,
                 purpose,

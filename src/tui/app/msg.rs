@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::client::{Failed, Listing, Loaded, Reference, Sent, Session};
 use crate::edit::Form;
 use crate::send::{Review, ReviewError};
-use crate::store::{Draft, HistoryEntry};
+use crate::store::{ContactLock, Draft, DraftError, HistoryListing};
 use crate::tui::error::TuiError;
 
 use super::WriteKind;
@@ -23,9 +23,14 @@ pub enum Msg {
         reference: Reference,
         purpose: LoadPurpose,
         result: Result<(Form, Loaded), Box<Failed>>,
-        /// A draft of unsent changes found on disk for this contact.
-        draft: Option<Draft>,
+        /// A draft of unsent changes found on disk for this contact, or why it could not be
+        /// read (then it was moved aside).
+        draft: Result<Option<Draft>, String>,
+        /// This process's claim on the contact, when it was not open already.
+        claim: Option<ContactLock>,
     },
+    /// Opening a contact was refused: another rolo has it open.
+    Refused { ws: usize, error: DraftError },
     /// The update prepared on a fresh read (`send::prepare`), for review or for the clipboard.
     Reviewed {
         ws: usize,
@@ -51,7 +56,7 @@ pub enum Msg {
     HistoryRead {
         ws: usize,
         reference: String,
-        result: Result<Vec<HistoryEntry>, String>,
+        result: Result<HistoryListing, String>,
     },
     WriteFailed {
         ws: usize,

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use super::{AfterOpen, App, Banner, InFlight, Msg, RequestState, runtime};
-use crate::client::Session;
+use crate::client::secret::SecretLookup;
+use crate::client::{OpenError, Session};
+use crate::config::Config;
+use crate::spec::Catalog;
 use crate::tui::error::TuiError;
 use crate::tui::modals::DraftModal;
 
@@ -39,17 +42,27 @@ impl App {
             return self.after_open(then);
         }
         w.after_open = then;
+        // The secret lookup starts here so that Esc (or quitting) can stop it and kill its
+        // command; the wait happens on a blocking thread.
+        let lookup = self
+            .config
+            .profile(name)
+            .filter(|p| self.catalog.get(&p.vendor).is_some())
+            .map(|p| SecretLookup::start(&p.secret, self.config.path.as_deref()));
+        self.workspaces[index].secret_lookup = lookup.as_ref().map(SecretLookup::canceller);
         let (name, config, catalog) = (name.to_string(), self.config.clone(), self.catalog.clone());
         let tx = self.tx.clone();
         let task = tokio::spawn(async move {
-            let result =
-                match tokio::task::spawn_blocking(move || Session::open(&name, &config, &catalog))
-                    .await
-                {
-                    Ok(Ok(session)) => Ok(Arc::new(session)),
-                    Ok(Err(e)) => Err(TuiError::Open(e)),
-                    Err(e) => Err(TuiError::OpenTask(e.to_string())),
-                };
+            let open = move || match lookup {
+                Some(lookup) => open_with(&name, &config, &catalog, lookup),
+                // Unknown profile or vendor: Session::open says which.
+                None => Session::open(&name, &config, &catalog),
+            };
+            let result = match tokio::task::spawn_blocking(open).await {
+                Ok(Ok(session)) => Ok(Arc::new(session)),
+                Ok(Err(e)) => Err(TuiError::Open(e)),
+                Err(e) => Err(TuiError::OpenTask(e.to_string())),
+            };
             // The app is gone only when quitting; nothing then waits for the result.
             let _ = tx.send(Msg::ProfileOpened { ws: index, result });
         });
@@ -81,6 +94,7 @@ impl App {
 
     pub(super) fn on_profile_opened(&mut self, ws: usize, result: Result<Arc<Session>, TuiError>) {
         let w = &mut self.workspaces[ws];
+        w.secret_lookup = None;
         if !matches!(w.request, RequestState::OpeningProfile(_)) {
             return; // cancelled meanwhile
         }
@@ -123,4 +137,24 @@ impl App {
                 .push(Box::new(DraftModal::new(draft, changed_on_server)));
         }
     }
+}
+
+/// `Session::open` with a secret lookup already started (so that it can be stopped).
+fn open_with(
+    name: &str,
+    config: &Config,
+    catalog: &Catalog,
+    lookup: SecretLookup,
+) -> Result<Session, OpenError> {
+    let secret = lookup.wait().map_err(|source| OpenError::Secret {
+        profile: name.to_string(),
+        source,
+    })?;
+    let Some((profile, spec)) = config
+        .profile(name)
+        .and_then(|p| Some((p, catalog.get(&p.vendor)?)))
+    else {
+        return Session::open(name, config, catalog);
+    };
+    Session::new(spec.clone(), profile, secret, config.http.clone())
 }

@@ -7,7 +7,7 @@ use super::{App, Banner, LoadPurpose, Msg, RequestState, ReviewPurpose, WriteJob
 use crate::client::{ClientError, Failed, Loaded, Reference, Sent};
 use crate::edit::Form;
 use crate::send::{self, Review, ReviewError};
-use crate::store::{Draft, HistoryEntry};
+use crate::store::{ContactLock, Draft, HistoryEntry};
 use crate::tui::keymap::Action;
 use crate::tui::modals::{ConflictModal, ReviewModal};
 
@@ -61,8 +61,10 @@ impl App {
         reference: Reference,
         purpose: LoadPurpose,
         result: Result<(Form, Loaded), Box<Failed>>,
-        draft: Option<Draft>,
+        draft: Result<Option<Draft>, String>,
+        claim: Option<ContactLock>,
     ) {
+        let has_drafts = self.drafts.is_some();
         let w = &mut self.workspaces[ws];
         w.request = RequestState::Idle;
         match result {
@@ -77,27 +79,75 @@ impl App {
                     .reference
                     .as_ref()
                     .is_some_and(|r| r.text == reference.text);
+                let mut notes = Vec::new();
+                let mut conflicts = None;
                 match (&mut w.form, same_contact, &purpose) {
-                    // Keep unsent edits: move them onto the fresh record.
-                    (Some(form), true, LoadPurpose::Reload) => form.adopt(loaded.record.clone()),
-                    _ => {
+                    // Keep unsent edits: move them onto the fresh record, unless the server
+                    // changed a field the user changed too (then ask, as a send does).
+                    (Some(form), true, LoadPurpose::Reload) => {
+                        match form.rebase(loaded.record.clone()) {
+                            Ok(rebased) => *form = rebased,
+                            Err(found) => conflicts = Some(found.0),
+                        }
+                    }
+                    (old, _, _) => {
+                        if let (Some(old), Some(open)) = (old.as_ref(), w.reference.as_ref())
+                            && old.dirty_count() > 0
+                            && !same_contact
+                            && has_drafts
+                        {
+                            notes.push(format!(
+                                "Your {} unsaved change(s) on {} are kept as a draft: open it again to get them back.",
+                                old.dirty_count(),
+                                open.text
+                            ));
+                        }
                         // A freshly opened contact is not journaled until it changes, so a draft
                         // on disk survives until the user restores or discards it.
                         w.journaled = fresh.revision();
+                        w.journaled_editing = None;
                         w.form = Some(fresh);
                         w.reference = Some(reference.clone());
                         w.selected = 0;
                         w.scroll = 0;
-                        if let (Some(form), Some(draft)) = (&w.form, draft) {
-                            let changed_on_server = draft.changed_on_server(form);
-                            w.pending_draft = Some((draft, changed_on_server));
+                        w.pending_draft = None;
+                        if let Some(lock) = claim {
+                            // The previous contact's claim is released here.
+                            w.claim = Some((reference.text.clone(), lock));
+                        }
+                        match (&w.form, draft) {
+                            (Some(form), Ok(Some(draft))) => {
+                                let changed_on_server = draft.changed_on_server(form);
+                                w.pending_draft = Some((draft, changed_on_server));
+                            }
+                            (_, Err(e)) => notes.push(e),
+                            _ => {}
                         }
                     }
                 }
-                w.banner = Some(Banner::Info(format!(
+                let mut banner = Banner::Info(format!(
                     "Loaded {} · HTTP 200 · {elapsed} ms",
                     reference.text
-                )));
+                ));
+                if let Some(found) = &conflicts {
+                    banner = Banner::Error(format!(
+                        "Reloaded: {} field(s) you changed also changed on the server; choose for each.",
+                        found.len()
+                    ));
+                }
+                if !notes.is_empty() {
+                    let text = match &banner {
+                        Banner::Ok(t) | Banner::Info(t) | Banner::Error(t) => t.clone(),
+                    };
+                    banner = Banner::Error(format!("{text}\n{}", notes.join("\n")));
+                }
+                w.banner = Some(banner);
+                if let Some(found) = conflicts
+                    && ws == self.active
+                {
+                    self.modals
+                        .push(Box::new(ConflictModal::new(found, loaded.record.clone())));
+                }
             }
             Err(failed) => {
                 w.exchanges = failed.exchanges.clone();

@@ -9,13 +9,15 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::Msg;
 use crate::edit::Form;
-use crate::store::{DraftStore, History, HistoryEntry};
+use crate::store::{DraftEditing, DraftStore, History, HistoryEntry};
 
 pub enum WriteJob {
     SaveDraft {
         profile: String,
         reference: String,
         form: Box<Form>,
+        /// A field's editor still open, with its text.
+        editing: Option<DraftEditing>,
     },
     RemoveDraft {
         profile: String,
@@ -65,37 +67,47 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("rolo-writer".into())
             .spawn(move || {
-                for (ws, job) in queue {
-                    let (kind, result) = match job {
-                        WriteJob::SaveDraft {
-                            profile,
-                            reference,
-                            form,
-                        } => (
-                            WriteKind::SaveDraft,
-                            drafts
-                                .as_ref()
-                                .map_or(Ok(()), |s| s.save(&profile, &reference, &form))
-                                .map_err(|e| e.to_string()),
-                        ),
-                        WriteJob::RemoveDraft { profile, reference } => (
-                            WriteKind::RemoveDraft,
-                            drafts
-                                .as_ref()
-                                .map_or(Ok(()), |s| s.remove(&profile, &reference))
-                                .map_err(|e| e.to_string()),
-                        ),
-                        WriteJob::AppendHistory(entry) => (
-                            WriteKind::AppendHistory,
-                            history
-                                .as_ref()
-                                .map_or(Ok(()), |h| h.append(&entry))
-                                .map_err(|e| e.to_string()),
-                        ),
-                    };
-                    if let Err(e) = result {
-                        // The app may be gone after a quit; `flush` reports what it drains.
-                        let _ = results.send(Msg::WriteFailed { ws, kind, error: e });
+                while let Ok(first) = queue.recv() {
+                    // Everything queued meanwhile, with each draft that a later write of the same
+                    // contact replaces left out (typing into an editor queues one per key).
+                    let mut batch = vec![first];
+                    batch.extend(queue.try_iter());
+                    let batch = superseded_dropped(batch);
+                    for (ws, job) in batch {
+                        let (kind, result) = match job {
+                            WriteJob::SaveDraft {
+                                profile,
+                                reference,
+                                form,
+                                editing,
+                            } => (
+                                WriteKind::SaveDraft,
+                                drafts
+                                    .as_ref()
+                                    .map_or(Ok(()), |s| {
+                                        s.save_editing(&profile, &reference, &form, editing)
+                                    })
+                                    .map_err(|e| e.to_string()),
+                            ),
+                            WriteJob::RemoveDraft { profile, reference } => (
+                                WriteKind::RemoveDraft,
+                                drafts
+                                    .as_ref()
+                                    .map_or(Ok(()), |s| s.remove(&profile, &reference))
+                                    .map_err(|e| e.to_string()),
+                            ),
+                            WriteJob::AppendHistory(entry) => (
+                                WriteKind::AppendHistory,
+                                history
+                                    .as_ref()
+                                    .map_or(Ok(()), |h| h.append(&entry))
+                                    .map_err(|e| e.to_string()),
+                            ),
+                        };
+                        if let Err(e) = result {
+                            // The app may be gone after a quit; `flush` reports what it drains.
+                            let _ = results.send(Msg::WriteFailed { ws, kind, error: e });
+                        }
                     }
                 }
             });
@@ -129,8 +141,95 @@ impl Writer {
     }
 }
 
+/// The contact a draft write is about.
+fn draft_of(job: &WriteJob) -> Option<(&str, &str)> {
+    match job {
+        WriteJob::SaveDraft {
+            profile, reference, ..
+        }
+        | WriteJob::RemoveDraft { profile, reference } => Some((profile, reference)),
+        WriteJob::AppendHistory(_) => None,
+    }
+}
+
+/// The jobs in order, less each draft save followed by another write of the same contact's
+/// draft (whose result it would be overwritten by).
+fn superseded_dropped(batch: Vec<(usize, WriteJob)>) -> Vec<(usize, WriteJob)> {
+    let keep: Vec<bool> = batch
+        .iter()
+        .enumerate()
+        .map(|(i, (_, job))| {
+            !matches!(job, WriteJob::SaveDraft { .. })
+                || batch[i + 1..]
+                    .iter()
+                    .all(|(_, later)| draft_of(later) != draft_of(job))
+        })
+        .collect();
+    batch
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(job, keep)| keep.then_some(job))
+        .collect()
+}
+
 impl Drop for Writer {
     fn drop(&mut self) {
         self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Catalog;
+
+    fn save(reference: &str, name: &str) -> (usize, WriteJob) {
+        let spec = Catalog::built_in().get("cro").unwrap().clone();
+        let mut form = Form::from_record(spec, serde_json::json!({"id": 5001, "name": "Desk"}));
+        form.set_text(form.index("name").unwrap(), name).unwrap();
+        let job = WriteJob::SaveDraft {
+            profile: "p".into(),
+            reference: reference.into(),
+            form: Box::new(form),
+            editing: None,
+        };
+        (0, job)
+    }
+
+    fn named(job: &WriteJob) -> String {
+        match job {
+            WriteJob::SaveDraft {
+                reference, form, ..
+            } => format!(
+                "{reference}:{}",
+                form.value(form.index("name").unwrap())
+                    .as_text()
+                    .unwrap_or("")
+            ),
+            WriteJob::RemoveDraft { reference, .. } => format!("remove {reference}"),
+            WriteJob::AppendHistory(_) => "history".into(),
+        }
+    }
+
+    #[test]
+    fn a_draft_replaced_by_a_later_one_of_the_same_contact_is_not_written() {
+        let batch = vec![
+            save("a", "D"),
+            save("b", "X"),
+            save("a", "De"),
+            save("a", "Des"),
+            (
+                0,
+                WriteJob::RemoveDraft {
+                    profile: "p".into(),
+                    reference: "b".into(),
+                },
+            ),
+        ];
+        let kept: Vec<String> = superseded_dropped(batch)
+            .iter()
+            .map(|(_, j)| named(j))
+            .collect();
+        assert_eq!(kept, vec!["a:Des", "remove b"]);
     }
 }

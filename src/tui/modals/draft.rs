@@ -72,6 +72,21 @@ impl Modal for DraftModal {
                 app.theme.muted,
             ));
         }
+        if let Some(editing) = &draft.editing {
+            let first = editing.text.lines().next().unwrap_or("");
+            let more = if editing.text.lines().count() > 1 {
+                " …"
+            } else {
+                ""
+            };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {} (being edited): ", editing.field),
+                    app.theme.text,
+                ),
+                Span::styled(format!("{first}{more}"), app.theme.changed),
+            ]));
+        }
         // What "later" means, since closing it is not an answer.
         lines.push(Line::styled(
             format!(

@@ -11,6 +11,8 @@ use crate::tui::keymap::{Action, Context};
 
 pub struct HistoryModal {
     pub entries: Vec<HistoryEntry>,
+    /// Lines of the history file that could not be read, each said as such.
+    pub skipped: Vec<String>,
     pub selected: usize,
 }
 
@@ -41,6 +43,12 @@ impl Modal for HistoryModal {
             .enumerate()
             .map(|(n, e)| choice_line(app, e.describe(), n == self.selected))
             .collect();
+        if self.entries.is_empty() {
+            lines.push(Line::styled("no entry could be read", app.theme.muted));
+        }
+        for skipped in &self.skipped {
+            lines.push(Line::styled(format!("⚠ {skipped}"), app.theme.error));
+        }
         lines.push(Line::from(""));
         text_popup(frame, app, self, "History of this contact", lines, width, 0)
     }

@@ -163,6 +163,20 @@ impl ModalStack {
         self.top_as::<T>().is_some()
     }
 
+    /// The open modal of a type (the editor whose text is journaled).
+    pub fn find<T: Modal>(&self) -> Option<&T> {
+        self.open.iter().rev().find_map(|m| {
+            let any: &dyn Any = m.as_ref();
+            any.downcast_ref()
+        })
+    }
+
+    /// The top modal, if it is of this type (the editor a paste goes into).
+    pub fn top_mut_as<T: Modal>(&mut self) -> Option<&mut T> {
+        let any: &mut dyn Any = self.open.last_mut()?.as_mut();
+        any.downcast_mut()
+    }
+
     /// The open modal of a type (the open-contact list receiving its pages).
     pub fn find_mut<T: Modal>(&mut self) -> Option<&mut T> {
         self.open.iter_mut().rev().find_map(|m| {

@@ -1,6 +1,8 @@
 //! Open a contact: type a reference, or pick from the vendor's list (more pages load when the
 //! selection reaches the end).
 
+use std::collections::BTreeSet;
+
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -19,6 +21,10 @@ pub struct OpenModal {
     pub selected: Option<usize>,
     /// The last page of the list received (0: none yet).
     pub page: usize,
+    /// Pages asked for (received or in flight): each is asked for once.
+    pub asked: BTreeSet<usize>,
+    /// The vendor has no more pages (an empty one, or one holding nothing new).
+    pub exhausted: bool,
     pub note: Option<String>,
 }
 
@@ -32,6 +38,8 @@ impl OpenModal {
             items: Vec::new(),
             selected: None,
             page: 0,
+            asked: BTreeSet::from([1]),
+            exhausted: false,
             note: None,
         }
     }
@@ -39,19 +47,32 @@ impl OpenModal {
     /// A page of the vendor's list arrived (or could not be read).
     pub fn listed(&mut self, page: usize, result: Result<Listing, String>) {
         match result {
-            Ok(listing) => {
-                if page == 1 {
-                    self.items.clear();
-                }
-                let got = listing.items.len();
-                self.items.extend(listing.items);
-                self.page = page;
-                self.note = (got == 0).then(|| "no more contacts".to_string());
-                if self.selected.is_none() && !self.items.is_empty() {
-                    self.selected = Some(0);
-                }
+            Ok(listing) => self.add_page(page, listing.items),
+            Err(e) => {
+                // Asked again on the next move down.
+                self.asked.remove(&page);
+                self.note = Some(e);
             }
-            Err(e) => self.note = Some(e),
+        }
+    }
+
+    fn add_page(&mut self, page: usize, items: Vec<ListItem>) {
+        // A page already shown (answered twice) adds nothing.
+        if page <= self.page {
+            return;
+        }
+        let before = self.items.len();
+        // A vendor that ignores the page number sends the same contacts again.
+        for item in items {
+            if !self.items.iter().any(|i| i.reference == item.reference) {
+                self.items.push(item);
+            }
+        }
+        self.page = page;
+        self.exhausted = self.items.len() == before;
+        self.note = self.exhausted.then(|| "no more contacts".to_string());
+        if self.selected.is_none() && !self.items.is_empty() {
+            self.selected = Some(0);
         }
     }
 }
@@ -88,7 +109,7 @@ impl Modal for OpenModal {
                     None if !self.items.is_empty() => Some(0),
                     None => None,
                 };
-                if at_end && self.page > 0 {
+                if at_end && self.page > 0 && !self.exhausted && self.asked.insert(self.page + 1) {
                     Outcome::StayAnd(Effect::ListPage(self.page + 1))
                 } else {
                     Outcome::Stay
@@ -155,5 +176,60 @@ impl Modal for OpenModal {
         // Every key shows: the hints take more rows when the box is narrow.
         frame.render_widget(Paragraph::new(key_rows), keys);
         rect
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::spec::Catalog;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::theme::Theme;
+
+    fn page(from: usize, count: usize) -> Vec<ListItem> {
+        (from..from + count)
+            .map(|n| ListItem {
+                reference: n.to_string(),
+                label: format!("contact {n}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_page_is_asked_for_once_and_added_once() {
+        let catalog = Catalog::built_in();
+        let config = Config::built_in(&catalog);
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        let mut open = OpenModal::new("1");
+        open.add_page(1, page(0, 3));
+        let mut asked = Vec::new();
+        // Holding ↓ past the end while page 2 is in flight asks for it once.
+        for _ in 0..10 {
+            if let Outcome::StayAnd(Effect::ListPage(p)) = open.on_action(Action::Down, &app) {
+                asked.push(p);
+            }
+        }
+        assert_eq!(asked, vec![2]);
+        open.add_page(2, page(3, 3));
+        // Page 2 answered twice (a retry) is not added twice.
+        open.add_page(2, page(3, 3));
+        assert_eq!(open.items.len(), 6);
+        // A vendor ignoring the page number sends page 2 again as page 3: the end.
+        for _ in 0..10 {
+            if let Outcome::StayAnd(Effect::ListPage(p)) = open.on_action(Action::Down, &app) {
+                asked.push(p);
+            }
+        }
+        open.add_page(3, page(3, 3));
+        for _ in 0..10 {
+            if let Outcome::StayAnd(Effect::ListPage(p)) = open.on_action(Action::Down, &app) {
+                asked.push(p);
+            }
+        }
+        assert_eq!(asked, vec![2, 3]);
+        assert_eq!(open.items.len(), 6);
+        assert!(open.exhausted);
     }
 }
