@@ -32,6 +32,26 @@ pub struct HistoryEntry {
 
 const MASK: &str = "***";
 
+impl HistoryChange {
+    /// The changes as kept on disk: secret fields' values written as `***`.
+    pub fn masked(changes: &[Change]) -> Vec<HistoryChange> {
+        let keep = |v: &Value, secret: bool| match v {
+            Value::Null => None,
+            Value::Text(_) if secret => Some(MASK.to_string()),
+            Value::Text(t) => Some(t.clone()),
+        };
+        changes
+            .iter()
+            .map(|c| HistoryChange {
+                field: c.field.clone(),
+                old: keep(&c.before, c.secret),
+                new: keep(&c.after, c.secret),
+                secret: c.secret,
+            })
+            .collect()
+    }
+}
+
 impl HistoryEntry {
     pub fn new(
         profile: &str,
@@ -40,11 +60,6 @@ impl HistoryEntry {
         status: u16,
         changes: &[Change],
     ) -> Self {
-        let keep = |v: &Value, secret: bool| match v {
-            Value::Null => None,
-            Value::Text(_) if secret => Some(MASK.to_string()),
-            Value::Text(t) => Some(t.clone()),
-        };
         Self {
             time: OffsetDateTime::now_utc()
                 .replace_nanosecond(0)
@@ -55,15 +70,7 @@ impl HistoryEntry {
             vendor: vendor.into(),
             reference: reference.into(),
             status,
-            changes: changes
-                .iter()
-                .map(|c| HistoryChange {
-                    field: c.field.clone(),
-                    old: keep(&c.before, c.secret),
-                    new: keep(&c.after, c.secret),
-                    secret: c.secret,
-                })
-                .collect(),
+            changes: HistoryChange::masked(changes),
         }
     }
 
@@ -111,6 +118,24 @@ impl History {
             .append(true)
             .open(&self.path)?;
         file.write_all(&line)?;
+        file.sync_data()
+    }
+
+    /// Appends entries, one line each, with one sync for all.
+    pub fn append_all(&self, entries: &[&HistoryEntry]) -> std::io::Result<()> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut lines = Vec::new();
+        for entry in entries {
+            serde_json::to_writer(&mut lines, entry).map_err(std::io::Error::other)?;
+            lines.push(b'\n');
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        file.write_all(&lines)?;
         file.sync_data()
     }
 

@@ -5,7 +5,9 @@
 mod atomic;
 pub mod drafts;
 pub mod history;
+pub mod journal;
 
 pub use atomic::write_atomically;
 pub use drafts::{Draft, DraftStore};
 pub use history::{History, HistoryEntry};
+pub use journal::{Journal, JournalEntry, RowOutcome};
