@@ -57,6 +57,9 @@ pub struct Profile {
     pub extras: BTreeMap<String, String>,
     /// Extra headers sent with every request (`headers = { "x-trace" = "on" }`).
     pub headers: BTreeMap<String, String>,
+    /// The pace of `rolo apply` on this profile (`rate = "10/s"`), as written; the batch
+    /// module parses it.
+    pub rate: Option<String>,
     pub origin: ProfileOrigin,
 }
 
@@ -345,7 +348,10 @@ fn parse_profile(
     };
     let mut extras = BTreeMap::new();
     for (key, value) in entries {
-        if matches!(key.as_str(), "vendor" | "base_url" | "secret" | "headers") {
+        if matches!(
+            key.as_str(),
+            "vendor" | "base_url" | "secret" | "headers" | "rate"
+        ) {
             continue;
         }
         let Some(extra) = spec.extras.iter().find(|e| &e.name == key) else {
@@ -426,6 +432,7 @@ fn parse_profile(
         secret,
         extras,
         headers,
+        rate: text("rate")?.map(|(rate, _)| rate.to_string()),
         origin: ProfileOrigin::Config,
     })
 }
@@ -511,6 +518,7 @@ fn built_in_profiles(catalog: &Catalog) -> Result<Vec<Profile>, ConfigError> {
                 .collect(),
             vendor,
             headers: BTreeMap::new(),
+            rate: None,
             origin: ProfileOrigin::BuiltIn,
         })
         .collect())
