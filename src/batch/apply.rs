@@ -52,14 +52,15 @@ pub struct ApplySummary {
 }
 
 impl ApplySummary {
-    /// As for `patch`: 5 network, 4 a vendor error, 3 a conflict or invalid row, 0 all ok.
+    /// As for `patch`: 5 network, 4 a vendor error (a contact not found among them), 3 a
+    /// conflict or invalid row (refused before sending), 0 all ok or unchanged.
     pub fn exit_code(&self) -> u8 {
         let has = |k: &str| self.counts.get(k).copied().unwrap_or(0) > 0;
         if self.network_failed {
             5
-        } else if self.vendor_failed {
+        } else if self.vendor_failed || has("not_found") {
             4
-        } else if has("conflict") || has("invalid") || has("not_found") {
+        } else if has("conflict") || has("invalid") {
             3
         } else {
             0
@@ -171,8 +172,8 @@ pub async fn apply_row(session: &Session, pacer: &Pacer, row: PlanRow, unknown: 
                     )
                     .into();
                 }
-                Err(e @ ReviewError::Invalid { .. }) => {
-                    return outcome(&row, "invalid", None, e.to_string().replace('\n', " ")).into();
+                Err(ReviewError::Invalid { issues, .. }) => {
+                    return outcome(&row, "invalid", None, super::issues_line(&issues)).into();
                 }
                 Err(ReviewError::Client(failed)) => {
                     let status = heed(pacer, &failed);

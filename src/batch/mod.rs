@@ -129,6 +129,15 @@ pub fn edited_form(
     Ok(form)
 }
 
+/// Validation issues on one line, for a plan row or a results line.
+pub fn issues_line(issues: &[crate::edit::Issue]) -> String {
+    issues
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Whether a failure may pass if tried again: network trouble, a timeout, 5xx, 429.
 pub fn is_transient(error: &ClientError) -> bool {
     match error {

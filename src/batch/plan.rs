@@ -110,18 +110,11 @@ pub async fn plan_row(session: &Session, pacer: &Pacer, edit: EditRow) -> PlanRo
     };
     match send::prepare_on(session, &reference, &form, loaded) {
         Ok(review) => {
-            let changed: Vec<&str> = review
-                .update
-                .changes
-                .iter()
-                .map(|c| c.field.as_str())
-                .collect();
             // A full-replace body carries every field as read: any server change to them
             // before the send means the row is rebuilt on a fresh read.
             let note = (session.spec.semantics == Semantics::FullReplace).then(|| {
                 "full replace: the whole record is sent; fields other than the row's are rebuilt from a fresh read if the server changes them".to_string()
             });
-            let _ = changed;
             PlanRow {
                 row: edit.row,
                 reference: edit.reference,
@@ -148,7 +141,8 @@ pub async fn plan_row(session: &Session, pacer: &Pacer, edit: EditRow) -> PlanRo
         Err(ReviewError::NothingToSend { reason, .. }) => {
             bare(&edit, Class::Unchanged, reason.to_string())
         }
-        Err(e @ (ReviewError::Invalid { .. } | ReviewError::Conflicts { .. })) => {
+        Err(ReviewError::Invalid { issues, .. }) => bare(&edit, Class::Invalid, super::issues_line(&issues)),
+        Err(e @ ReviewError::Conflicts { .. }) => {
             bare(&edit, Class::Invalid, e.to_string().replace('\n', " "))
         }
         Err(ReviewError::Client(failed)) => bare(&edit, Class::Failed, failed.error.to_string()),

@@ -158,6 +158,12 @@ pub enum CliCommand {
         /// Keep updated contacts in this file across restarts (written atomically)
         #[arg(long)]
         state: Option<std::path::PathBuf>,
+        /// Accept at most N requests a second (429 with Retry-After beyond), e.g. 100/s
+        #[arg(long, value_name = "N/s")]
+        rate_limit: Option<String>,
+        /// Give this share of requests a random fault (503, dropped connection, delay), e.g. 5%
+        #[arg(long, value_name = "P%")]
+        faults: Option<String>,
     },
 }
 
@@ -168,7 +174,21 @@ pub fn run(command: CliCommand) -> ExitCode {
     let mut err = SanitizingWriter::new(std::io::stderr().lock());
     let code = match command {
         CliCommand::Vendors { vendor } => vendors::run(vendor.as_deref(), &mut out, &mut err),
-        CliCommand::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
+        CliCommand::Sandbox {
+            listen,
+            state,
+            rate_limit,
+            faults,
+        } => sandbox::run(
+            sandbox::SandboxArgs {
+                listen: &listen,
+                state,
+                rate_limit: rate_limit.as_deref(),
+                faults: faults.as_deref(),
+            },
+            &mut out,
+            &mut err,
+        ),
         CliCommand::Profiles => profiles::run(&mut out, &mut err),
         CliCommand::Plan {
             profile,
