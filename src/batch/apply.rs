@@ -94,8 +94,27 @@ impl From<RowOutcome> for Settled {
     }
 }
 
-/// Applies one row. `unknown`: an earlier run may have sent it (settle by re-reading first).
-pub async fn apply_row(session: &Session, pacer: &Pacer, row: PlanRow, unknown: bool) -> Settled {
+/// Whether a request that may have landed has to be settled, and with which `If-Match` it left.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Uncertain {
+    #[default]
+    No,
+    /// It may have been applied; it carried this `If-Match` (None: unknown or none).
+    Sent(Option<String>),
+}
+
+/// Records in the journal, before a request leaves, that its outcome is open.
+pub type Mark<'a> = &'a dyn Fn(u64, Option<&str>) -> std::io::Result<()>;
+
+/// Applies one row. `uncertain`: an earlier run may have sent it (settle by re-reading first).
+/// `mark` journals each request before it leaves.
+pub async fn apply_row(
+    session: &Session,
+    pacer: &Pacer,
+    row: PlanRow,
+    uncertain: Uncertain,
+    mark: Mark<'_>,
+) -> Settled {
     match row.class {
         Class::Change => {}
         other => {
@@ -110,8 +129,13 @@ pub async fn apply_row(session: &Session, pacer: &Pacer, row: PlanRow, unknown: 
     let (Some(request), Some(record)) = (row.request.clone(), row.record.clone()) else {
         return outcome(&row, "invalid", None, "the plan row has no request; plan again").into();
     };
-    let mut maybe_applied = unknown;
-    let mut rebuild = unknown;
+    let mut maybe_applied = uncertain != Uncertain::No;
+    let mut rebuild = maybe_applied;
+    // The If-Match of the last request that may have landed.
+    let mut uncertain_tag = match uncertain {
+        Uncertain::Sent(tag) => tag,
+        Uncertain::No => None,
+    };
     let mut server_moved = false;
     let mut attempt = 1;
     let mut limited = 0;
@@ -143,7 +167,20 @@ pub async fn apply_row(session: &Session, pacer: &Pacer, row: PlanRow, unknown: 
             };
             pacer.wait().await;
             match send::prepare(session, &reference, &form).await {
-                Ok(review) => (review.prepared, HistoryChange::masked(&review.update.changes)),
+                Ok(review) => {
+                    if maybe_applied
+                        && let Some(field) = unverifiable(session, &review, &uncertain_tag)
+                    {
+                        return outcome(
+                            &row,
+                            "failed",
+                            None,
+                            format!("the outcome of an earlier request is unknown, and {field} is not returned by the vendor's reads, so a re-read cannot tell whether it was applied; not sent again: check with `rolo get` and plan again"),
+                        )
+                        .into();
+                    }
+                    (review.prepared, HistoryChange::masked(&review.update.changes))
+                }
                 Err(ReviewError::NothingToSend { .. }) if maybe_applied => {
                     return outcome(
                         &row,
@@ -187,6 +224,10 @@ pub async fn apply_row(session: &Session, pacer: &Pacer, row: PlanRow, unknown: 
             }
         };
         pacer.wait().await;
+        let tag = prepared.if_match();
+        if let Err(e) = mark(row.row, tag.as_deref()) {
+            return outcome(&row, "failed", None, format!("not sent: the journal cannot be written: {e}")).into();
+        }
         match session.send_update(&reference, prepared).await {
             Ok(sent) => {
                 if let Some(r) = sent.exchanges.last().and_then(|e| e.response.as_ref()) {
@@ -226,6 +267,7 @@ pub async fn apply_row(session: &Session, pacer: &Pacer, row: PlanRow, unknown: 
                     _ if is_transient(&failed.error) && attempt < ATTEMPTS => {
                         // It may have been applied: re-read before anything is resent.
                         maybe_applied = true;
+                        uncertain_tag = tag;
                         rebuild = true;
                         tokio::time::sleep(backoff(attempt)).await;
                     }
@@ -241,6 +283,28 @@ pub async fn apply_row(session: &Session, pacer: &Pacer, row: PlanRow, unknown: 
             }
         }
     }
+}
+
+/// After a request whose outcome is unknown, the re-read still shows a change: either it
+/// did not land, or it landed on a field the vendor's reads do not return (clemta's
+/// `company_id`). When the contact's ETag is still the one that request carried, it did not
+/// land. Otherwise a changed field missing from the read cannot be checked: the field's name.
+fn unverifiable(
+    session: &Session,
+    review: &send::Review,
+    uncertain_tag: &Option<String>,
+) -> Option<String> {
+    if uncertain_tag.is_some() && review.fresh.etag == *uncertain_tag {
+        return None;
+    }
+    review.update.changes.iter().find_map(|change| {
+        let field = session.spec.fields.iter().find(|f| f.name == change.field)?;
+        field
+            .response_path
+            .get(&review.fresh.record)
+            .is_none()
+            .then(|| change.field.clone())
+    })
 }
 
 fn failure(
@@ -303,20 +367,22 @@ pub async fn run(
         })
         .filter(|row| !state.done.contains(&row.row))
         .take_while(|_| !stop.load(Ordering::SeqCst))
-        .filter_map(|row| {
-            if row.class == Class::Change
-                && let Err(e) = journal
-                    .borrow_mut()
-                    .append(&JournalEntry::Sending { row: row.row })
-            {
-                broken.borrow_mut().get_or_insert(journal_err(e));
-                return None;
-            }
-            let unknown = state.unknown.contains(&row.row);
-            Some((row, unknown))
+        .map(|row| {
+            let uncertain = match state.unknown.get(&row.row) {
+                Some(tag) => Uncertain::Sent(tag.clone()),
+                None => Uncertain::No,
+            };
+            (row, uncertain)
         });
+    // Each request is journaled, with its If-Match, and synced before it leaves.
+    let mark = |row: u64, if_match: Option<&str>| {
+        journal.borrow_mut().append(&JournalEntry::Sending {
+            row,
+            if_match: if_match.map(str::to_string),
+        })
+    };
     let mut settled = futures_util::stream::iter(source)
-        .map(|(row, unknown)| apply_row(session, pacer, row, unknown))
+        .map(|(row, uncertain)| apply_row(session, pacer, row, uncertain, &mark))
         .buffer_unordered(jobs.max(1))
         .ready_chunks(64);
     while let Some(batch) = settled.next().await {

@@ -157,9 +157,9 @@ pub fn is_transient(error: &ClientError) -> bool {
 /// How many times a batch tries one request before the row fails.
 pub const ATTEMPTS: u32 = 8;
 
-/// The wait before try `attempt` (1-based): 100 ms doubling, at most 5 s.
+/// The wait before try `attempt + 1`: 50 ms doubling, at most 5 s.
 pub fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(100u64.saturating_mul(1 << attempt.min(6))).min(Duration::from_secs(5))
+    Duration::from_millis(25u64.saturating_mul(1 << attempt.min(8))).min(Duration::from_secs(5))
 }
 
 /// Tells the pacer what a failure says about the vendor's limits, and returns the status.

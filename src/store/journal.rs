@@ -15,8 +15,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum JournalEntry {
-    /// The row's request is about to leave: its outcome is unknown until an `Outcome` line.
-    Sending { row: u64 },
+    /// The row's request is about to leave (with this `If-Match`): its outcome is unknown
+    /// until an `Outcome` line.
+    Sending {
+        row: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        if_match: Option<String>,
+    },
     /// The row's outcome, confirmed.
     Outcome(RowOutcome),
 }
@@ -40,8 +45,9 @@ pub struct RowOutcome {
 pub struct JournalState {
     /// Rows with a confirmed outcome.
     pub done: HashSet<u64>,
-    /// Rows that were being sent when the journal ends, with no outcome: unknown.
-    pub unknown: HashSet<u64>,
+    /// Rows that were being sent when the journal ends, with no outcome: unknown, with the
+    /// `If-Match` of the last request that may have left.
+    pub unknown: HashMap<u64, Option<String>>,
 }
 
 /// An open journal, appending.
@@ -129,15 +135,19 @@ fn for_each_outcome(
         Err(e) => return Err(e),
     };
     let mut done = HashSet::new();
-    let mut sending: HashMap<u64, ()> = HashMap::new();
+    let mut sending: HashMap<u64, Option<String>> = HashMap::new();
     for line in BufReader::new(file).split(b'\n') {
         let line = line?;
         let Ok(entry) = serde_json::from_slice::<JournalEntry>(&line) else {
             continue;
         };
         match entry {
-            JournalEntry::Sending { row } => {
-                sending.insert(row, ());
+            JournalEntry::Sending { row, if_match } => {
+                // A later line without a tag (the row queued again) keeps the tag sent before.
+                let last = sending.entry(row).or_default();
+                if if_match.is_some() {
+                    *last = if_match;
+                }
             }
             JournalEntry::Outcome(outcome) => {
                 sending.remove(&outcome.row);
@@ -148,7 +158,10 @@ fn for_each_outcome(
         }
     }
     if let Some(state) = state {
-        state.unknown = sending.into_keys().filter(|r| !done.contains(r)).collect();
+        state.unknown = sending
+            .into_iter()
+            .filter(|(r, _)| !done.contains(r))
+            .collect();
         state.done = done;
     }
     Ok(())
@@ -174,9 +187,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.journal");
         let mut journal = Journal::open(&path).unwrap();
-        journal.append(&JournalEntry::Sending { row: 1 }).unwrap();
+        let sending = |row, tag: Option<&str>| JournalEntry::Sending {
+            row,
+            if_match: tag.map(str::to_string),
+        };
+        journal.append(&sending(1, None)).unwrap();
         journal.append(&outcome(1)).unwrap();
-        journal.append(&JournalEntry::Sending { row: 2 }).unwrap();
+        journal.append(&sending(2, Some("\"4\""))).unwrap();
+        journal.append(&sending(2, None)).unwrap();
         drop(journal);
         // A crash mid-append leaves a torn line.
         std::fs::OpenOptions::new()
@@ -187,7 +205,11 @@ mod tests {
             .unwrap();
         let state = read_state(&path).unwrap();
         assert_eq!(state.done, HashSet::from([1]));
-        assert_eq!(state.unknown, HashSet::from([2]));
+        assert_eq!(
+            state.unknown,
+            HashMap::from([(2, Some("\"4\"".to_string()))]),
+            "the tag last sent"
+        );
         // Reopened, the next entry starts on its own line and is read.
         let mut journal = Journal::open(&path).unwrap();
         journal.append(&outcome(2)).unwrap();
