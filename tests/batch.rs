@@ -29,7 +29,11 @@ impl Bed {
             .build()
             .unwrap();
         let sandbox = runtime
-            .block_on(sandbox::start_with("127.0.0.1:0".parse().unwrap(), None, chaos))
+            .block_on(sandbox::start_with(
+                "127.0.0.1:0".parse().unwrap(),
+                None,
+                chaos,
+            ))
             .unwrap();
         Bed {
             runtime,
@@ -83,10 +87,7 @@ impl Bed {
         for (h, v) in self.auth(path.split('/').nth(1).unwrap()) {
             request = request.header(h, v);
         }
-        request
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
+        request.send().await.is_ok_and(|r| r.status().is_success())
     }
 
     fn record(&self, vendor: &str, key: &str) -> Json {
@@ -161,14 +162,23 @@ fn plan_classifies_and_apply_rebuilds_or_refuses_when_the_server_moved() {
         "row 4 1001/99 not_found",
         "row 5 1001/6005 unchanged",
     ] {
-        assert!(shown_text.contains(expected), "{expected:?} in {shown_text}");
+        assert!(
+            shown_text.contains(expected),
+            "{expected:?} in {shown_text}"
+        );
     }
     // Another user changes two contacts between plan and apply: 6001 elsewhere (the row is
     // rebuilt and sent), 6002 on the row's own field (a conflict: not sent).
     bed.runtime.block_on(async {
         let base = "/cro/customers/1001/contacts";
-        assert!(bed.write(&format!("{base}/6001/"), json!({"name": "Theirs"})).await);
-        assert!(bed.write(&format!("{base}/6002/"), json!({"name": "Theirs"})).await);
+        assert!(
+            bed.write(&format!("{base}/6001/"), json!({"name": "Theirs"}))
+                .await
+        );
+        assert!(
+            bed.write(&format!("{base}/6002/"), json!({"name": "Theirs"}))
+                .await
+        );
     });
     let applied = bed.rolo(&["apply", &plan]);
     // A contact not found is the vendor's 404: exit 4, as for `patch`.
@@ -181,8 +191,15 @@ fn plan_classifies_and_apply_rebuilds_or_refuses_when_the_server_moved() {
     );
     assert!(results[&1].2.contains("rebuilt"), "{:?}", results[&1]);
     let r6001 = bed.record("cro", "1001/6001");
-    assert_eq!((r6001["fax"].as_str(), r6001["name"].as_str()), (Some("+61800000001"), Some("Theirs")));
-    assert_eq!(bed.record("cro", "1001/6002")["name"], "Theirs", "the server's change stands");
+    assert_eq!(
+        (r6001["fax"].as_str(), r6001["name"].as_str()),
+        (Some("+61800000001"), Some("Theirs"))
+    );
+    assert_eq!(
+        bed.record("cro", "1001/6002")["name"],
+        "Theirs",
+        "the server's change stands"
+    );
     let writes = bed.writes("cro");
     assert_eq!(writes.get("1001/6001"), Some(&2), "theirs and the row's");
     assert_eq!(writes.get("1001/6002"), Some(&1), "theirs only");
@@ -191,7 +208,13 @@ fn plan_classifies_and_apply_rebuilds_or_refuses_when_the_server_moved() {
     let history = bed.rolo(&["history", "-p", "sandbox-cro"]);
     assert!(text(&history).contains("1001/6006"), "{}", text(&history));
     let undo = bed.file("undo.plan");
-    let undone = bed.rolo(&["plan", "--undo", &format!("{plan}.results.csv"), "-o", &undo]);
+    let undone = bed.rolo(&[
+        "plan",
+        "--undo",
+        &format!("{plan}.results.csv"),
+        "-o",
+        &undo,
+    ]);
     assert_eq!(undone.status.code(), Some(0), "{}", text(&undone));
     let applied = bed.rolo(&["apply", &undo]);
     assert_eq!(applied.status.code(), Some(0), "{}", text(&applied));
@@ -211,7 +234,16 @@ fn a_vendor_rate_limit_slows_the_batch_down_and_every_row_lands() {
         .collect();
     std::fs::write(&csv, lines.join("\n")).unwrap();
     let plan = bed.file("p.plan");
-    let planned = bed.rolo(&["plan", "-p", "sandbox-cro", &csv, "-o", &plan, "--jobs", "8"]);
+    let planned = bed.rolo(&[
+        "plan",
+        "-p",
+        "sandbox-cro",
+        &csv,
+        "-o",
+        &plan,
+        "--jobs",
+        "8",
+    ]);
     assert_eq!(planned.status.code(), Some(0), "{}", text(&planned));
     let applied = bed.rolo(&["apply", &plan, "--jobs", "8"]);
     assert_eq!(applied.status.code(), Some(0), "{}", text(&applied));
@@ -291,9 +323,22 @@ fn ten_thousand_rows_with_faults_killed_twice_end_with_one_outcome_each() {
     }
     std::fs::write(&csv_path, csv).unwrap();
     let plan = bed.file("big.plan");
-    let planned = bed.rolo(&["plan", "-p", "sandbox-clemta", &csv_path, "-o", &plan, "--jobs", "8"]);
+    let planned = bed.rolo(&[
+        "plan",
+        "-p",
+        "sandbox-clemta",
+        &csv_path,
+        "-o",
+        &plan,
+        "--jobs",
+        "8",
+    ]);
     assert_eq!(planned.status.code(), Some(0), "{}", text(&planned));
-    assert!(text(&planned).contains("change     10000"), "{}", text(&planned));
+    assert!(
+        text(&planned).contains("change     10000"),
+        "{}",
+        text(&planned)
+    );
 
     // Another user writes during the run: billing.tax_id (no row's field) on every 7th
     // contact, full_name (the first rows' field) on every 97th.
@@ -351,7 +396,10 @@ fn ten_thousand_rows_with_faults_killed_twice_end_with_one_outcome_each() {
 
     let results = results(Path::new(&format!("{plan}.results.csv")));
     assert_eq!(results.len(), 10_000, "every row has exactly one outcome");
-    assert_eq!(results.keys().copied().collect::<Vec<_>>(), (1..=10_000).collect::<Vec<_>>());
+    assert_eq!(
+        results.keys().copied().collect::<Vec<_>>(),
+        (1..=10_000).collect::<Vec<_>>()
+    );
     let mut ok_per_contact: HashMap<String, u64> = HashMap::new();
     for (row, (reference, outcome, message)) in &results {
         assert!(
@@ -360,7 +408,10 @@ fn ten_thousand_rows_with_faults_killed_twice_end_with_one_outcome_each() {
         );
         if outcome == "conflict" {
             let i = (*row as usize - 1) % 1000 + 1;
-            assert!(i % 97 == 1 && *row <= 1000, "row {row}: unexpected conflict: {message}");
+            assert!(
+                i % 97 == 1 && *row <= 1000,
+                "row {row}: unexpected conflict: {message}"
+            );
         } else {
             *ok_per_contact.entry(reference.clone()).or_default() += 1;
         }
@@ -374,13 +425,20 @@ fn ten_thousand_rows_with_faults_killed_twice_end_with_one_outcome_each() {
         // A conflict row may have been applied before a kill and overwritten by the other
         // user afterwards (then re-read as a conflict): only there can ours exceed ok.
         if i % 97 == 1 {
-            assert!(ours <= 10 && ours >= ok, "contact {i}: {ours} writes for {ok} ok rows");
+            assert!(
+                ours <= 10 && ours >= ok,
+                "contact {i}: {ours} writes for {ok} ok rows"
+            );
         } else {
             assert_eq!(ours, ok, "contact {i}: writes beyond the other user's");
         }
         let record = bed.record("clemta", &key);
         if let Some((_, Some(tax))) = written.get(&i) {
-            assert_eq!(record["billing"]["tax_id"], tax.as_str(), "contact {i}: their change stands");
+            assert_eq!(
+                record["billing"]["tax_id"],
+                tax.as_str(),
+                "contact {i}: their change stands"
+            );
         }
         for (n, field) in FIELDS.iter().enumerate().skip(1) {
             let row = (n * 1000 + i) as u64;

@@ -30,7 +30,9 @@ const LIMITED_TRIES: u32 = 50;
 pub enum ApplyError {
     #[error(transparent)]
     Plan(#[from] PlanFileError),
-    #[error("cannot write the journal {path}: {source}; the rows confirmed so far are in it, `rolo apply` resumes")]
+    #[error(
+        "cannot write the journal {path}: {source}; the rows confirmed so far are in it, `rolo apply` resumes"
+    )]
     Journal {
         path: String,
         source: std::io::Error,
@@ -68,7 +70,12 @@ impl ApplySummary {
     }
 }
 
-fn outcome(row: &PlanRow, kind: &str, status: Option<u16>, message: impl Into<String>) -> RowOutcome {
+fn outcome(
+    row: &PlanRow,
+    kind: &str,
+    status: Option<u16>,
+    message: impl Into<String>,
+) -> RowOutcome {
     RowOutcome {
         row: row.row,
         reference: row.reference.clone(),
@@ -118,8 +125,13 @@ pub async fn apply_row(
     match row.class {
         Class::Change => {}
         other => {
-            return outcome(&row, other.name(), row.status, row.message.clone().unwrap_or_default())
-                .into();
+            return outcome(
+                &row,
+                other.name(),
+                row.status,
+                row.message.clone().unwrap_or_default(),
+            )
+            .into();
         }
     }
     let reference = match session.reference(&row.reference) {
@@ -127,7 +139,13 @@ pub async fn apply_row(
         Err(e) => return outcome(&row, "invalid", None, format!("reference: {e}")).into(),
     };
     let (Some(request), Some(record)) = (row.request.clone(), row.record.clone()) else {
-        return outcome(&row, "invalid", None, "the plan row has no request; plan again").into();
+        return outcome(
+            &row,
+            "invalid",
+            None,
+            "the plan row has no request; plan again",
+        )
+        .into();
     };
     let mut maybe_applied = uncertain != Uncertain::No;
     let mut rebuild = maybe_applied;
@@ -179,7 +197,10 @@ pub async fn apply_row(
                         )
                         .into();
                     }
-                    (review.prepared, HistoryChange::masked(&review.update.changes))
+                    (
+                        review.prepared,
+                        HistoryChange::masked(&review.update.changes),
+                    )
                 }
                 Err(ReviewError::NothingToSend { .. }) if maybe_applied => {
                     return outcome(
@@ -192,8 +213,13 @@ pub async fn apply_row(
                     .into();
                 }
                 Err(ReviewError::NothingToSend { .. }) => {
-                    return outcome(&row, "unchanged", None, "the server already holds the values")
-                        .into();
+                    return outcome(
+                        &row,
+                        "unchanged",
+                        None,
+                        "the server already holds the values",
+                    )
+                    .into();
                 }
                 Err(ReviewError::Conflicts { conflicts, .. }) => {
                     let fields: Vec<String> = conflicts
@@ -205,7 +231,10 @@ pub async fn apply_row(
                         &row,
                         "conflict",
                         None,
-                        format!("changed on the server since the plan; not sent: {}", fields.join("; ")),
+                        format!(
+                            "changed on the server since the plan; not sent: {}",
+                            fields.join("; ")
+                        ),
                     )
                     .into();
                 }
@@ -226,7 +255,13 @@ pub async fn apply_row(
         pacer.wait().await;
         let tag = prepared.if_match();
         if let Err(e) = mark(row.row, tag.as_deref()) {
-            return outcome(&row, "failed", None, format!("not sent: the journal cannot be written: {e}")).into();
+            return outcome(
+                &row,
+                "failed",
+                None,
+                format!("not sent: the journal cannot be written: {e}"),
+            )
+            .into();
         }
         match session.send_update(&reference, prepared).await {
             Ok(sent) => {
@@ -298,7 +333,11 @@ fn unverifiable(
         return None;
     }
     review.update.changes.iter().find_map(|change| {
-        let field = session.spec.fields.iter().find(|f| f.name == change.field)?;
+        let field = session
+            .spec
+            .fields
+            .iter()
+            .find(|f| f.name == change.field)?;
         field
             .response_path
             .get(&review.fresh.record)

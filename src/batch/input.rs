@@ -35,7 +35,9 @@ pub enum InputError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: the CSV header must start with `reference`, then field names as `rolo vendors VENDOR` lists them")]
+    #[error(
+        "{path}: the CSV header must start with `reference`, then field names as `rolo vendors VENDOR` lists them"
+    )]
     Header { path: PathBuf },
     #[error("{path}: {message}")]
     Csv { path: PathBuf, message: String },
@@ -52,15 +54,16 @@ pub fn open(path: &Path) -> Result<(Rows, Vec<String>), InputError> {
     };
     let file = File::open(path).map_err(open_err)?;
     let mut reader = BufReader::new(file);
+    let first = reader
+        .fill_buf()
+        .map_err(open_err)?
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-        || !reader
-            .fill_buf()
-            .map_err(open_err)?
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| *b == b'{');
+        || first != Some(b'{');
     if is_csv {
         csv_rows(path, reader)
     } else {
@@ -69,7 +72,9 @@ pub fn open(path: &Path) -> Result<(Rows, Vec<String>), InputError> {
 }
 
 fn csv_rows(path: &Path, reader: BufReader<File>) -> Result<(Rows, Vec<String>), InputError> {
-    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
     let header: Vec<String> = csv
         .headers()
         .map_err(|e| InputError::Csv {
@@ -110,7 +115,9 @@ fn csv_rows(path: &Path, reader: BufReader<File>) -> Result<(Rows, Vec<String>),
     Ok((Box::new(rows), names))
 }
 
-fn jsonl_rows(reader: impl BufRead + Send + 'static) -> impl Iterator<Item = Result<EditRow, RowError>> + Send {
+fn jsonl_rows(
+    reader: impl BufRead + Send + 'static,
+) -> impl Iterator<Item = Result<EditRow, RowError>> + Send {
     reader
         .split(b'\n')
         .enumerate()
@@ -150,7 +157,11 @@ fn parse_json_row(row: u64, json: &Json) -> Result<EditRow, String> {
                     Json::Bool(_) | Json::Number(_) => {
                         edit.set.push((name.clone(), value.to_string()))
                     }
-                    _ => return Err(format!("set.{name}: give text, a number, a boolean or null")),
+                    _ => {
+                        return Err(format!(
+                            "set.{name}: give text, a number, a boolean or null"
+                        ));
+                    }
                 }
             }
         }
@@ -168,7 +179,11 @@ fn parse_json_row(row: u64, json: &Json) -> Result<EditRow, String> {
         }
         Some(_) => return Err("\"clear\" must be an array of field names".into()),
     }
-    if let Some(both) = edit.clear.iter().find(|c| edit.set.iter().any(|(n, _)| n == *c)) {
+    if let Some(both) = edit
+        .clear
+        .iter()
+        .find(|c| edit.set.iter().any(|(n, _)| n == *c))
+    {
         return Err(format!("{both} is both set and cleared"));
     }
     Ok(edit)
@@ -208,7 +223,10 @@ mod tests {
             "{\"reference\":\"x\",\"set\":{\"a\":\"1\",\"b\":2,\"c\":null},\"clear\":[\"d\"]}\n\nnot json\n{\"set\":{}}\n",
         );
         let first = rows[0].clone().unwrap();
-        assert_eq!(first.set, vec![("a".into(), "1".into()), ("b".into(), "2".into())]);
+        assert_eq!(
+            first.set,
+            vec![("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
         assert_eq!(first.clear, vec!["c".to_string(), "d".to_string()]);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].clone().unwrap_err().row, 3);

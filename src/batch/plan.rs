@@ -129,10 +129,7 @@ pub async fn plan_row(session: &Session, pacer: &Pacer, edit: EditRow) -> PlanRo
                 request: Some(RequestView {
                     method: review.prepared.method.to_string(),
                     url: review.prepared.url.clone(),
-                    if_match: review
-                        .fresh
-                        .etag
-                        .filter(|t| !t.starts_with("W/")),
+                    if_match: review.fresh.etag.filter(|t| !t.starts_with("W/")),
                     body: review.update.body,
                 }),
                 note,
@@ -141,7 +138,9 @@ pub async fn plan_row(session: &Session, pacer: &Pacer, edit: EditRow) -> PlanRo
         Err(ReviewError::NothingToSend { reason, .. }) => {
             bare(&edit, Class::Unchanged, reason.to_string())
         }
-        Err(ReviewError::Invalid { issues, .. }) => bare(&edit, Class::Invalid, super::issues_line(&issues)),
+        Err(ReviewError::Invalid { issues, .. }) => {
+            bare(&edit, Class::Invalid, super::issues_line(&issues))
+        }
         Err(e @ ReviewError::Conflicts { .. }) => {
             bare(&edit, Class::Invalid, e.to_string().replace('\n', " "))
         }
@@ -161,7 +160,9 @@ pub enum PlanFileError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a rolo plan ({reason}); make one with `rolo plan -p PROFILE FILE -o PLAN`")]
+    #[error(
+        "{path} is not a rolo plan ({reason}); make one with `rolo plan -p PROFILE FILE -o PLAN`"
+    )]
     NotAPlan { path: PathBuf, reason: String },
 }
 
@@ -258,8 +259,8 @@ impl PlanReader {
             .next()
             .ok_or_else(|| not_a_plan("it is empty".into()))?
             .map_err(read)?;
-        let header: PlanHeader = serde_json::from_slice(&first)
-            .map_err(|e| not_a_plan(format!("first line: {e}")))?;
+        let header: PlanHeader =
+            serde_json::from_slice(&first).map_err(|e| not_a_plan(format!("first line: {e}")))?;
         if header.rolo_plan != super::PLAN_FORMAT {
             return Err(not_a_plan(format!(
                 "format {} is not {}",
@@ -291,10 +292,12 @@ impl Iterator for PlanReader {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(serde_json::from_slice(&line).map_err(|e| PlanFileError::NotAPlan {
-                path: self.path.clone(),
-                reason: format!("a row: {e}"),
-            }));
+            return Some(
+                serde_json::from_slice(&line).map_err(|e| PlanFileError::NotAPlan {
+                    path: self.path.clone(),
+                    reason: format!("a row: {e}"),
+                }),
+            );
         }
     }
 }

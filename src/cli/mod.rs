@@ -110,7 +110,9 @@ pub enum CliCommand {
         verbose: bool,
     },
     /// Read, validate and classify a batch of edits (CSV or JSON Lines) into a plan file
-    #[command(after_help = "CSV: a `reference` column, then one column per field (as `rolo vendors VENDOR` names it); an empty cell leaves the field alone, <clear> clears it.\nJSON Lines: {\"reference\": \"…\", \"set\": {\"field\": \"value\"}, \"clear\": [\"field\"]}\nExit: 0 planned, 3 some rows invalid, 4/5 some contacts could not be read.")]
+    #[command(
+        after_help = "CSV: a `reference` column, then one column per field (as `rolo vendors VENDOR` names it); an empty cell leaves the field alone, <clear> clears it.\nJSON Lines: {\"reference\": \"…\", \"set\": {\"field\": \"value\"}, \"clear\": [\"field\"]}\nExit: 0 planned, 3 some rows invalid, 4/5 some contacts could not be read."
+    )]
     Plan {
         #[arg(short, long)]
         profile: Option<String>,
@@ -134,7 +136,9 @@ pub enum CliCommand {
         rate: Option<String>,
     },
     /// Send a planned batch: rate-limited, If-Match per row, journaled, resumable
-    #[command(after_help = "Exit: 0 all rows ok or unchanged; 3 a conflict or invalid row; 4 a row failed at the vendor; 5 network; 130 stopped by Ctrl-C (run again to resume).")]
+    #[command(
+        after_help = "Exit: 0 all rows ok or unchanged; 3 a conflict or invalid row; 4 a row failed at the vendor; 5 network; 130 stopped by Ctrl-C (run again to resume)."
+    )]
     Apply {
         plan: std::path::PathBuf,
         /// Requests per second (or N/m), over the profile's `rate`

@@ -22,7 +22,12 @@ pub struct PlanArgs<'a> {
 }
 
 /// `--rate`, else the profile's `rate`, else no limit.
-pub fn rate_for(session: &Session, ctx: &context::Context, asked: Option<&str>, err: &mut dyn Write) -> Result<Option<Rate>, u8> {
+pub fn rate_for(
+    session: &Session,
+    ctx: &context::Context,
+    asked: Option<&str>,
+    err: &mut dyn Write,
+) -> Result<Option<Rate>, u8> {
     let configured = ctx
         .config
         .profile(&session.profile)
@@ -201,7 +206,13 @@ fn show_value(v: &Option<String>) -> String {
 }
 
 fn show_row(row: &PlanRow, out: &mut dyn Write) {
-    let _ = write!(out, "row {} {} {}", row.row, row.reference, row.class.name());
+    let _ = write!(
+        out,
+        "row {} {} {}",
+        row.row,
+        row.reference,
+        row.class.name()
+    );
     match &row.message {
         Some(m) => {
             let _ = writeln!(out, ": {m}");

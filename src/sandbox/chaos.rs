@@ -85,7 +85,8 @@ async fn dropped(request_kill: Option<DropConnection>) -> Response {
 /// The middleware over every vendor's routes.
 pub async fn inject(State(shared): State<Shared>, request: Request, next: Next) -> Response {
     let chaos = shared.chaos;
-    if request.uri().path().starts_with("/_sandbox") || request.headers().contains_key(CALM_HEADER) {
+    if request.uri().path().starts_with("/_sandbox") || request.headers().contains_key(CALM_HEADER)
+    {
         return next.run(request).await;
     }
     if let Some(limit) = chaos.rate_limit {

@@ -73,7 +73,10 @@ pub fn router(shared: Shared) -> Router {
         router = router.merge(api::routes(desk));
     }
     router
-        .route("/_sandbox/writes/{vendor}", axum::routing::get(chaos::writes))
+        .route(
+            "/_sandbox/writes/{vendor}",
+            axum::routing::get(chaos::writes),
+        )
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
