@@ -111,16 +111,39 @@ pub enum Uncertain {
 }
 
 /// Records in the journal, before a request leaves, that its outcome is open.
-pub type Mark<'a> = &'a dyn Fn(u64, Option<&str>) -> std::io::Result<()>;
+pub struct Marker<'a> {
+    journal: &'a RefCell<Journal>,
+    sync: std::fs::File,
+}
+
+impl<'a> Marker<'a> {
+    pub fn new(journal: &'a RefCell<Journal>) -> std::io::Result<Self> {
+        let sync = journal.borrow().sync_handle()?;
+        Ok(Self { journal, sync })
+    }
+
+    /// Writes the "sending" line and waits until it is on disk (the sync runs off the event
+    /// loop, so the other rows in flight go on).
+    pub async fn mark(&self, row: u64, if_match: Option<&str>) -> std::io::Result<()> {
+        self.journal.borrow_mut().write(&JournalEntry::Sending {
+            row,
+            if_match: if_match.map(str::to_string),
+        })?;
+        let file = self.sync.try_clone()?;
+        tokio::task::spawn_blocking(move || file.sync_data())
+            .await
+            .map_err(std::io::Error::other)?
+    }
+}
 
 /// Applies one row. `uncertain`: an earlier run may have sent it (settle by re-reading first).
-/// `mark` journals each request before it leaves.
+/// `marker` journals each request before it leaves.
 pub async fn apply_row(
     session: &Session,
     pacer: &Pacer,
     row: PlanRow,
     uncertain: Uncertain,
-    mark: Mark<'_>,
+    marker: &Marker<'_>,
 ) -> Settled {
     match row.class {
         Class::Change => {}
@@ -254,7 +277,7 @@ pub async fn apply_row(
         };
         pacer.wait().await;
         let tag = prepared.if_match();
-        if let Err(e) = mark(row.row, tag.as_deref()) {
+        if let Err(e) = marker.mark(row.row, tag.as_deref()).await {
             return outcome(
                 &row,
                 "failed",
@@ -414,14 +437,9 @@ pub async fn run(
             (row, uncertain)
         });
     // Each request is journaled, with its If-Match, and synced before it leaves.
-    let mark = |row: u64, if_match: Option<&str>| {
-        journal.borrow_mut().append(&JournalEntry::Sending {
-            row,
-            if_match: if_match.map(str::to_string),
-        })
-    };
+    let marker = Marker::new(&journal).map_err(journal_err)?;
     let mut settled = futures_util::stream::iter(source)
-        .map(|(row, uncertain)| apply_row(session, pacer, row, uncertain, &mark))
+        .map(|(row, uncertain)| apply_row(session, pacer, row, uncertain, &marker))
         .buffer_unordered(jobs.max(1))
         .ready_chunks(64);
     while let Some(batch) = settled.next().await {

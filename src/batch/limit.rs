@@ -55,6 +55,8 @@ impl Rate {
     }
 }
 
+const BURST: NonZeroU32 = NonZeroU32::new(2).expect("2 is not 0");
+
 /// Every request of a batch waits here first.
 pub struct Pacer {
     limiter: Option<DefaultDirectRateLimiter>,
@@ -65,10 +67,11 @@ pub struct Pacer {
 impl Pacer {
     pub fn new(rate: Option<Rate>) -> Self {
         let limiter = rate.and_then(|rate| {
-            // A burst of one: requests are spread evenly, so a vendor counting per second
-            // never sees more than the rate.
+            // Requests are spread evenly. A burst of two lets a request that woke late (a
+            // busy machine) be made up by the next one, so the rate is sustained; a vendor
+            // counting per second sees at most one request over the rate.
             let period = rate.per / rate.count.get();
-            Quota::with_period(period).map(|q| RateLimiter::direct(q.allow_burst(NonZeroU32::MIN)))
+            Quota::with_period(period).map(|q| RateLimiter::direct(q.allow_burst(BURST)))
         });
         Self {
             limiter,

@@ -109,6 +109,12 @@ impl Journal {
     pub fn sync(&mut self) -> std::io::Result<()> {
         self.file.sync_data()
     }
+
+    /// A second handle on the file, to sync from another thread: syncs running at once
+    /// cover every line written before them, so rows in flight share their syncs.
+    pub fn sync_handle(&self) -> std::io::Result<File> {
+        self.file.try_clone()
+    }
 }
 
 /// Reads a journal line by line (never whole); a missing file is an empty journal.
