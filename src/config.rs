@@ -60,6 +60,9 @@ pub struct Profile {
     pub extras: BTreeMap<String, String>,
     /// Extra headers sent with every request (`headers = { "x-trace" = "on" }`).
     pub headers: BTreeMap<String, String>,
+    /// The pace of `rolo apply` on this profile (`rate = "10/s"`), as written; the batch
+    /// module parses it.
+    pub rate: Option<String>,
     pub origin: ProfileOrigin,
 }
 
@@ -419,7 +422,7 @@ fn parse_profile(
     for (key, value) in entries {
         if matches!(
             key.as_str(),
-            "vendor" | "base_url" | "secret" | "secret_timeout" | "headers"
+            "vendor" | "base_url" | "secret" | "secret_timeout" | "headers" | "rate"
         ) {
             continue;
         }
@@ -502,6 +505,7 @@ fn parse_profile(
         secret,
         extras,
         headers,
+        rate: text("rate")?.map(|(rate, _)| rate.to_string()),
         origin: ProfileOrigin::Config,
     })
 }

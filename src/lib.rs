@@ -6,6 +6,7 @@
 //! prepare); `cli` and `tui` are the two front ends; `sandbox` emulates the vendors.
 //! ARCHITECTURE.md draws the map.
 
+pub mod batch;
 pub mod cli;
 pub mod client;
 pub mod config;

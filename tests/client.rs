@@ -418,6 +418,7 @@ fn profile(vendor: &str, base_url: String) -> Profile {
         secret: SecretSource::Literal(Secret::new("k")),
         extras: BTreeMap::new(),
         headers: BTreeMap::new(),
+        rate: None,
         origin: ProfileOrigin::Config,
     }
 }

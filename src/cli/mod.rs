@@ -1,10 +1,12 @@
 //! The command line: argument parsing and the subcommands that print. Which front end runs is
 //! main.rs's decision: the editor (`rolo`, `rolo -p P`, `rolo demo`) is not started from here.
 
+mod apply;
 mod contact;
 mod context;
 mod history;
 mod import;
+mod plan;
 mod profiles;
 mod sandbox;
 mod table;
@@ -120,6 +122,51 @@ pub enum CliCommand {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Read, validate and classify a batch of edits (CSV or JSON Lines) into a plan file
+    #[command(
+        after_help = "CSV: a `reference` column, then one column per field (as `rolo vendors VENDOR` names it); an empty cell leaves the field alone, <clear> clears it.\nJSON Lines: {\"reference\": \"…\", \"set\": {\"field\": \"value\"}, \"clear\": [\"field\"]}\nExit: 0 planned, 3 some rows invalid, 4/5 some contacts could not be read."
+    )]
+    Plan {
+        #[arg(short, long)]
+        profile: Option<String>,
+        /// The edits: CSV or JSON Lines
+        #[arg(required_unless_present_any = ["show", "undo"])]
+        file: Option<std::path::PathBuf>,
+        /// Where to write the plan (default: FILE.plan.jsonl)
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+        /// Print a plan for review
+        #[arg(long, conflicts_with_all = ["file", "undo"])]
+        show: Option<std::path::PathBuf>,
+        /// Plan the inverse of an applied batch (old values back) from its results CSV
+        #[arg(long, conflicts_with = "file")]
+        undo: Option<std::path::PathBuf>,
+        /// Contacts read at once
+        #[arg(long, default_value_t = 4)]
+        jobs: usize,
+        /// Requests per second (or N/m), over the profile's `rate`
+        #[arg(long)]
+        rate: Option<String>,
+    },
+    /// Send a planned batch: rate-limited, If-Match per row, journaled, resumable
+    #[command(
+        after_help = "Exit: 0 all rows ok or unchanged; 3 a conflict or invalid row; 4 a row failed at the vendor; 5 network; 130 stopped by Ctrl-C (run again to resume)."
+    )]
+    Apply {
+        plan: std::path::PathBuf,
+        /// Requests per second (or N/m), over the profile's `rate`
+        #[arg(long)]
+        rate: Option<String>,
+        /// Rows in flight at once
+        #[arg(long, default_value_t = 4)]
+        jobs: usize,
+        /// Continue from the plan's journal (running again does the same)
+        #[arg(long)]
+        resume: bool,
+        /// Where to write the results CSV (default: PLAN.results.csv)
+        #[arg(long)]
+        results: Option<std::path::PathBuf>,
+    },
     /// Serve the five emulated vendor APIs on loopback until Ctrl-C
     Sandbox {
         /// Address to listen on
@@ -128,6 +175,12 @@ pub enum CliCommand {
         /// Keep updated contacts in this file across restarts (written atomically)
         #[arg(long)]
         state: Option<std::path::PathBuf>,
+        /// Accept at most N requests a second (429 with Retry-After beyond), e.g. 100/s
+        #[arg(long, value_name = "N/s")]
+        rate_limit: Option<String>,
+        /// Give this share of requests a random fault (503, dropped connection, delay), e.g. 5%
+        #[arg(long, value_name = "P%")]
+        faults: Option<String>,
     },
     /// Print a shell completion script, e.g. `rolo completions bash > ~/.local/share/bash-completion/completions/rolo`
     Completions {
@@ -213,9 +266,61 @@ pub fn run(command: CliCommand) -> ExitCode {
             vendor,
             action: None,
         } => vendors::run(vendor.as_deref(), &mut out, &mut err),
-        CliCommand::Sandbox { listen, state } => sandbox::run(&listen, state, &mut out, &mut err),
         CliCommand::Profiles => profiles::run(&mut out, &mut err),
         CliCommand::Completions { shell } => completions(shell, &mut out, &mut err),
+        CliCommand::Sandbox {
+            listen,
+            state,
+            rate_limit,
+            faults,
+        } => sandbox::run(
+            sandbox::SandboxArgs {
+                listen: &listen,
+                state,
+                rate_limit: rate_limit.as_deref(),
+                faults: faults.as_deref(),
+            },
+            &mut out,
+            &mut err,
+        ),
+        CliCommand::Plan {
+            profile,
+            file,
+            output,
+            show,
+            undo,
+            jobs,
+            rate,
+        } => plan::run(
+            plan::PlanArgs {
+                profile: profile.as_deref(),
+                file: file.as_deref(),
+                output: output.as_deref(),
+                show: show.as_deref(),
+                undo: undo.as_deref(),
+                jobs,
+                rate: rate.as_deref(),
+            },
+            &mut out,
+            &mut err,
+        ),
+        CliCommand::Apply {
+            plan,
+            rate,
+            jobs,
+            resume,
+            results,
+        } => apply::run(
+            apply::ApplyArgs {
+                plan: &plan,
+                rate: rate.as_deref(),
+                jobs,
+                resume,
+                results: results.as_deref(),
+            },
+            &mut out,
+            &mut err,
+        ),
         CliCommand::History { profile, reference } => {
             history::run(profile.as_deref(), reference.as_deref(), &mut out, &mut err)
         }

@@ -1,4 +1,5 @@
-//! `rolo sandbox [--listen ADDR] [--state FILE]`: serve the emulated vendor APIs until Ctrl-C.
+//! `rolo sandbox [--listen ADDR] [--state FILE] [--rate-limit N/s] [--faults P%]`: serve the
+//! emulated vendor APIs until Ctrl-C.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -7,7 +8,34 @@ use std::path::PathBuf;
 use super::exit;
 use crate::sandbox;
 
-pub fn run(listen: &str, state: Option<PathBuf>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub struct SandboxArgs<'a> {
+    pub listen: &'a str,
+    pub state: Option<PathBuf>,
+    pub rate_limit: Option<&'a str>,
+    pub faults: Option<&'a str>,
+}
+
+pub fn run(args: SandboxArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let SandboxArgs { listen, state, .. } = args;
+    let mut chaos = sandbox::chaos::Chaos::default();
+    if let Some(text) = args.rate_limit {
+        match sandbox::chaos::parse_rate_limit(text) {
+            Ok(n) => chaos.rate_limit = Some(n),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return exit::USAGE;
+            }
+        }
+    }
+    if let Some(text) = args.faults {
+        match sandbox::chaos::parse_faults(text) {
+            Ok(share) => chaos.faults = share,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return exit::USAGE;
+            }
+        }
+    }
     let addr: SocketAddr = match listen.parse() {
         Ok(addr) => addr,
         Err(_) => {
@@ -30,7 +58,7 @@ pub fn run(listen: &str, state: Option<PathBuf>, out: &mut dyn Write, err: &mut 
         }
     };
     runtime.block_on(async {
-        let running = match sandbox::start(addr, state.clone()).await {
+        let running = match sandbox::start_with(addr, state.clone(), chaos).await {
             Ok(running) => running,
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");
@@ -63,6 +91,12 @@ pub fn run(listen: &str, state: Option<PathBuf>, out: &mut dyn Write, err: &mut 
                     "state: in memory only (use --state FILE to keep updates)"
                 );
             }
+        }
+        if let Some(n) = chaos.rate_limit {
+            let _ = writeln!(out, "rate limit: {n}/s (429 with Retry-After beyond)");
+        }
+        if chaos.faults > 0.0 {
+            let _ = writeln!(out, "faults: {}% of requests", chaos.faults * 100.0);
         }
         let _ = writeln!(out, "Ctrl-C stops it.");
         let _ = out.flush();

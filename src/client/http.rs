@@ -48,6 +48,16 @@ pub struct Prepared {
     pub body: Option<Bytes>,
 }
 
+impl Prepared {
+    /// The `If-Match` it carries (a batch journals it before sending).
+    pub fn if_match(&self) -> Option<String> {
+        self.headers
+            .get(reqwest::header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+}
+
 impl std::fmt::Debug for Prepared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Prepared({} {})", self.method, self.url)

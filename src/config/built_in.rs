@@ -56,6 +56,7 @@ pub(super) fn built_in_profiles(catalog: &Catalog) -> Result<Vec<Profile>, Confi
                 .collect(),
             vendor,
             headers: BTreeMap::new(),
+            rate: None,
             origin: ProfileOrigin::BuiltIn,
         })
         .collect())

@@ -135,6 +135,9 @@ pub struct Sandbox {
     /// Becomes true once the generated contacts are in: lists, and contacts not found before,
     /// wait for it (the fixtures are served from the first moment).
     generated: tokio::sync::watch::Receiver<bool>,
+    /// Rate limit and random faults (`rolo sandbox --rate-limit --faults`).
+    pub chaos: super::chaos::Chaos,
+    pub window: super::chaos::Window,
 }
 
 impl Sandbox {
@@ -150,6 +153,8 @@ impl Sandbox {
             demo,
             persist: tokio::sync::Mutex::new(()),
             generated,
+            chaos: super::chaos::Chaos::default(),
+            window: super::chaos::Window::default(),
         }
     }
 

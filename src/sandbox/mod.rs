@@ -4,6 +4,7 @@
 //! its rules are written apart from the client's so that it can catch the client's mistakes.
 
 mod api;
+pub mod chaos;
 pub mod checks;
 mod clemta;
 mod contactreg;
@@ -71,7 +72,17 @@ pub fn router(shared: Shared) -> Router {
     for desk in desks() {
         router = router.merge(api::routes(desk));
     }
-    router.fallback(unknown_route).with_state(shared)
+    router
+        .route(
+            "/_sandbox/writes/{vendor}",
+            axum::routing::get(chaos::writes),
+        )
+        .fallback(unknown_route)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            chaos::inject,
+        ))
+        .with_state(shared)
 }
 
 /// The demo credentials as headers, vendor by vendor: (vendor, header, value).
@@ -138,6 +149,15 @@ pub async fn start(
     listen: SocketAddr,
     state_file: Option<PathBuf>,
 ) -> Result<Running, SandboxError> {
+    start_with(listen, state_file, chaos::Chaos::default()).await
+}
+
+/// `start`, with a rate limit and random faults for batch tests.
+pub async fn start_with(
+    listen: SocketAddr,
+    state_file: Option<PathBuf>,
+    chaos: chaos::Chaos,
+) -> Result<Running, SandboxError> {
     let vendors = vendor_ids();
     let demo = DemoUsers::built_in(&vendors)?;
     let mut ledger = ledger::Ledger::fixtures(&vendors);
@@ -159,7 +179,9 @@ pub async fn start(
             source,
         })?;
     let (generated_tx, generated_rx) = watch::channel(false);
-    let shared: Shared = Arc::new(Sandbox::new(ledger, state_file, demo, generated_rx));
+    let mut sandbox = Sandbox::new(ledger, state_file, demo, generated_rx);
+    sandbox.chaos = chaos;
+    let shared: Shared = Arc::new(sandbox);
     // The fixtures (the demo's contact among them) are served at once; the 1,000 generated
     // contacts per vendor are made off the serving threads and added when ready. They start a
     // moment later so as not to compete with `rolo demo`'s first frame on a 2-core machine

@@ -34,6 +34,26 @@ pub struct HistoryEntry {
 
 const MASK: &str = "***";
 
+impl HistoryChange {
+    /// The changes as kept on disk: secret fields' values written as `***`.
+    pub fn masked(changes: &[Change]) -> Vec<HistoryChange> {
+        let keep = |v: &Value, secret: bool| match v {
+            Value::Null => None,
+            Value::Text(_) if secret => Some(MASK.to_string()),
+            Value::Text(t) => Some(t.clone()),
+        };
+        changes
+            .iter()
+            .map(|c| HistoryChange {
+                field: c.field.clone(),
+                old: keep(&c.before, c.secret),
+                new: keep(&c.after, c.secret),
+                secret: c.secret,
+            })
+            .collect()
+    }
+}
+
 impl HistoryEntry {
     pub fn new(
         profile: &str,
@@ -42,11 +62,6 @@ impl HistoryEntry {
         status: u16,
         changes: &[Change],
     ) -> Self {
-        let keep = |v: &Value, secret: bool| match v {
-            Value::Null => None,
-            Value::Text(_) if secret => Some(MASK.to_string()),
-            Value::Text(t) => Some(t.clone()),
-        };
         Self {
             time: OffsetDateTime::now_utc()
                 .replace_nanosecond(0)
@@ -57,15 +72,7 @@ impl HistoryEntry {
             vendor: vendor.into(),
             reference: reference.into(),
             status,
-            changes: changes
-                .iter()
-                .map(|c| HistoryChange {
-                    field: c.field.clone(),
-                    old: keep(&c.before, c.secret),
-                    new: keep(&c.after, c.secret),
-                    secret: c.secret,
-                })
-                .collect(),
+            changes: HistoryChange::masked(changes),
         }
     }
 
@@ -121,11 +128,19 @@ impl History {
     /// of its own: after a torn last line (full disk, crash) a newline goes first, so the torn
     /// one cannot swallow this entry.
     pub fn append(&self, entry: &HistoryEntry) -> std::io::Result<()> {
+        self.append_all(&[entry])
+    }
+
+    /// Appends entries, one line each, with one sync for all (a batch's rows).
+    pub fn append_all(&self, entries: &[&HistoryEntry]) -> std::io::Result<()> {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             private_dir(dir)?;
         }
-        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
-        line.push(b'\n');
+        let mut lines = Vec::new();
+        for entry in entries {
+            serde_json::to_writer(&mut lines, entry).map_err(std::io::Error::other)?;
+            lines.push(b'\n');
+        }
         let mut file = private_options()
             .create(true)
             .read(true)
@@ -140,10 +155,10 @@ impl History {
             file.seek(SeekFrom::End(-1))?;
             file.read_exact(&mut last)?;
             if last[0] != b'\n' {
-                line.insert(0, b'\n');
+                lines.insert(0, b'\n');
             }
         }
-        file.write_all(&line)?;
+        file.write_all(&lines)?;
         file.sync_data()
     }
 

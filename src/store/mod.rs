@@ -6,10 +6,12 @@
 mod atomic;
 pub mod drafts;
 pub mod history;
+pub mod journal;
 mod lock;
 pub(crate) mod private;
 
 pub use atomic::write_atomically;
 pub use drafts::{Draft, DraftEditing, DraftError, DraftStore};
 pub use history::{History, HistoryEntry, HistoryListing, SkippedLine};
+pub use journal::{Journal, JournalEntry, RowOutcome};
 pub use lock::ContactLock;
