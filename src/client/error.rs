@@ -46,6 +46,8 @@ pub enum ClientError {
     Empty { status: u16 },
     #[error("the answer has no contact at `{path}`")]
     NoContact { path: String },
+    #[error("the {vendor} spec {what}")]
+    ListUnsupported { vendor: String, what: String },
 }
 
 fn status_sentence(status: u16, outcome: &Outcome, retry_after: &Option<u64>) -> String {
@@ -79,7 +81,7 @@ impl ClientError {
     pub fn exit_code(&self) -> u8 {
         match self {
             ClientError::Status { .. } | ClientError::Redirect { .. } => 4,
-            ClientError::MissingValue(_) => 2,
+            ClientError::MissingValue(_) | ClientError::ListUnsupported { .. } => 2,
             ClientError::Html { status, .. }
             | ClientError::NotJson { status, .. }
             | ClientError::Empty { status }
