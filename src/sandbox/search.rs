@@ -25,6 +25,10 @@ pub struct Filter {
 
 /// Lowercase, accents removed: "Zoë" and "ZOE" both become "zoe".
 pub fn fold(text: &str) -> String {
+    // Most names and every generated one are ASCII: skip the decomposition for them.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
