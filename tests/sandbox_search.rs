@@ -122,7 +122,7 @@ async fn generated_contacts_are_found_by_their_email() {
     api.running.shared.generated().await;
     for list in &LISTS {
         // Every 11th: each request scans the vendor's 1,000 contacts, so asking for all of
-        // them is slow in a debug build (the lists across scopes above reach them all).
+        // them is slow in a debug build (the lists across scopes, next, reach them all).
         for (key, record) in seed::generated(list.vendor).into_iter().step_by(11) {
             let email = match list.vendor {
                 "exsited" => record["email"]["address"].as_str(),
@@ -130,7 +130,7 @@ async fn generated_contacts_are_found_by_their_email() {
             }
             .unwrap_or_else(|| panic!("{}: {key} has no e-mail", list.vendor));
             let found = search(&api, list, &format!("email={email}")).await;
-            assert_eq!(found, [key.clone()], "{} {email}", list.vendor);
+            assert_eq!(found, [key], "{} {email}", list.vendor);
         }
     }
 }
