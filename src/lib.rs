@@ -3,7 +3,8 @@
 //! The library holds everything that is not the terminal: vendor specs (`spec`), the config
 //! file (`config`), the edit model (`edit`), the HTTP client (`client`) and what is kept on disk
 //! (`store`). `send` is the one path from edits to a sent update (re-read, rebase, build,
-//! prepare); `cli` and `tui` are the two front ends; `sandbox` emulates the vendors.
+//! prepare); `search` filters loaded contacts as a query is typed; `cli` and `tui` are the two
+//! front ends; `sandbox` emulates the vendors.
 //! ARCHITECTURE.md draws the map.
 
 pub mod batch;
@@ -16,6 +17,7 @@ pub mod log;
 pub mod paths;
 pub mod sandbox;
 pub mod sanitize;
+pub mod search;
 pub mod send;
 pub mod spec;
 pub mod store;

@@ -4,6 +4,7 @@
 mod apply;
 mod contact;
 mod context;
+mod find;
 mod history;
 mod import;
 mod plan;
@@ -93,6 +94,34 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
         /// Print the recorded exchange (secrets redacted) to stderr
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Find contacts by name or e-mail; prints reference, name and e-mail of each match
+    ///
+    /// Searches the vendor's list as its spec's [list.search] says (across accounts or
+    /// customers where the spec has a list across them). Exit codes: 0 matches printed; 1 no
+    /// match (a message on stderr; --json prints []); 2 usage or configuration error (also a
+    /// vendor whose spec cannot search); 4 the vendor answered with an error; 5 network.
+    Find {
+        /// Profile to use (default: default_profile in config.toml)
+        #[arg(short, long)]
+        profile: Option<String>,
+        /// Part of a name or an e-mail, any case, accents optional (e.g. "zoe", "@acme")
+        text: String,
+        /// Match TEXT against e-mails only
+        #[arg(long, conflicts_with = "name")]
+        email: bool,
+        /// Match TEXT against names only
+        #[arg(long)]
+        name: bool,
+        /// Print at most this many matches
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        limit: u32,
+        /// Print a JSON array of {"reference","name","email"}
+        #[arg(long)]
+        json: bool,
+        /// Print the recorded exchanges (secrets redacted) to stderr
         #[arg(short, long)]
         verbose: bool,
     },
@@ -333,6 +362,27 @@ pub fn run(command: CliCommand) -> ExitCode {
             contact::GetArgs {
                 profile: profile.as_deref(),
                 reference: &reference,
+                json,
+                verbose,
+            },
+            &mut out,
+            &mut err,
+        ),
+        CliCommand::Find {
+            profile,
+            text,
+            email,
+            name,
+            limit,
+            json,
+            verbose,
+        } => find::run(
+            find::FindArgs {
+                profile: profile.as_deref(),
+                text: &text,
+                email,
+                name,
+                limit: limit as usize,
                 json,
                 verbose,
             },

@@ -52,6 +52,8 @@ pub enum ClientError {
     Empty { status: u16 },
     #[error("the answer has no contact at `{path}`")]
     NoContact { path: String },
+    #[error("the {vendor} spec {what}")]
+    ListUnsupported { vendor: String, what: String },
 }
 
 fn status_sentence(status: u16, outcome: &Outcome, retry_after: &Option<u64>) -> String {
@@ -85,7 +87,9 @@ impl ClientError {
     pub fn exit_code(&self) -> u8 {
         match self {
             ClientError::Status { .. } | ClientError::Redirect { .. } => 4,
-            ClientError::MissingValue(_) | ClientError::Elsewhere { .. } => 2,
+            ClientError::MissingValue(_)
+            | ClientError::Elsewhere { .. }
+            | ClientError::ListUnsupported { .. } => 2,
             ClientError::Html { status, .. }
             | ClientError::NotJson { status, .. }
             | ClientError::Empty { status }

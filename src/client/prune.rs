@@ -63,14 +63,25 @@ impl Wanted {
     pub fn list(spec: &VendorSpec) -> Self {
         let mut wanted = Self::envelope(spec);
         if let Some(list) = &spec.list {
+            // What a row is made of: its reference, label, name and e-mail fields, whichever
+            // list (its own scope, or across scopes) it came from.
             let mut item = Wanted::default();
-            for param in list.reference.params() {
+            let references =
+                std::iter::once(&list.reference).chain(list.across.as_ref().map(|a| &a.reference));
+            for param in references.flat_map(|r| r.params()) {
                 item.keys.entry(param.to_string()).or_default().all = true;
             }
-            for label in &list.label {
-                item.keep(label);
+            for path in list.label.iter().chain(&list.name).chain(&list.email) {
+                item.keep(path);
             }
-            wanted.at(&list.items).items = Some(Box::new(item));
+            let item = Box::new(item);
+            wanted.at(&list.items).items = Some(item.clone());
+            if let Some(across) = &list.across {
+                wanted.at(&across.items).items = Some(item);
+            }
+            if let crate::spec::PagingStyle::Cursor { next } = &list.paging.style {
+                wanted.keep(next);
+            }
         }
         wanted
     }

@@ -44,19 +44,6 @@ pub struct Loaded {
     pub exchange: Exchange,
 }
 
-/// One page of the vendor's contact list.
-#[derive(Debug, Clone)]
-pub struct Listing {
-    pub items: Vec<ListItem>,
-    pub exchange: Exchange,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListItem {
-    pub reference: String,
-    pub label: String,
-}
-
 // Records and bodies may hold secret fields (servicedesk e_password): their Debug shows the
 // shape only, and the recorded (redacted) exchanges carry the text.
 impl std::fmt::Debug for Loaded {
@@ -343,90 +330,6 @@ impl Session {
         let form = Form::from_record(self.spec.clone(), loaded.record.clone())
             .with_reference(reference.values.clone());
         Ok((form, loaded))
-    }
-
-    /// One page of the vendor's list; `scope` gives the list path's values (exsited account).
-    pub async fn list(
-        &self,
-        scope: &BTreeMap<String, String>,
-        page: usize,
-        per_page: usize,
-    ) -> Result<Listing> {
-        let Some(list) = &self.spec.list else {
-            return Err(Failed::new(
-                ClientError::NoContact {
-                    path: format!("(the {} spec has no list request)", self.spec.id),
-                },
-                Vec::new(),
-            ));
-        };
-        let mut url = self
-            .url(&list.path, scope)
-            .map_err(|e| Failed::new(e, Vec::new()))?;
-        let mut query = Vec::new();
-        if let Some(p) = &list.page_param {
-            query.push(format!("{p}={page}"));
-        }
-        if let Some(p) = &list.per_page_param {
-            query.push(format!("{p}={per_page}"));
-        }
-        if !query.is_empty() {
-            url = format!("{url}?{}", query.join("&"));
-        }
-        let prepared = self.prepare(&list.method, url, None, None);
-        let answer = self.send(&prepared).await?;
-        let exchange = answer.last();
-        let fail = |e| Failed::new(e, answer.exchanges.clone());
-        let (json, _) = self
-            .judge(
-                answer.status,
-                &answer.headers,
-                answer.body()?,
-                true,
-                &self.list_wanted,
-            )
-            .map_err(fail)?;
-        let json = json.unwrap_or(Json::Null);
-        let items = list
-            .items
-            .get(&json)
-            .and_then(Json::as_array)
-            .ok_or_else(|| {
-                fail(ClientError::NoContact {
-                    path: format!("{} (the list)", list.items),
-                })
-            })?;
-        let field = |item: &Json, name: &str| -> Option<String> {
-            match item.get(name)? {
-                Json::String(s) => Some(s.clone()),
-                Json::Null => None,
-                other => Some(other.to_string()),
-            }
-        };
-        let items = items
-            .iter()
-            .filter_map(|item| {
-                let reference = list
-                    .reference
-                    .render(|p| scope.get(p).cloned().or_else(|| field(item, p)))
-                    .ok()?;
-                let label: Vec<String> = list
-                    .label
-                    .iter()
-                    .filter_map(|path| path.get(item))
-                    .filter_map(|v| match v {
-                        Json::String(s) if !s.is_empty() => Some(s.clone()),
-                        Json::Null | Json::String(_) => None,
-                        other => Some(other.to_string()),
-                    })
-                    .collect();
-                Some(ListItem {
-                    reference,
-                    label: label.join(" · "),
-                })
-            })
-            .collect();
-        Ok(Listing { items, exchange })
     }
 }
 

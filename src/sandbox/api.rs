@@ -18,6 +18,7 @@ use serde_json::Value as Json;
 use super::checks::Violation;
 use super::demo::{DemoUser, DemoUsers};
 use super::ledger::{self, Ledger};
+use super::search::{Filter, SearchFields};
 
 /// Why a request is refused. Each vendor turns it into its own status and error body.
 #[derive(Debug)]
@@ -46,41 +47,62 @@ impl Failure {
     }
 }
 
-/// One page of a list request: `?page=N&per_page=M` (1-based; defaults 1 and 50).
-#[derive(Debug, Clone, Copy)]
+/// One page of a list request: `?page=N&per_page=M` (1-based; defaults 1 and 50), or
+/// `?offset=N&limit=M`, or `?cursor=C` with the cursor a previous page gave (`next_cursor`).
+#[derive(Debug, Clone)]
 pub struct Page {
     pub page: usize,
     pub per_page: usize,
-}
-
-impl Page {
-    fn from_query(query: &HashMap<String, String>) -> Self {
-        let number = |key: &str, default: usize| {
-            query
-                .get(key)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-        };
-        Self {
-            page: number("page", 1),
-            per_page: number("per_page", 50),
-        }
-    }
+    /// The index of the page's first item among all matches.
+    pub start: usize,
+    /// The cursor of the page after this one, when there is one (set once the total is known).
+    pub next_cursor: Option<String>,
 }
 
 pub const MAX_PER_PAGE: usize = 500;
 
 impl Page {
-    fn clamped(self) -> Self {
-        Self {
-            page: self.page.max(1),
-            per_page: self.per_page.clamp(1, MAX_PER_PAGE),
-        }
+    /// The page asked for, or why the request is refused (a cursor this sandbox did not give).
+    fn from_query(query: &HashMap<String, String>) -> Result<Self, Failure> {
+        let number = |key: &str| query.get(key).and_then(|v| v.parse::<usize>().ok());
+        let per_page = number("per_page")
+            .or(number("limit"))
+            .unwrap_or(50)
+            .clamp(1, MAX_PER_PAGE);
+        let start = if let Some(cursor) = query.get("cursor") {
+            cursor_start(cursor).ok_or_else(|| {
+                Failure::Refused(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_cursor",
+                    format!("cursor {cursor:?} was not given by this list"),
+                )
+            })?
+        } else if let Some(offset) = number("offset") {
+            offset
+        } else {
+            (number("page").unwrap_or(1).max(1) - 1).saturating_mul(per_page)
+        };
+        Ok(Self {
+            page: start / per_page + 1,
+            per_page,
+            start,
+            next_cursor: None,
+        })
     }
 
     pub fn total_pages(&self, total: usize) -> usize {
         total.div_ceil(self.per_page).max(1)
     }
+}
+
+/// Cursors are opaque to clients; here they are the next item's index, marked so that a page
+/// number passed as a cursor is refused.
+fn cursor_at(start: usize) -> String {
+    format!("at{start}")
+}
+
+fn cursor_start(cursor: &str) -> Option<usize> {
+    cursor.strip_prefix("at")?.parse().ok()
 }
 
 /// One emulated vendor.
@@ -101,6 +123,13 @@ pub trait Desk: Send + Sync + 'static {
     /// The headers that carry the demo user's credentials, as this vendor expects them.
     fn demo_headers(&self, user: &DemoUser) -> Vec<(&'static str, String)>;
     fn failure(&self, failure: Failure) -> Response;
+    /// Where this vendor's records keep names and e-mails, for `?q=`, `?name=`, `?email=`.
+    fn search_fields(&self) -> SearchFields;
+    /// A record as a list item; scoped vendors add the scope, so that an item found across
+    /// scopes carries its full reference.
+    fn list_item(&self, _key: &str, record: &Json) -> Json {
+        record.clone()
+    }
     /// Ledger key from the path's values (in route order).
     fn key(&self, params: &[String]) -> String {
         params.join("/")
@@ -112,7 +141,8 @@ pub trait Desk: Send + Sync + 'static {
     fn read_body(&self, key: &str, record: &Json) -> Json;
     /// The update's response body; `None` for an empty body.
     fn update_body(&self, key: &str, record: &Json) -> Option<Json>;
-    /// A page of the list; `scope` is the list route's value, if it has one.
+    /// A page of the list; `scope` is the list route's value, if it has one (none for a list
+    /// across scopes).
     fn list_response(
         &self,
         scope: Option<&str>,
@@ -243,13 +273,7 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<Shared> {
             async move {
                 shared.generated().await;
                 let scope = values(&params).into_iter().next();
-                list(
-                    &shared,
-                    &*desk,
-                    scope.as_deref(),
-                    Page::from_query(&query),
-                    &headers,
-                )
+                list(&shared, &*desk, scope.as_deref(), &query, &headers)
             }
         },
     );
@@ -379,27 +403,38 @@ fn list(
     shared: &Shared,
     desk: &dyn Desk,
     scope: Option<&str>,
-    page: Page,
+    query: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Response {
     if let Err(f) = authorize(shared, desk, &Method::GET, headers) {
         return desk.failure(f);
     }
-    let page = page.clamped();
+    let mut page = match Page::from_query(query) {
+        Ok(page) => page,
+        Err(f) => return desk.failure(f),
+    };
+    let filter = Filter::from_query(query);
+    let fields = desk.search_fields();
     let ledger = shared.ledger();
-    let all: Vec<&Json> = ledger
-        .list(desk.id(), scope)
-        .map(|(_, c)| &c.record)
-        .collect();
-    if scope.is_some() && all.is_empty() {
+    let mut all = ledger.list(desk.id(), scope).peekable();
+    // An unknown scope is a 404; a known one with no match is an empty page.
+    if scope.is_some() && all.peek().is_none() {
         return desk.failure(Failure::NotFound);
     }
-    let total = all.len();
-    let items: Vec<Json> = all
+    let found: Vec<(&String, &Json)> = all
+        .map(|(key, c)| (key, &c.record))
+        .filter(|(_, record)| filter.matches(&fields, record))
+        .collect();
+    let total = found.len();
+    let end = page.start.saturating_add(page.per_page);
+    if end < total {
+        page.next_cursor = Some(cursor_at(end));
+    }
+    let items: Vec<Json> = found
         .into_iter()
-        .skip((page.page - 1).saturating_mul(page.per_page))
+        .skip(page.start)
         .take(page.per_page)
-        .cloned()
+        .map(|(key, record)| desk.list_item(key, record))
         .collect();
     desk.list_response(scope, page, items, total)
 }

@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, now_epoch};
 use super::demo::DemoUser;
+use super::search::SearchFields;
 
 const FIELDS: [&str; 9] = [
     "type",
@@ -209,6 +210,13 @@ impl Desk for Clemta {
         )
     }
 
+    fn search_fields(&self) -> SearchFields {
+        SearchFields {
+            names: &["full_name"],
+            emails: &["email", "billing.email"],
+        }
+    }
+
     fn list_response(
         &self,
         _scope: Option<&str>,
@@ -219,7 +227,7 @@ impl Desk for Clemta {
         let data: Vec<Json> = items.iter().map(visible).collect();
         axum::Json(json!({
             "success": true, "message": "Contacts retrieved successfully", "data": data,
-            "pagination": {"page": page.page, "per_page": page.per_page, "total": total, "total_pages": page.total_pages(total)}
+            "pagination": {"page": page.page, "per_page": page.per_page, "total": total, "total_pages": page.total_pages(total), "next_cursor": page.next_cursor}
         }))
         .into_response()
     }

@@ -13,6 +13,7 @@ use serde_json::{Value as Json, json};
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation};
 use super::demo::DemoUser;
+use super::search::SearchFields;
 
 /// Address ids the sandbox treats as existing ("Must be a valid existing addressId").
 pub const ADDRESS_IDS: [i64; 4] = [1675073, 1675074, 1675075, 1675076];
@@ -263,6 +264,13 @@ impl Desk for ContactReg {
 
     fn update_body(&self, _key: &str, record: &Json) -> Option<Json> {
         Some(record.clone())
+    }
+
+    fn search_fields(&self) -> SearchFields {
+        SearchFields {
+            names: &["name", "firstName", "middleName", "lastName"],
+            emails: &["email"],
+        }
     }
 
     fn list_response(

@@ -4,7 +4,9 @@
 //! field rules, and an `x-request-id` (UUID) on every response.
 //! Not on the page, so the sandbox's own: error bodies in the style of the framework the
 //! trailing slashes suggest (`{"detail", "code", "errors": {field: [..]}}`), a viewer role that
-//! may read but not update, and the paged list `{"count", "next", "previous", "results"}`.
+//! may read but not update, and the paged, searchable lists `{"count", "next", "previous",
+//! "results"}` of a customer and across customers (`GET /contacts/`), whose items carry their
+//! `customer_id`.
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +16,7 @@ use serde_json::{Map, Value as Json, json};
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation};
 use super::demo::DemoUser;
+use super::search::SearchFields;
 
 /// The sandbox's own second user, which may read but not update (the demo user, from
 /// assets/sandbox/profiles.toml, is a Dispatcher).
@@ -127,6 +130,8 @@ impl Desk for Cro {
         &[
             "/customers/{customer_id}/contacts/",
             "/customers/{customer_id}/contacts",
+            "/contacts/",
+            "/contacts",
         ]
     }
 
@@ -260,6 +265,22 @@ impl Desk for Cro {
         Some(record.clone())
     }
 
+    fn list_item(&self, key: &str, record: &Json) -> Json {
+        let mut item = record.clone();
+        let customer = key.split_once('/').and_then(|(c, _)| c.parse::<u64>().ok());
+        if let (Some(o), Some(customer)) = (item.as_object_mut(), customer) {
+            o.insert("customer_id".into(), json!(customer));
+        }
+        item
+    }
+
+    fn search_fields(&self) -> SearchFields {
+        SearchFields {
+            names: &["name"],
+            emails: &["email"],
+        }
+    }
+
     fn list_response(
         &self,
         scope: Option<&str>,
@@ -267,13 +288,11 @@ impl Desk for Cro {
         items: Vec<Json>,
         total: usize,
     ) -> Response {
-        let link = |n: usize| {
-            json!(format!(
-                "/cro/customers/{}/contacts/?page={n}&per_page={}",
-                scope.unwrap_or_default(),
-                page.per_page
-            ))
+        let path = match scope {
+            Some(customer) => format!("/cro/customers/{customer}/contacts/"),
+            None => "/cro/contacts/".to_string(),
         };
+        let link = |n: usize| json!(format!("{path}?page={n}&per_page={}", page.per_page));
         let next = if page.page < page.total_pages(total) {
             link(page.page + 1)
         } else {

@@ -3,7 +3,9 @@
 //! `account.contact`, the reply under `account.contacts`; salutation and designation sent as
 //! names and returned as `{id, name, link}`; flags as the strings "true"/"false".
 //! Not on the page, so the sandbox's own: the error body `{"error": {code, message, details}}`
-//! and the list `GET /api/v3/accounts/{account_id}/contacts` (paged).
+//! the list `GET /api/v3/accounts/{account_id}/contacts` (paged, searchable) and the list
+//! across accounts `GET /api/v3/contacts` (`{"contacts", "pagination"}`), whose items carry
+//! their `account_id`.
 
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +15,7 @@ use serde_json::{Map, Value as Json, json};
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation, now_rfc3339};
 use super::demo::DemoUser;
+use super::search::SearchFields;
 
 const FIELDS: [&str; 19] = [
     "salutation",
@@ -183,7 +186,7 @@ impl Desk for Exsited {
     }
 
     fn list_routes(&self) -> &'static [&'static str] {
-        &["/api/v3/accounts/{account_id}/contacts"]
+        &["/api/v3/accounts/{account_id}/contacts", "/api/v3/contacts"]
     }
 
     fn update_method(&self) -> MethodFilter {
@@ -305,6 +308,21 @@ impl Desk for Exsited {
         Some(self.read_body(key, record))
     }
 
+    fn list_item(&self, key: &str, record: &Json) -> Json {
+        let mut item = record.clone();
+        if let (Some(o), Some((account, _))) = (item.as_object_mut(), key.split_once('/')) {
+            o.insert("account_id".into(), json!(account));
+        }
+        item
+    }
+
+    fn search_fields(&self) -> SearchFields {
+        SearchFields {
+            names: &["first_name", "middle_name", "last_name"],
+            emails: &["email.address"],
+        }
+    }
+
     fn list_response(
         &self,
         scope: Option<&str>,
@@ -312,10 +330,14 @@ impl Desk for Exsited {
         items: Vec<Json>,
         total: usize,
     ) -> Response {
-        axum::Json(json!({
-            "account": {"contacts": items, "id": scope.unwrap_or_default()},
-            "pagination": {"page": page.page, "per_page": page.per_page, "total": total, "total_pages": page.total_pages(total)}
-        }))
-        .into_response()
+        let pagination = json!({"page": page.page, "per_page": page.per_page, "total": total,
+            "total_pages": page.total_pages(total), "next_cursor": page.next_cursor});
+        let body = match scope {
+            Some(account) => {
+                json!({"account": {"contacts": items, "id": account}, "pagination": pagination})
+            }
+            None => json!({"contacts": items, "pagination": pagination}),
+        };
+        axum::Json(body).into_response()
     }
 }

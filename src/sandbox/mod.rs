@@ -13,6 +13,7 @@ pub mod demo;
 mod exsited;
 pub mod fault;
 pub mod ledger;
+pub mod search;
 pub mod seed;
 mod serve;
 mod servicedesk;

@@ -14,6 +14,7 @@ use serde_json::{Map, Value as Json, json};
 use super::api::{Desk, Failure, Page};
 use super::checks::{Report, Violation, is_offset_datetime, now_dotnet};
 use super::demo::DemoUser;
+use super::search::SearchFields;
 
 /// Every documented field of the contact, in the page's order, with its maximum length.
 const FIELDS: [(&str, Option<usize>); 24] = [
@@ -242,6 +243,13 @@ impl Desk for ServiceDesk {
     /// "IHttpActionResult": no documented body.
     fn update_body(&self, _key: &str, _record: &Json) -> Option<Json> {
         None
+    }
+
+    fn search_fields(&self) -> SearchFields {
+        SearchFields {
+            names: &["firstname", "lastname"],
+            emails: &["email", "private_email"],
+        }
     }
 
     fn list_response(

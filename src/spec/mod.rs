@@ -1,12 +1,16 @@
 //! Vendors as data: the spec types, the TOML loader, and the catalog of built-in and user specs.
 
 mod catalog;
+mod list;
 mod param;
 mod raw;
 mod template;
 mod types;
 
 pub use catalog::{BUILT_IN, Catalog};
+pub use list::{
+    DEFAULT_PAGE_SIZE, ListSource, ListSpec, MAX_PAGE_SIZE, Paging, PagingStyle, SearchParams,
+};
 pub use param::ParamType;
 pub use raw::{MAX_FIELDS, MAX_NAME_CHARS, humanize, parse_spec};
 pub use template::{Piece, Template, TemplateError};

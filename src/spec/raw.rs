@@ -29,7 +29,7 @@ struct RawSpec {
     read: Spanned<RawRequest>,
     update: Spanned<RawRequest>,
     #[serde(default)]
-    list: Option<Spanned<RawList>>,
+    list: Option<Spanned<super::list::RawList>>,
     #[serde(default)]
     request_wrapper: String,
     #[serde(default)]
@@ -80,27 +80,6 @@ fn text_kind() -> Spanned<String> {
 struct RawRequest {
     method: Spanned<String>,
     path: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawList {
-    #[serde(default = "get_method")]
-    method: Spanned<String>,
-    path: Spanned<String>,
-    #[serde(default)]
-    items: String,
-    reference: Spanned<String>,
-    #[serde(default)]
-    label: Vec<String>,
-    #[serde(default)]
-    page_param: Option<String>,
-    #[serde(default)]
-    per_page_param: Option<String>,
-}
-
-fn get_method() -> Spanned<String> {
-    Spanned::new(0..0, "GET".to_string())
 }
 
 #[derive(Deserialize, Default)]
@@ -179,7 +158,7 @@ pub const MAX_NAME_CHARS: usize = 256;
 pub const MAX_FIELDS: usize = 100_000;
 
 /// Turns byte offsets into 1-based line numbers for one source text.
-struct Lines<'a> {
+pub(super) struct Lines<'a> {
     origin: &'a str,
     source: &'a str,
 }
@@ -194,7 +173,7 @@ impl Lines<'_> {
             + 1
     }
 
-    fn error(&self, span: Range<usize>, message: impl Into<String>) -> SpecError {
+    pub(super) fn error(&self, span: Range<usize>, message: impl Into<String>) -> SpecError {
         SpecError {
             origin: self.origin.to_string(),
             line: Some(self.line_of(span.start)),
@@ -243,22 +222,6 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
     let template = |text: &str, span: Range<usize>| {
         Template::parse(text).map_err(|e| lines.error(span, e.to_string()))
     };
-    // A request path is appended to the profile's base URL, which carries the credential: it
-    // must start with `/` and its literal text must not be able to move the request to another
-    // host (`@evil:80/…`, `//evil/…`, `\\evil`), another scheme or a query that swaps it.
-    let request_path = |text: &str, span: Range<usize>, what: &str| {
-        let refused = |why: &str| lines.error(span.clone(), format!("{what} path {text:?} {why}"));
-        if !text.starts_with('/') || text.starts_with("//") {
-            return Err(refused("must start with a single `/`"));
-        }
-        if let Some(c) = text
-            .chars()
-            .find(|c| matches!(c, '@' | '\\' | '#' | '?') || c.is_whitespace() || c.is_control())
-        {
-            return Err(refused(&format!("must not contain {c:?}")));
-        }
-        template(text, span.clone())
-    };
     let reference = template(
         raw.reference.template.get_ref(),
         raw.reference.template.span(),
@@ -277,7 +240,7 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
 
     let request = |r: &Spanned<RawRequest>, what: &str| -> Result<RequestSpec, SpecError> {
         let r = r.get_ref();
-        let path = request_path(r.path.get_ref(), r.path.span(), what)?;
+        let path = request_path(lines, r.path.get_ref(), r.path.span(), what)?;
         if let Some(p) = path.params().find(|p| !ref_params.contains(p)) {
             return Err(lines.error(
                 r.path.span(),
@@ -326,29 +289,11 @@ fn convert(raw: RawSpec, lines: &Lines, origin: &str) -> Result<VendorSpec, Spec
         })
         .collect::<Result<Vec<_>, SpecError>>()?;
 
-    let list = match &raw.list {
-        None => None,
-        Some(l) => {
-            let r = l.get_ref();
-            let path = request_path(r.path.get_ref(), r.path.span(), "list")?;
-            if let Some(p) = path.params().find(|p| !ref_params.contains(p)) {
-                return Err(lines.error(
-                    r.path.span(),
-                    format!("list path uses {{{p}}}, which the reference template {reference} does not give"),
-                ));
-            }
-            Some(ListSpec {
-                method: check_method(r.method.get_ref())
-                    .map_err(|m| lines.error(r.method.span(), m))?,
-                path,
-                items: JsonPath::parse(&r.items),
-                reference: template(r.reference.get_ref(), r.reference.span())?,
-                label: r.label.iter().map(|s| JsonPath::parse(s)).collect(),
-                page_param: r.page_param.clone(),
-                per_page_param: r.per_page_param.clone(),
-            })
-        }
-    };
+    let list = raw
+        .list
+        .as_ref()
+        .map(|l| super::list::convert_list(l, lines, &ref_params, &reference))
+        .transpose()?;
 
     for (what, dotted) in [
         ("request_wrapper", &raw.request_wrapper),
@@ -660,6 +605,28 @@ fn convert_fields(
     Ok(fields)
 }
 
+/// A request path is appended to the profile's base URL, which carries the credential: it
+/// must start with `/` and its literal text must not be able to move the request to another
+/// host (`@evil:80/…`, `//evil/…`, `\\evil`), another scheme or a query that swaps it.
+pub(super) fn request_path(
+    lines: &Lines,
+    text: &str,
+    span: Range<usize>,
+    what: &str,
+) -> Result<Template, SpecError> {
+    let refused = |why: &str| lines.error(span.clone(), format!("{what} path {text:?} {why}"));
+    if !text.starts_with('/') || text.starts_with("//") {
+        return Err(refused("must start with a single `/`"));
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| matches!(c, '@' | '\\' | '#' | '?') || c.is_whitespace() || c.is_control())
+    {
+        return Err(refused(&format!("must not contain {c:?}")));
+    }
+    Template::parse(text).map_err(|e| lines.error(span, e.to_string()))
+}
+
 fn parse_clear(text: &str) -> Result<ClearAs, String> {
     match text {
         "null" => Ok(ClearAs::Null),
@@ -668,7 +635,7 @@ fn parse_clear(text: &str) -> Result<ClearAs, String> {
     }
 }
 
-fn check_method(method: &str) -> Result<String, String> {
+pub(super) fn check_method(method: &str) -> Result<String, String> {
     match method {
         "GET" | "POST" | "PUT" | "PATCH" | "DELETE" => Ok(method.to_string()),
         other => Err(format!(

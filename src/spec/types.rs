@@ -6,6 +6,7 @@ use std::fmt;
 use regex::Regex;
 use serde_json::Value as Json;
 
+use super::list::ListSpec;
 use super::param::ParamType;
 use super::template::Template;
 
@@ -271,20 +272,6 @@ pub enum RecordRule {
 pub struct RequestSpec {
     pub method: String,
     pub path: Template,
-}
-
-#[derive(Debug, Clone)]
-pub struct ListSpec {
-    pub method: String,
-    pub path: Template,
-    /// Where the array of contacts sits in the list response.
-    pub items: JsonPath,
-    /// How one item becomes a contact reference: placeholders are item fields or list path params.
-    pub reference: Template,
-    /// Item fields shown to the user when picking.
-    pub label: Vec<JsonPath>,
-    pub page_param: Option<String>,
-    pub per_page_param: Option<String>,
 }
 
 /// One header the vendor's auth needs; the value template may use `{secret}` and profile extras.
