@@ -16,7 +16,10 @@ use crate::client::secret::{CommandLine, DEFAULT_SECRET_TIMEOUT, Secret, SecretS
 use crate::spec::{Catalog, Kind, VendorSpec};
 
 mod built_in;
+mod values;
+
 use built_in::built_in_profiles;
+use values::{parse_secret, parse_timeout, without_userinfo};
 
 /// Where the built-in sandbox profiles point unless `ROLO_SANDBOX_URL` says otherwise.
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:7878";
@@ -508,108 +511,4 @@ fn parse_profile(
         rate: text("rate")?.map(|(rate, _)| rate.to_string()),
         origin: ProfileOrigin::Config,
     })
-}
-
-/// `base_url` as it may be shown: any `user:password@` between the scheme and the host cut out.
-/// Works on any text, parsable URL or not, since an unparsable one is quoted in errors too.
-fn without_userinfo(url: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let authority_end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    match url[start..authority_end].rfind('@') {
-        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
-        None => url.to_string(),
-    }
-}
-
-/// `secret_timeout = "30s"` (or `"500ms"`, `"2m"`, or a number of seconds).
-fn parse_timeout(
-    name: &str,
-    value: &Spanned<toml::Value>,
-    err: &ErrAt,
-) -> Result<Duration, ConfigError> {
-    let bad = || {
-        err(
-            value.span(),
-            format!(
-                "profile {name:?}: secret_timeout must be a duration from 1ms to 1h, such as \"30s\", \"500ms\", \"2m\" or 30 (seconds)"
-            ),
-        )
-    };
-    let duration = match value.get_ref() {
-        toml::Value::Integer(n) => u64::try_from(*n).ok().map(Duration::from_secs),
-        toml::Value::String(s) => {
-            let s = s.trim();
-            let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
-                Some(i) => s.split_at(i),
-                None => (s, "s"),
-            };
-            let n: Option<u64> = number.parse().ok();
-            match unit.trim() {
-                "ms" => n.map(Duration::from_millis),
-                "s" => n.map(Duration::from_secs),
-                "m" => n.and_then(|n| n.checked_mul(60)).map(Duration::from_secs),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    duration
-        .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
-        .ok_or_else(bad)
-}
-
-fn parse_secret(
-    name: &str,
-    value: &Spanned<toml::Value>,
-    timeout: Option<Duration>,
-    err: &ErrAt,
-) -> Result<SecretSource, ConfigError> {
-    let bad = || {
-        err(
-            value.span(),
-            format!(
-                "profile {name:?}: secret must be {{ env = \"…\" }}, {{ command = \"…\" }}, {{ keyring = \"…\" }} or a string"
-            ),
-        )
-    };
-    let source = match value.get_ref() {
-        toml::Value::String(s) if !s.is_empty() => SecretSource::Literal(Secret::new(s.clone())),
-        toml::Value::Table(t) if t.len() == 1 => {
-            let (kind, v) = t.iter().next().ok_or_else(bad)?;
-            let v = v
-                .as_str()
-                .filter(|s| !s.is_empty())
-                .ok_or_else(bad)?
-                .to_string();
-            let wait = timeout.unwrap_or(DEFAULT_SECRET_TIMEOUT);
-            match kind.as_str() {
-                "env" => SecretSource::Env(v),
-                "command" => SecretSource::Command {
-                    command: CommandLine::new(v),
-                    timeout: wait,
-                },
-                "keyring" => SecretSource::Keyring {
-                    entry: v,
-                    timeout: wait,
-                },
-                _ => return Err(bad()),
-            }
-        }
-        _ => return Err(bad()),
-    };
-    let waits = matches!(
-        source,
-        SecretSource::Command { .. } | SecretSource::Keyring { .. }
-    );
-    if timeout.is_some() && !waits {
-        return Err(err(
-            value.span(),
-            format!(
-                "profile {name:?}: secret_timeout applies only to a {{ command = \"…\" }} or {{ keyring = \"…\" }} secret; remove it"
-            ),
-        ));
-    }
-    Ok(source)
 }

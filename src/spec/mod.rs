@@ -1,6 +1,7 @@
 //! Vendors as data: the spec types, the TOML loader, and the catalog of built-in and user specs.
 
 mod catalog;
+mod fields;
 mod list;
 mod param;
 mod raw;
