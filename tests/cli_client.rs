@@ -158,7 +158,7 @@ fn patch_reports_the_outcome_and_curl_export() {
     assert_eq!(
         curl.trim_end(),
         format!(
-            "curl -X PATCH '{base}/cro/customers/1001/contacts/5001/' -H 'authorization: Bearer ***' -H 'x-tenant-id: 1' -H 'accept: application/json' -H 'content-type: application/json' -H 'if-match: \"1\"' --data-raw '{{\"name\":\"Desk\"}}'"
+            "curl -X PATCH '{base}/cro/customers/1001/contacts/5001/' -H 'authorization: Bearer ***' -H 'x-tenant-id: 1' -H 'user-agent: rolo/0.1.0' -H 'accept: application/json' -H 'content-type: application/json' -H 'if-match: \"1\"' --data-raw '{{\"name\":\"Desk\"}}'"
         )
     );
     let out = env.run(

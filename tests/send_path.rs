@@ -119,6 +119,20 @@ async fn the_reviewed_request_is_the_request_received_for_every_vendor() {
                 "{vendor}: {name}"
             );
         }
+        // Nothing is sent that the review did not show (the transport's own Host and
+        // Content-Length aside).
+        for (name, _) in &received.headers {
+            let name = name.to_ascii_lowercase();
+            assert!(
+                name == "host"
+                    || name == "content-length"
+                    || reviewed
+                        .headers
+                        .iter()
+                        .any(|(shown, _)| shown.eq_ignore_ascii_case(&name)),
+                "{vendor}: {name} was sent but not reviewed"
+            );
+        }
     }
 }
 

@@ -73,6 +73,12 @@ impl Session {
         etag: Option<&str>,
     ) -> Prepared {
         let mut headers = self.auth.clone();
+        // Every header is in the prepared request (none added by the HTTP client on the way),
+        // so the review, --dry-run and --curl show the whole of what is sent.
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(concat!("rolo/", env!("CARGO_PKG_VERSION"))),
+        );
         headers.insert(
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),

@@ -226,7 +226,6 @@ impl Session {
         let http = builder
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
-            .user_agent(concat!("rolo/", env!("CARGO_PKG_VERSION")))
             // A followed redirect turns a PATCH into a GET (a false success) and may carry
             // custom auth headers to another host: report it instead.
             .redirect(reqwest::redirect::Policy::none())
