@@ -94,7 +94,10 @@ fn a_listed_row_opens_its_own_contact_for_every_vendor() {
         tty.keys("\x13");
         tty.wait_for("1 unsaved");
         tty.keys("s");
-        tty.wait_for("Review before sending");
+        // The popup may arrive over several frames: wait for its request line.
+        tty.wait_until("the review's request line", |s| {
+            s.contains("> PATCH http://") || s.contains("> PUT http://")
+        });
         let screen = tty.screen();
         let url = screen
             .lines()
