@@ -5,77 +5,54 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-
 use rolo::sanitize::is_unsafe;
 
 const ESCAPES: &str = r"\u001b]52;c;SGVsbG8=\u0007\u001b[2J\u009b31m\u202e\u0000\u007f";
 
 /// Serves canned answers by contact id until the test ends.
 fn hostile_vendor() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let (status, content_type, answer): (&str, &str, String) = if request_line
-                .contains("/contacts/evil-value")
-            {
-                (
-                    "200 OK",
-                    "application/json",
-                    format!(
-                        r#"{{"success":true,"message":"saved{ESCAPES}","data":{{"_id":"evil-value","type":"customer","full_name":"Eve{ESCAPES}","email":"eve@example.com","billing":{{"city":"x{ESCAPES}"}}}}}}"#
-                    ),
-                )
-            } else if request_line.contains("/contacts/evil-error") {
-                (
-                    "400 Bad Request",
-                    "application/json",
-                    format!(
-                        r#"{{"success":false,"message":"bad{ESCAPES}","error":{{"code":"E{ESCAPES}","details":"d{ESCAPES}"}}}}"#
-                    ),
-                )
-            } else if request_line.contains("/contacts/evil-text") {
-                (
-                    "200 OK",
-                    "text/plain",
-                    "plain \u{1b}[2J text \u{9b}31m \u{202e}".to_string(),
-                )
-            } else {
-                (
-                    "502 Bad Gateway",
-                    "text/html",
-                    "<html><title>Down \u{1b}]52;c;SGk=\u{7} \u{202e}</title></html>".to_string(),
-                )
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-evil: \u{9b}31m\u{202e}\r\nconnection: close\r\n\r\n",
-                answer.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(answer.as_bytes());
+    common::raw_http::serve(|request| {
+        let request_line = &request.line;
+        let (status, content_type, answer): (&str, &str, String) = if request_line
+            .contains("/contacts/evil-value")
+        {
+            (
+                "200 OK",
+                "application/json",
+                format!(
+                    r#"{{"success":true,"message":"saved{ESCAPES}","data":{{"_id":"evil-value","type":"customer","full_name":"Eve{ESCAPES}","email":"eve@example.com","billing":{{"city":"x{ESCAPES}"}}}}}}"#
+                ),
+            )
+        } else if request_line.contains("/contacts/evil-error") {
+            (
+                "400 Bad Request",
+                "application/json",
+                format!(
+                    r#"{{"success":false,"message":"bad{ESCAPES}","error":{{"code":"E{ESCAPES}","details":"d{ESCAPES}"}}}}"#
+                ),
+            )
+        } else if request_line.contains("/contacts/evil-text") {
+            (
+                "200 OK",
+                "text/plain",
+                "plain \u{1b}[2J text \u{9b}31m \u{202e}".to_string(),
+            )
+        } else {
+            (
+                "502 Bad Gateway",
+                "text/html",
+                "<html><title>Down \u{1b}]52;c;SGk=\u{7} \u{202e}</title></html>".to_string(),
+            )
+        };
+        common::raw_http::Answer {
+            status: status.to_string(),
+            headers: vec![
+                ("content-type".into(), content_type.to_string()),
+                ("x-evil".into(), "\u{9b}31m\u{202e}".into()),
+            ],
+            body: answer.into_bytes(),
         }
-    });
-    port
+    })
 }
 
 fn assert_clean(what: &str, bytes: &[u8]) {

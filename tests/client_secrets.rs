@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
@@ -52,48 +50,20 @@ type Handler = dyn Fn(&Seen) -> (String, Vec<(String, String)>, Vec<u8>) + Send 
 
 /// A raw HTTP/1.1 server on loopback: every request is kept and answered by `handler`.
 fn serve(handler: Arc<Handler>) -> (u16, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let kept = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let mut words = request_line.split_whitespace();
-            let request = Seen {
-                method: words.next().unwrap_or("").to_string(),
-                path: words.next().unwrap_or("").to_string(),
-                body,
-            };
-            kept.lock().unwrap().push(request.clone());
-            let (status, headers, answer) = handler(&request);
-            let mut head = format!(
-                "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
-                answer.len()
-            );
-            for (name, value) in headers {
-                head.push_str(&format!("{name}: {value}\r\n"));
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&answer);
+    let port = common::raw_http::serve(move |request| {
+        let request = Seen {
+            method: request.method.clone(),
+            path: request.path.clone(),
+            body: request.body.clone(),
+        };
+        kept.lock().unwrap().push(request.clone());
+        let (status, headers, body) = handler(&request);
+        common::raw_http::Answer {
+            status,
+            headers,
+            body,
         }
     });
     (port, seen)

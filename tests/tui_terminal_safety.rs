@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use common::pty::{BACKSPACE, DOWN, ENTER, ESC, Tty, UP, Vendor};
@@ -214,69 +212,49 @@ const ESCAPES: &str =
 
 /// A clemta-shaped vendor whose every value, message and header is hostile.
 fn hostile_vendor() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let (status, content_type, answer) = if request_line.contains("/contacts/evil-value") {
-                (
-                    "200 OK",
-                    "application/json",
-                    format!(
-                        r#"{{"success":true,"message":"saved{ESCAPES}","data":{{"id":"evil-value","type":"customer","status":"active","full_name":"Eve{ESCAPES}","email":"eve@example.com","description":"line{ESCAPES}","billing":{{"city":"x{ESCAPES}"}}}}}}"#
-                    ),
-                )
-            } else if request_line.contains("/contacts/evil-error") {
-                (
-                    "400 Bad Request",
-                    "application/json",
-                    format!(
-                        r#"{{"success":false,"message":"bad{ESCAPES}","error":{{"code":"E{ESCAPES}","details":"d{ESCAPES}"}}}}"#
-                    ),
-                )
-            } else if request_line.contains("/contacts?") || request_line.contains("/contacts ") {
-                (
-                    "200 OK",
-                    "application/json",
-                    format!(
-                        r#"{{"success":true,"data":[{{"id":"evil-value","full_name":"Listed{ESCAPES}","email":"l{ESCAPES}"}}]}}"#
-                    ),
-                )
-            } else {
-                (
-                    "502 Bad Gateway",
-                    "text/html",
-                    "<html><title>Down \u{1b}]52;c;SGk=\u{7} \u{9b}31m \u{202e}</title></html>"
-                        .to_string(),
-                )
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-evil: \u{9b}31m\u{202e}\r\nconnection: close\r\n\r\n",
-                answer.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(answer.as_bytes());
+    common::raw_http::serve(|request| {
+        let request_line = &request.line;
+        let (status, content_type, answer) = if request_line.contains("/contacts/evil-value") {
+            (
+                "200 OK",
+                "application/json",
+                format!(
+                    r#"{{"success":true,"message":"saved{ESCAPES}","data":{{"id":"evil-value","type":"customer","status":"active","full_name":"Eve{ESCAPES}","email":"eve@example.com","description":"line{ESCAPES}","billing":{{"city":"x{ESCAPES}"}}}}}}"#
+                ),
+            )
+        } else if request_line.contains("/contacts/evil-error") {
+            (
+                "400 Bad Request",
+                "application/json",
+                format!(
+                    r#"{{"success":false,"message":"bad{ESCAPES}","error":{{"code":"E{ESCAPES}","details":"d{ESCAPES}"}}}}"#
+                ),
+            )
+        } else if request_line.contains("/contacts?") || request_line.contains("/contacts ") {
+            (
+                "200 OK",
+                "application/json",
+                format!(
+                    r#"{{"success":true,"data":[{{"id":"evil-value","full_name":"Listed{ESCAPES}","email":"l{ESCAPES}"}}]}}"#
+                ),
+            )
+        } else {
+            (
+                "502 Bad Gateway",
+                "text/html",
+                "<html><title>Down \u{1b}]52;c;SGk=\u{7} \u{9b}31m \u{202e}</title></html>"
+                    .to_string(),
+            )
+        };
+        common::raw_http::Answer {
+            status: status.to_string(),
+            headers: vec![
+                ("content-type".into(), content_type.to_string()),
+                ("x-evil".into(), "\u{9b}31m\u{202e}".into()),
+            ],
+            body: answer.into_bytes(),
         }
-    });
-    port
+    })
 }
 
 /// Whether a character is one the vendor sent that must never reach the terminal as it is.

@@ -6,6 +6,7 @@ pub mod home;
 pub mod http;
 pub mod proxy;
 pub mod pty;
+pub mod raw_http;
 
 use std::sync::{Arc, OnceLock};
 
