@@ -263,21 +263,14 @@ impl Config {
                 // `review.confirm`.
                 if let toml::Value::Table(table) = value.get_ref() {
                     for (name, chords) in table {
-                        let chords = match chords {
-                            toml::Value::String(s) => vec![s.clone()],
-                            toml::Value::Array(items) if items.iter().all(|i| i.is_str()) => items
-                                .iter()
-                                .filter_map(|i| i.as_str().map(str::to_string))
-                                .collect(),
-                            _ => {
-                                return Err(err(
-                                    value.span(),
-                                    format!(
-                                        "[keys.{action}] {name} must be a key such as \"y\" or a list of keys"
-                                    ),
-                                ));
-                            }
-                        };
+                        let chords = chord_list(chords).ok_or_else(|| {
+                            err(
+                                value.span(),
+                                format!(
+                                    "[keys.{action}] {name} must be a key such as \"y\" or a list of keys"
+                                ),
+                            )
+                        })?;
                         config.keys.push(KeyBinding {
                             action: format!("{action}.{name}"),
                             chords,
@@ -286,21 +279,14 @@ impl Config {
                     }
                     continue;
                 }
-                let chords = match value.get_ref() {
-                    toml::Value::String(s) => vec![s.clone()],
-                    toml::Value::Array(items) if items.iter().all(|i| i.is_str()) => items
-                        .iter()
-                        .filter_map(|i| i.as_str().map(str::to_string))
-                        .collect(),
-                    _ => {
-                        return Err(err(
-                            value.span(),
-                            format!(
-                                "[keys] {action} must be a key such as \"ctrl-s\" or a list of keys"
-                            ),
-                        ));
-                    }
-                };
+                let chords = chord_list(value.get_ref()).ok_or_else(|| {
+                    err(
+                        value.span(),
+                        format!(
+                            "[keys] {action} must be a key such as \"ctrl-s\" or a list of keys"
+                        ),
+                    )
+                })?;
                 config.keys.push(KeyBinding {
                     action: action.clone(),
                     chords,
@@ -511,4 +497,53 @@ fn parse_profile(
         rate: text("rate")?.map(|(rate, _)| rate.to_string()),
         origin: ProfileOrigin::Config,
     })
+}
+
+/// A binding's value: one key (`"y"`) or a list of keys (`["y", "ctrl-s"]`).
+fn chord_list(value: &toml::Value) -> Option<Vec<String>> {
+    match value {
+        toml::Value::String(s) => Some(vec![s.clone()]),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_take_a_key_or_a_list_and_say_which_entry_is_wrong() {
+        let catalog = Catalog::built_in();
+        let parse = |text: &str| Config::parse(Path::new("config.toml"), text, &catalog);
+        let config =
+            parse("[keys]\nreview = [\"s\", \"ctrl-s\"]\n[keys.quit]\nconfirm = \"o\"\n").unwrap();
+        let bound: Vec<(&str, Vec<&str>)> = config
+            .keys
+            .iter()
+            .map(|k| {
+                (
+                    k.action.as_str(),
+                    k.chords.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert!(
+            bound.contains(&("review", vec!["s", "ctrl-s"])),
+            "{bound:?}"
+        );
+        assert!(bound.contains(&("quit.confirm", vec!["o"])), "{bound:?}");
+        let top = parse("[keys]\nreview = 3\n").unwrap_err().to_string();
+        assert!(top.contains("[keys] review must be a key"), "{top}");
+        let modal = parse("[keys.quit]\nconfirm = [\"o\", 1]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            modal.contains("[keys.quit] confirm must be a key"),
+            "{modal}"
+        );
+    }
 }
