@@ -139,6 +139,10 @@ pub enum Action {
     Latest,
     Left,
     Right,
+    /// Edit the selected field in the user's own editor ($VISUAL, $EDITOR).
+    EditInEditor,
+    /// Edit every field of the contact in the user's own editor, as one TOML document.
+    EditAllInEditor,
 }
 
 /// Why `[keys]` in config.toml cannot be used.

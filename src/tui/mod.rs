@@ -4,6 +4,7 @@
 pub mod app;
 pub mod countries;
 pub mod error;
+mod external;
 pub mod keymap;
 pub mod modals;
 mod run;

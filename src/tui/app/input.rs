@@ -148,10 +148,23 @@ impl App {
                         None => {}
                     }
                 }
+                // The user's own editor opens again on the text its file kept.
+                if let Some(running) = &draft.external {
+                    match self.recover_external(running) {
+                        Ok(note) | Err(note) => text.push_str(&format!("\n{note}")),
+                    }
+                }
                 self.ws_mut().banner = Some(Banner::Info(text));
             }
             Effect::DiscardDraft => {
-                self.ws_mut().pending_draft = None;
+                if let Some(running) = self
+                    .ws_mut()
+                    .pending_draft
+                    .take()
+                    .and_then(|(draft, _)| draft.external)
+                {
+                    self.discard_external(&running);
+                }
                 let w = self.ws();
                 if let (Some(_), Some(reference)) = (&self.drafts, &w.reference) {
                     let job = WriteJob::RemoveDraft {
@@ -212,6 +225,8 @@ impl App {
             Action::Top => self.select(0),
             Action::Bottom => self.select(usize::MAX),
             Action::Edit => self.begin_edit(),
+            Action::EditInEditor => self.begin_external(false),
+            Action::EditAllInEditor => self.begin_external(true),
             Action::Toggle => self.toggle(),
             Action::Clear => self.with_form(|form, i| form.clear(i).map(|_| ())),
             Action::Undo => self.undo_redo(true),

@@ -2,6 +2,7 @@
 //! state changes, and slow work (network, secrets, files) goes out as tasks that report back on
 //! a channel. The UI thread only updates state and draws.
 
+mod external;
 mod input;
 mod journal;
 mod msg;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
+pub use external::{EditorRun, ExternalEdit, Launch};
 pub use msg::{LoadPurpose, Msg, ReviewPurpose};
 pub use panes::VendorIssue;
 pub use request::{InFlight, RequestState};
@@ -31,7 +33,7 @@ use crate::client::{Exchange, Loaded, Reference, Session};
 use crate::config::{Config, Profile};
 use crate::edit::Form;
 use crate::spec::Catalog;
-use crate::store::{ContactLock, Draft, DraftEditing, DraftStore, History};
+use crate::store::{ContactLock, Draft, DraftEditing, DraftExternal, DraftStore, History};
 use writer::Writer;
 
 /// What the response pane says.
@@ -73,6 +75,8 @@ pub struct Workspace {
     journaled: u64,
     /// The open editor's text last queued for the draft journal.
     journaled_editing: Option<DraftEditing>,
+    /// The edit running in the user's own editor last queued for the draft journal.
+    journaled_external: Option<DraftExternal>,
     /// This process's claim on the open contact (one rolo per contact), with its reference.
     claim: Option<(String, ContactLock)>,
     /// Stops the secret lookup of a profile being opened (and kills its command).
@@ -102,6 +106,7 @@ impl Workspace {
             scroll: 0,
             journaled: 0,
             journaled_editing: None,
+            journaled_external: None,
             claim: None,
             secret_lookup: None,
             pending_draft: None,
@@ -191,6 +196,8 @@ pub struct App {
     /// Where unsent changes are journaled; `None` keeps nothing on disk (widget tests).
     pub drafts: Option<DraftStore>,
     pub history: Option<History>,
+    /// An edit in the user's own editor (`e`, `E`): waiting to start, or running.
+    pub external: Option<ExternalEdit>,
     writer: Writer,
     tx: UnboundedSender<Msg>,
 }
@@ -238,6 +245,7 @@ impl App {
             layout: Layout::default(),
             drafts: None,
             history: None,
+            external: None,
             writer: Writer::none(),
             tx,
         }
@@ -332,6 +340,7 @@ impl App {
         ws.reference = Some(reference);
         ws.journaled = form.revision();
         ws.journaled_editing = None;
+        ws.journaled_external = None;
         ws.form = Some(form);
         ws.selected = 0;
         ws.scroll = 0;
@@ -523,6 +532,10 @@ impl App {
                     }
                     WriteKind::AppendHistory => {
                         self.toast = Some(format!("the history could not be written ({error})"))
+                    }
+                    WriteKind::RemoveEditFile => {
+                        self.toast =
+                            Some(format!("your editor's file could not be removed ({error})"))
                     }
                 }
             }

@@ -106,6 +106,7 @@ impl App {
                         // on disk survives until the user restores or discards it.
                         w.journaled = fresh.revision();
                         w.journaled_editing = None;
+                        w.journaled_external = None;
                         w.form = Some(fresh);
                         w.reference = Some(reference.clone());
                         w.selected = 0;

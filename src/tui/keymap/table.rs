@@ -83,6 +83,22 @@ pub const TABLE: &[Entry] = &[
     ),
     entry(
         C::Form,
+        A::EditInEditor,
+        "edit_in_editor",
+        &["e"],
+        "edit the field in your editor ($VISUAL, $EDITOR)",
+        None,
+    ),
+    entry(
+        C::Form,
+        A::EditAllInEditor,
+        "edit_all_in_editor",
+        &["E"],
+        "edit every field in your editor, as one TOML document",
+        None,
+    ),
+    entry(
+        C::Form,
         A::Toggle,
         "toggle",
         &["space"],
