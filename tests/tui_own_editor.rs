@@ -237,3 +237,36 @@ fn text_saved_in_the_editor_survives_kill_9_and_is_applied_on_restore() {
     // The editor was given the recovered text (round 2: the script counts across both).
     assert!(round(&vendor, 2).contains("full_name = \"Recovered Name\""));
 }
+
+#[test]
+fn sigterm_while_the_editor_runs_stops_it_and_ends_rolo_keeping_its_text() {
+    let vendor = Vendor::start();
+    let editor = editor(
+        &vendor,
+        "sed -i 's/^full_name = .*/full_name = \"Kept Name\"/' \"$1\"\n\
+         printf 'EDITOR WAITING\\n'; exec sleep 60",
+    );
+    let mut tty = rolo(&vendor, &editor, "sandbox-clemta", CLEMTA);
+    tty.wait_for("John Doe");
+    tty.keys("E");
+    tty.wait_for("EDITOR WAITING");
+    let pid = tty.child.process_id().expect("a pid");
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    assert_eq!(tty.exit_code(), Some(128 + 15));
+    // The file and the draft naming it stay for the next start.
+    let files = vendor.files();
+    assert!(
+        files
+            .iter()
+            .any(|(p, t)| p.to_string_lossy().ends_with(".edit.toml") && t.contains("Kept Name")),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|(p, t)| p.extension().is_some_and(|e| e == "json") && t.contains("\"external\"")),
+        "{files:?}"
+    );
+}

@@ -454,6 +454,44 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_running_in_the_users_editor_is_kept_with_no_change_and_named_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        let clean = form(
+            "cro",
+            serde_json::json!({"id": 5001, "name": "Desk", "fax": "+6189000111", "number": "1"}),
+        );
+        let path = store.edit_path("p", "1001/5001", None);
+        assert_eq!(path, dir.path().join("p").join("1001_2f5001.edit.toml"));
+        assert_eq!(
+            store.edit_path("p", "1001/5001", Some("name")),
+            dir.path().join("p").join("1001_2f5001.edit-name.txt")
+        );
+        let running = DraftExternal {
+            field: None,
+            path: path.clone(),
+        };
+        store
+            .save_editing("p", "1001/5001", &clean, None, Some(running.clone()))
+            .unwrap();
+        let draft = store.read("p", "1001/5001").unwrap().unwrap();
+        assert_eq!(draft.external, Some(running));
+        assert_eq!(draft.format, 3);
+        store.write_edit_file("p", &path, "name = \"x\"\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        // Over: a clean form with nothing running has no draft.
+        store
+            .save_editing("p", "1001/5001", &clean, None, None)
+            .unwrap();
+        assert!(store.read("p", "1001/5001").unwrap().is_none());
+    }
+
+    #[test]
     fn an_unreadable_draft_is_moved_aside_and_reported_never_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let store = DraftStore::new(dir.path());

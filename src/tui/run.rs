@@ -258,4 +258,58 @@ mod tests {
         assert_eq!(open.input.lines().join(""), text.trim());
         assert_eq!(frames.get(), 1);
     }
+
+    #[tokio::test]
+    async fn a_key_that_opens_the_editor_ends_the_loop_and_leaves_the_keys_after_it() {
+        let catalog = Catalog::built_in();
+        let spec = catalog.get("clemta").unwrap().clone();
+        let config = Config::built_in(&catalog);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx)
+            .with_stores(Some(crate::store::DraftStore::new(dir.path())), None);
+        app.active = app
+            .workspaces
+            .iter()
+            .position(|w| w.profile.name == "sandbox-clemta")
+            .unwrap();
+        let reference = crate::client::Reference::parse(&spec, "64b8f1a2e4b0c8d9f0123456").unwrap();
+        let record = serde_json::json!({"id": "64b8f1a2e4b0c8d9f0123456", "full_name": "John Doe"});
+        let form = crate::edit::Form::from_record(spec, record);
+        app.show_contact(reference, form, None);
+        // E, then two keys typed ahead: those are for rolo after the editor, not for the loop.
+        let key = |code| Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let keys = vec![
+            key(KeyCode::Char('E')),
+            key(KeyCode::Down),
+            key(KeyCode::Down),
+        ];
+        let left = Rc::new(Cell::new(keys.len()));
+        let counted = left.clone();
+        let events = futures_util::stream::iter(keys).inspect(move |_| {
+            counted.set(counted.get() - 1);
+        });
+        let ended = run_loop(
+            &mut app,
+            &mut rx,
+            events,
+            futures_util::stream::pending(),
+            || Ok(left.get() > 0),
+            |_| Ok(()),
+        )
+        .await
+        .unwrap();
+        let Ended::Editor(launch) = ended else {
+            panic!("the loop did not return for the editor")
+        };
+        assert_eq!(left.get(), 2, "the keys after E are not read");
+        let text = launch.text.unwrap();
+        assert!(text.contains("full_name = \"John Doe\""), "{text}");
+        assert!(
+            launch.path.starts_with(dir.path()),
+            "{}",
+            launch.path.display()
+        );
+        assert!(!app.launch_due(), "taken once");
+    }
 }
