@@ -58,8 +58,8 @@ pub type Edits = Vec<(usize, Value)>;
 pub fn render(form: &Form, title: &str) -> String {
     let mut out = format!(
         "# {title}\n\
-         # Change values and save to apply them as unsaved changes (review them with s, as any\n\
-         # edit). A line removed clears its field; a commented key (# key = …) has no value yet.\n\
+         # Change values and save: they become unsaved changes, reviewed and sent as any edit.\n\
+         # A line removed clears its field; a commented key (# key = …) has no value yet.\n\
          # Quit without saving, or empty the file, to change nothing.\n"
     );
     let mut group = None;
