@@ -270,3 +270,24 @@ fn sigterm_while_the_editor_runs_stops_it_and_ends_rolo_keeping_its_text() {
         "{files:?}"
     );
 }
+
+#[test]
+fn an_editor_that_cannot_start_is_named_and_rolo_carries_on() {
+    let vendor = Vendor::start();
+    let mut tty = rolo(
+        &vendor,
+        "/nonexistent/editor --wait",
+        "sandbox-clemta",
+        CLEMTA,
+    );
+    tty.wait_for("John Doe");
+    tty.keys("E");
+    tty.wait_for("cannot start");
+    assert!(tty.alternate_screen(), "rolo has its screen back");
+    assert!(tty.screen().contains("0 unsaved"), "{}", tty.screen());
+    // Keys work as before.
+    tty.select("Full name");
+    vendor.wait_for_files("no editor's file nor draft left", |_| {
+        kept(&vendor).is_empty()
+    });
+}
