@@ -220,4 +220,11 @@ fn one_value_alone_reads_back_as_its_field_takes_it() {
         parse_value(&form, email, &again.replace("nope", "jane@example.com")),
         Ok(Some(Value::text("jane@example.com")))
     );
+    // A multi-line field keeps its lines, less the editor's final newline.
+    let description = index(&form, "description");
+    assert_eq!(render_value(&form, description), "Primary contact\n");
+    assert_eq!(
+        parse_value(&form, description, "First line\n\nthird line\n"),
+        Ok(Some(Value::text("First line\n\nthird line")))
+    );
 }
