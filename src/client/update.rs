@@ -2,6 +2,8 @@
 //! exactly as prepared, and its answer read. Deciding what to send is not the client's job
 //! (`crate::send` re-reads, rebases and builds the body).
 
+use std::sync::Arc;
+
 use serde_json::Value as Json;
 
 use super::envelope::Outcome;
@@ -130,7 +132,7 @@ impl Session {
             // No contact in the answer (servicedesk documents none): read back what was stored.
             None => match self.read(reference).await {
                 Ok(after) => {
-                    exchanges.push(after.exchange);
+                    exchanges.push(Arc::unwrap_or_clone(after.exchange));
                     Stored::Read {
                         record: after.record,
                         etag: after.etag,
