@@ -93,7 +93,8 @@ fn review_of(app: &App) -> rolo::send::Review {
                 body: None,
             },
             response: None,
-        },
+        }
+        .into(),
     };
     let (session, reference) = (w.session.as_ref().unwrap(), w.reference.as_ref().unwrap());
     rolo::send::prepare_on(session, reference, form, loaded).unwrap()
@@ -331,7 +332,7 @@ fn the_raw_pane_shows_any_part_of_a_five_megabyte_body() {
     // Far down the body: contact 41999's fields are on screen.
     let target = a.workspaces[ws]
         .raw
-        .iter()
+        .lines()
         .position(|l| l.contains("\"contact 41999\""))
         .unwrap();
     a.workspaces[ws].raw_scroll = target - 3;
@@ -564,7 +565,8 @@ fn a_draft_found_in_the_background_waits_for_its_profile() {
                 body: None,
             },
             response: None,
-        },
+        }
+        .into(),
     };
     let form = Form::from_record(spec, record);
     a.on_msg(rolo::tui::app::Msg::Loaded {

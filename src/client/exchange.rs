@@ -110,8 +110,8 @@ impl<'w> JsonWriter<'w> {
     }
 }
 
-/// Writes a body as `-v` and the raw pane show it: indented when JSON, each line after
-/// `prefix`; past `DISPLAY_CAP` the rest is left out, saved whole into `spill` when given.
+/// Writes a body as `-v` and the raw pane show it: indented when JSON; past `DISPLAY_CAP` the rest is left out, saved whole into `spill` when given. A
+/// capped body is said so before it (a reader sees it at once) and after it (where it stops).
 fn write_body(body: &str, out: &mut dyn Write, spill: Option<&Path>) -> io::Result<()> {
     let json = jsontext::is_json(body);
     let shown = if body.len() > DISPLAY_CAP {
@@ -123,27 +123,36 @@ fn write_body(body: &str, out: &mut dyn Write, spill: Option<&Path>) -> io::Resu
     } else {
         body
     };
+    // Where the rest is: said before and after the capped text.
+    let whole = (shown.len() < body.len()).then(|| match spill.map(|dir| save_body(body, dir)) {
+        Some(Ok(path)) => format!("; the whole body is in {}", path.display()),
+        Some(Err(e)) => {
+            tracing::warn!("a body past the display cap could not be saved: {e}");
+            format!("; the whole body could not be saved: {e}")
+        }
+        None => String::new(),
+    });
+    if let Some(whole) = &whole {
+        writeln!(
+            out,
+            "… {} bytes, the first {} shown{whole}",
+            body.len(),
+            shown.len()
+        )?;
+    }
     if json {
         jsontext::write_pretty(shown, 0, out)?;
     } else {
         out.write_all(shown.as_bytes())?;
     }
     out.write_all(b"\n")?;
-    if shown.len() < body.len() {
+    if let Some(whole) = whole {
         let more = body.len() - shown.len();
-        match spill.map(|dir| save_body(body, dir)) {
-            Some(Ok(path)) => writeln!(
-                out,
-                "… {more} more bytes not shown ({} in all); the whole body is in {}",
-                body.len(),
-                path.display()
-            )?,
-            Some(Err(e)) => writeln!(
-                out,
-                "… {more} more bytes not shown; the whole body could not be saved: {e}"
-            )?,
-            None => writeln!(out, "… {more} more bytes not shown ({} in all)", body.len())?,
-        }
+        writeln!(
+            out,
+            "… {more} more bytes not shown ({} in all){whole}",
+            body.len()
+        )?;
     }
     Ok(())
 }

@@ -9,10 +9,12 @@ mod msg;
 mod panes;
 mod paste;
 mod profiles;
+mod raw;
 mod request;
 mod send;
 mod writer;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
@@ -21,6 +23,7 @@ use tokio::sync::mpsc::UnboundedSender;
 pub use external::{EditorRun, ExternalEdit, Launch};
 pub use msg::{LoadPurpose, Msg, ReviewPurpose};
 pub use panes::VendorIssue;
+pub use raw::RawText;
 pub use request::{InFlight, RequestState};
 pub use writer::{WriteJob, WriteKind};
 
@@ -61,8 +64,10 @@ pub struct Workspace {
     pub form: Option<Form>,
     pub request: RequestState,
     pub banner: Option<Banner>,
-    pub exchanges: Vec<Exchange>,
-    pub raw: Arc<Vec<String>>,
+    /// The last request's exchanges, shared with the task formatting them (bodies can be
+    /// large: never copied).
+    pub exchanges: Vec<Arc<Exchange>>,
+    pub raw: Arc<RawText>,
     pub raw_generation: u64,
     pub raw_scroll: usize,
     /// The raw pane's first column shown when lines are not wrapped.
@@ -97,7 +102,7 @@ impl Workspace {
             request: RequestState::Idle,
             banner: None,
             exchanges: Vec::new(),
-            raw: Arc::new(Vec::new()),
+            raw: Arc::default(),
             raw_generation: 0,
             raw_scroll: 0,
             raw_column: 0,
@@ -198,6 +203,9 @@ pub struct App {
     pub history: Option<History>,
     /// An edit in the user's own editor (`e`, `E`): waiting to start, or running.
     pub external: Option<ExternalEdit>,
+    /// Where bodies past the display cap are saved whole (the data folder's `bodies`); `None`
+    /// shows them capped only (widget tests).
+    pub bodies: Option<PathBuf>,
     writer: Writer,
     tx: UnboundedSender<Msg>,
 }
@@ -246,6 +254,7 @@ impl App {
             drafts: None,
             history: None,
             external: None,
+            bodies: None,
             writer: Writer::none(),
             tx,
         }
@@ -256,6 +265,12 @@ impl App {
         self.writer = Writer::start(drafts.clone(), history.clone(), self.tx.clone());
         self.drafts = drafts;
         self.history = history;
+        self
+    }
+
+    /// Saves bodies past the display cap whole into `dir`, named in the raw pane.
+    pub fn with_bodies(mut self, dir: Option<PathBuf>) -> Self {
+        self.bodies = dir;
         self
     }
 
@@ -443,19 +458,24 @@ impl App {
         });
     }
 
-    /// Formats the raw pane's text off the render loop (bodies can be megabytes).
+    /// Formats the raw pane's text off the render loop (bodies can be megabytes; one past the
+    /// display cap is also written to a file). The task shares the exchanges, never copies them.
     fn refresh_raw(&mut self, ws: usize) {
         let w = &mut self.workspaces[ws];
         w.raw_generation += 1;
         let generation = w.raw_generation;
         let exchanges = w.exchanges.clone();
+        let bodies = self.bodies.clone();
         let tx = self.tx.clone();
         if !runtime() {
-            w.raw = Arc::new(raw_lines(&exchanges));
+            w.raw = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
             return;
         }
         tokio::task::spawn_blocking(move || {
-            let lines = Arc::new(raw_lines(&exchanges));
+            let lines = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
+            // Let go of the exchanges before handing the text over: a workspace that has moved
+            // on to others frees them now.
+            drop(exchanges);
             let _ = tx.send(Msg::Raw {
                 ws,
                 generation,
@@ -543,14 +563,8 @@ impl App {
     }
 }
 
-/// The raw pane's lines: every exchange, request then response, JSON indented.
-pub fn raw_lines(exchanges: &[Exchange]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (n, e) in exchanges.iter().enumerate() {
-        if n > 0 {
-            out.push(String::new());
-        }
-        out.extend(e.to_text().lines().map(str::to_string));
-    }
-    out
+/// The raw pane's lines: every exchange, request then response, JSON indented, bodies capped
+/// (none saved).
+pub fn raw_lines(exchanges: &[Exchange]) -> RawText {
+    RawText::format(exchanges, None)
 }

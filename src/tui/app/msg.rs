@@ -51,7 +51,7 @@ pub enum Msg {
     Raw {
         ws: usize,
         generation: u64,
-        lines: Arc<Vec<String>>,
+        lines: Arc<super::RawText>,
     },
     HistoryRead {
         ws: usize,
