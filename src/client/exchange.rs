@@ -3,12 +3,13 @@
 //! and export (`-v`, `--json`, `--curl`, the raw pane) reads the recorded copy (`redact`).
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
 use super::jsontext;
+use super::spill::save_body;
 pub use super::redact::Redactor;
 
 pub const MASK: &str = "***";
@@ -155,30 +156,6 @@ fn write_body(body: &str, out: &mut dyn Write, spill: Option<&Path>) -> io::Resu
         )?;
     }
     Ok(())
-}
-
-/// Saves a (recorded, so redacted) body whole into a new private file in `dir`.
-pub fn save_body(body: &str, dir: &Path) -> io::Result<PathBuf> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis();
-    let path = dir.join(format!(
-        "body-{stamp}-{}-{}.txt",
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(&path)?.write_all(body.as_bytes())?;
-    Ok(path)
 }
 
 impl RecordedRequest {

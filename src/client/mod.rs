@@ -10,6 +10,7 @@ mod judge;
 pub mod listing;
 mod prune;
 mod redact;
+mod spill;
 pub mod reference;
 pub mod secret;
 pub mod session;
@@ -17,7 +18,8 @@ mod update;
 
 pub use envelope::Outcome;
 pub use error::ClientError;
-pub use exchange::{DISPLAY_CAP, Exchange, RecordedRequest, RecordedResponse, save_body};
+pub use exchange::{DISPLAY_CAP, Exchange, RecordedRequest, RecordedResponse};
+pub use spill::save_body;
 pub use http::Prepared;
 pub use listing::{ListItem, Listing, Match, PageAt, Query};
 pub use redact::Redactor;
