@@ -107,6 +107,12 @@ impl ContactFilter {
     }
 }
 
+/// The texts matching `query`, best first, as [`ContactFilter::matches`] ranks them: for short
+/// lists filtered afresh on each keystroke (a form's fields, the command palette's actions).
+pub fn rank<S: AsRef<str>>(texts: &[S], query: &str) -> Vec<Hit> {
+    ContactFilter::new(texts.iter().map(AsRef::as_ref)).matches(query)
+}
+
 /// Splits `text` into runs for drawing: (byte range, matched?), using the grapheme positions
 /// of `Hit::indices`.
 pub fn highlight(text: &str, indices: &[u32]) -> Vec<(Range<usize>, bool)> {
@@ -176,6 +182,19 @@ mod tests {
             assert_eq!(typed.matches(query), fresh.matches(query), "{query}");
             fresh = ContactFilter::new(texts());
         }
+    }
+
+    #[test]
+    fn rank_finds_a_field_by_label_or_name() {
+        let fields = [
+            "Full name · full_name",
+            "Billing phone · billing.phone",
+            "E-mail · email",
+        ];
+        let hits = rank(&fields, "bilph");
+        assert_eq!(hits.iter().map(|h| h.index).collect::<Vec<_>>(), [1]);
+        assert_eq!(rank(&fields, "billing.phone")[0].index, 1);
+        assert_eq!(rank(&fields, "").len(), 3);
     }
 
     #[test]

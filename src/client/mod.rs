@@ -19,7 +19,7 @@ pub use envelope::Outcome;
 pub use error::ClientError;
 pub use exchange::{DISPLAY_CAP, Exchange, RecordedRequest, RecordedResponse, save_body};
 pub use http::Prepared;
-pub use listing::{ListItem, Listing, Match, PageAt, Query};
+pub use listing::{Listing, Match, PageAt, Query};
 pub use redact::Redactor;
 pub use reference::{Reference, ReferenceError};
 pub use secret::{Secret, SecretSource};
