@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{App, Msg, runtime};
-use crate::client::{Failed, Listing, Query, Session};
+use crate::client::{Failed, Listing, PageAt, Query, Session};
 use crate::tui::modals::{OpenModal, Page};
 
 /// Contacts asked for per page of the open-contact list.
@@ -85,29 +85,40 @@ impl App {
         if ws != self.active {
             return;
         }
+        let query = self
+            .modals
+            .find_mut::<OpenModal>()
+            .and_then(|open| open.search_due(generation));
+        if let Some(query) = query {
+            self.search(query, None);
+        }
+    }
+
+    /// Asks the vendor's search for `query` (a page of it: the first for `None`).
+    pub(super) fn search(&mut self, query: String, at: Option<PageAt>) {
+        let ws = self.active;
         let Some((session, scope, missing)) = self.list_scope() else {
-            return;
-        };
-        let Some(list) = session.spec.list.as_ref() else {
             return;
         };
         // The typed text filters what is loaded; a vendor without a search has nothing more,
         // and a list in a scope the editor cannot name cannot be searched either.
-        let searchable = list.search.is_some() && (list.across.is_some() || missing.is_none());
-        let Some(open) = self.modals.find_mut::<OpenModal>() else {
-            return;
-        };
-        let Some(query) = open.search_due(generation) else {
-            return;
-        };
-        if !searchable {
+        let searchable = session
+            .spec
+            .list
+            .as_ref()
+            .is_some_and(|l| l.search.is_some() && (l.across.is_some() || missing.is_none()));
+        if !searchable || !runtime() {
             // Nothing will answer: the search is done, with what is loaded.
-            open.searched(&query, Ok(Page::default()));
+            if let Some(open) = self.modals.find_mut::<OpenModal>() {
+                open.searched(&query, Ok(Page::default()));
+            }
             return;
         }
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let result = session.search(&Query::text(&query), &scope, None).await;
+            let result = session
+                .search(&Query::text(&query), &scope, at.as_ref())
+                .await;
             let _ = tx.send(Msg::Searched { ws, query, result });
         });
     }

@@ -105,6 +105,7 @@ impl App {
             Effect::OpenReference(text) => self.open_reference(&text)?,
             Effect::ListPage(page) => self.list(page),
             Effect::SearchSoon(generation) => self.search_soon(generation),
+            Effect::SearchPage { query, at } => self.search(query, Some(at)),
             Effect::JumpTo(field) => {
                 self.focus = Pane::Form;
                 self.select(field);

@@ -56,6 +56,11 @@ pub enum Effect {
     /// Start the pause after typing in the open-contact list; when timer `0` fires and nothing
     /// was typed since, the vendor's search is asked.
     SearchSoon(u64),
+    /// The next page of the vendor's search for `query`.
+    SearchPage {
+        query: String,
+        at: crate::client::PageAt,
+    },
     /// Select this field of the form (the jump modal's choice).
     JumpTo(usize),
     /// Run a form action (the command palette's choice).

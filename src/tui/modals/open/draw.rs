@@ -37,8 +37,8 @@ pub fn count_line(open: &OpenModal) -> String {
     if open.searching() {
         text.push_str(" · searching…");
     }
-    if open.more_found {
-        text.push_str(" · the vendor has more: type more to narrow");
+    if open.more_found() {
+        text.push_str(" · the vendor has more (at the end, ↓ loads them)");
     }
     text
 }
@@ -91,9 +91,7 @@ pub fn draw(open: &OpenModal, frame: &mut Frame, app: &App) -> Rect {
         .map(|s| s.spec.reference.to_string())
         .unwrap_or_default();
     frame.render_widget(
-        Paragraph::new(format!(
-            "Reference ({template}), or a name or e-mail to find:"
-        )),
+        Paragraph::new(format!("Reference ({template}), name or e-mail:")),
         label,
     );
     frame.render_widget(&open.input, field);

@@ -19,7 +19,7 @@ pub use rows::{Rows, row_text};
 pub use search::Searcher;
 
 use super::{Effect, Modal, Outcome};
-use crate::client::{Listing, Match};
+use crate::client::{Listing, Match, PageAt};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -27,15 +27,15 @@ use crate::tui::keymap::{Action, Context};
 #[derive(Debug, Clone, Default)]
 pub struct Page {
     pub rows: Vec<Match>,
-    /// The vendor says there is a page after this one.
-    pub more: bool,
+    /// The page after this one, when the vendor says there is one.
+    pub next: Option<PageAt>,
 }
 
 impl From<Listing> for Page {
     fn from(listing: Listing) -> Self {
         Self {
             rows: listing.items,
-            more: listing.next.is_some(),
+            next: listing.next,
         }
     }
 }
@@ -53,8 +53,8 @@ pub struct OpenModal {
     listed: HashSet<String>,
     /// The vendor has no more pages.
     exhausted: bool,
-    /// The vendor's search found more than its first page holds (for the text typed).
-    more_found: bool,
+    /// The next page of the vendor's search for the text typed, when it found more.
+    search_next: Option<PageAt>,
     pub note: Option<String>,
 }
 
@@ -72,7 +72,7 @@ impl OpenModal {
             asked: BTreeSet::from([1]),
             listed: HashSet::new(),
             exhausted: false,
-            more_found: false,
+            search_next: None,
             note: None,
         }
     }
@@ -115,7 +115,7 @@ impl OpenModal {
             new_to_list += usize::from(self.listed.insert(item.reference.clone()));
         }
         self.rows.merge(listing.rows);
-        self.exhausted = new_to_list == 0 || !listing.more;
+        self.exhausted = new_to_list == 0 || listing.next.is_none();
         self.note = self.exhausted.then(|| "no more contacts".to_string());
     }
 
@@ -123,7 +123,7 @@ impl OpenModal {
     fn typed(&mut self) -> Outcome {
         let query = self.query();
         self.rows.set_query(&query);
-        self.more_found = false;
+        self.search_next = None;
         self.note = None;
         match self.search.typed(&query) {
             Some(generation) => Outcome::StayAnd(Effect::SearchSoon(generation)),
@@ -152,14 +152,20 @@ impl OpenModal {
         }
         match result {
             Ok(page) => {
-                self.more_found = page.more;
+                self.search_next = page.next;
                 self.rows.merge(page.rows);
             }
             Err(e) => self.note = Some(format!("the vendor's search failed: {e}")),
         }
     }
 
-    /// Moves the highlight; at the end of what is loaded, asks for the list's next page.
+    /// Whether the vendor's search has more matches than are loaded.
+    pub fn more_found(&self) -> bool {
+        self.search_next.is_some()
+    }
+
+    /// Moves the highlight; at the end of what is loaded, asks for the next page: of the
+    /// vendor's search while a text is typed and it found more, else of the list.
     fn moved(&mut self, action: Action, page_rows: usize) -> Outcome {
         let at = self.rows.selected().unwrap_or(0);
         let last = self.rows.shown().saturating_sub(1);
@@ -175,7 +181,18 @@ impl OpenModal {
         self.rows.select(to);
         let at_end =
             to >= last && matches!(action, Action::Down | Action::PageDown | Action::Bottom);
-        if at_end && self.page > 0 && !self.exhausted && self.asked.insert(self.page + 1) {
+        if !at_end {
+            return Outcome::Stay;
+        }
+        let query = self.query();
+        if !query.is_empty()
+            && !self.search.busy()
+            && let Some(at) = self.search_next.take()
+        {
+            self.search.asking(&query);
+            return Outcome::StayAnd(Effect::SearchPage { query, at });
+        }
+        if self.page > 0 && !self.exhausted && self.asked.insert(self.page + 1) {
             Outcome::StayAnd(Effect::ListPage(self.page + 1))
         } else {
             Outcome::Stay

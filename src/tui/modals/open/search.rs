@@ -56,6 +56,13 @@ impl Searcher {
         Some(query.to_string())
     }
 
+    /// A further page of the search for `query` is asked for (its answer is awaited).
+    pub fn asking(&mut self, query: &str) {
+        self.state = State::Asking {
+            query: query.trim().to_string(),
+        };
+    }
+
     /// The vendor answered the search for `asked`; `query` is the text now. Whether the answer
     /// is wanted: an answer to an older query is dropped (its rows would only blur the list).
     pub fn answered(&mut self, asked: &str, query: &str, ok: bool) -> bool {

@@ -29,7 +29,7 @@ fn page(from: usize, count: usize) -> Page {
         rows: (from..from + count)
             .map(|n| row(n, &format!("contact {n}")))
             .collect(),
-        more: true,
+        next: Some(PageAt::Number(2)),
     }
 }
 
@@ -132,7 +132,7 @@ fn typing_filters_at_once_and_asks_the_vendor_after_the_pause() {
                 row(2, "Noah Jones"),
                 row(3, "Noah Smith"),
             ],
-            more: false,
+            next: None,
         }),
     );
     let timers = type_text(&mut open, &app, "noah");
@@ -150,7 +150,7 @@ fn typing_filters_at_once_and_asks_the_vendor_after_the_pause() {
         "noah",
         Ok(Page {
             rows: vec![row(3, "Noah Smith"), row(7, "Noah Brown")],
-            more: true,
+            next: Some(PageAt::Number(2)),
         }),
     );
     assert!(!open.searching());
@@ -179,7 +179,7 @@ fn an_answer_to_an_older_query_is_dropped() {
         "ava",
         Ok(Page {
             rows: vec![row(9, "Ava Stale")],
-            more: false,
+            next: None,
         }),
     );
     assert_eq!(open.rows.len(), 2, "the stale answer added nothing");
@@ -192,7 +192,7 @@ fn an_answer_to_an_older_query_is_dropped() {
         "ava n",
         Ok(Page {
             rows: vec![row(8, "Ava Nguyen")],
-            more: false,
+            next: None,
         }),
     );
     assert_eq!(shown(&open), ["8"]);
@@ -206,7 +206,7 @@ fn enter_opens_the_highlighted_row_else_the_text_typed() {
         1,
         Ok(Page {
             rows: vec![row(1, "Ava Nguyen"), row(2, "Noah Jones")],
-            more: false,
+            next: None,
         }),
     );
     type_text(&mut open, &app, "jones");
@@ -239,4 +239,38 @@ fn a_paste_filters_and_asks_like_typing() {
         Outcome::StayAnd(Effect::SearchSoon(_))
     ));
     assert_eq!(shown(&open)[0], "13");
+}
+
+#[test]
+fn the_end_of_a_search_asks_for_its_next_page_once() {
+    let app = app();
+    let mut open = OpenModal::new("1");
+    let g = *type_text(&mut open, &app, "noah").last().unwrap();
+    open.search_due(g);
+    open.searched(
+        "noah",
+        Ok(Page {
+            rows: vec![row(1, "Noah Jones"), row(2, "Noah Smith")],
+            next: Some(PageAt::Number(2)),
+        }),
+    );
+    let mut asked = Vec::new();
+    for _ in 0..5 {
+        if let Outcome::StayAnd(Effect::SearchPage { query, at }) =
+            open.on_action(Action::Bottom, &app)
+        {
+            asked.push((query, at));
+        }
+    }
+    assert_eq!(asked, [("noah".to_string(), PageAt::Number(2))]);
+    assert!(open.searching());
+    open.searched(
+        "noah",
+        Ok(Page {
+            rows: vec![row(3, "Noah Brown")],
+            next: None,
+        }),
+    );
+    assert_eq!(open.rows.len(), 3);
+    assert!(!open.more_found());
 }
