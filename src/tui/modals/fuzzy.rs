@@ -149,10 +149,13 @@ impl FuzzyList {
                 let note = &self.notes[hit.index];
                 let mut spans = vec![Span::styled(if chosen { "▶ " } else { "  " }, base)];
                 spans.extend(highlighted(text, &hit.indices, base, app.theme.matched));
+                // The note goes at the right edge when the text leaves room for it.
                 let used = 2 + text.chars().count();
-                let pad = width.saturating_sub(used + note.chars().count()).max(1);
-                spans.push(Span::styled(" ".repeat(pad), base));
-                spans.push(Span::styled(note.clone(), base.patch(app.theme.key)));
+                let note_width = note.chars().count();
+                if used + 1 + note_width <= width {
+                    spans.push(Span::styled(" ".repeat(width - used - note_width), base));
+                    spans.push(Span::styled(note.clone(), base.patch(app.theme.key)));
+                }
                 Line::from(spans)
             })
             .collect();

@@ -63,6 +63,6 @@ impl Modal for JumpModal {
 
     fn draw(&self, frame: &mut Frame, app: &App) -> Rect {
         self.list
-            .draw(frame, app, self, "Jump to a field", (64, 18))
+            .draw(frame, app, self, "Jump to a field", (72, 18))
     }
 }
