@@ -46,6 +46,14 @@ impl ContactFilter {
         }
     }
 
+    /// Adds texts after those given so far (a page of contacts arriving): only they are
+    /// converted, and the next query looks at every text again.
+    pub fn extend<S: AsRef<str>>(&mut self, texts: impl IntoIterator<Item = S>) {
+        self.texts
+            .extend(texts.into_iter().map(|t| Utf32String::from(t.as_ref())));
+        self.last = None;
+    }
+
     pub fn len(&self) -> usize {
         self.texts.len()
     }
@@ -195,6 +203,19 @@ mod tests {
         assert_eq!(hits.iter().map(|h| h.index).collect::<Vec<_>>(), [1]);
         assert_eq!(rank(&fields, "billing.phone")[0].index, 1);
         assert_eq!(rank(&fields, "").len(), 3);
+    }
+
+    #[test]
+    fn texts_added_later_are_found_like_those_given_first() {
+        let mut grown = ContactFilter::new(&texts()[..2]);
+        assert_eq!(grown.matches("o").len(), 2);
+        grown.extend(&texts()[2..]);
+        // "on" extends "o", yet the added texts are looked at.
+        assert_eq!(
+            grown.matches("on"),
+            ContactFilter::new(texts()).matches("on")
+        );
+        assert_eq!(grown.len(), 4);
     }
 
     #[test]

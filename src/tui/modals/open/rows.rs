@@ -94,7 +94,8 @@ impl Rows {
         let added = self.rows.len() - before;
         if added > 0 {
             let kept = self.highlighted().map(|m| m.reference.clone());
-            self.filter = ContactFilter::new(&self.texts);
+            // Only the new rows are converted for the matcher; all are filtered again.
+            self.filter.extend(&self.texts[before..]);
             self.refilter();
             if let Some(at) = kept.and_then(|r| self.position(&r)) {
                 self.selected = at;
