@@ -1,9 +1,14 @@
 //! The key table: every context's actions, their config names, default chords, and the words
 //! the help and the hint bars show for them.
 
+use std::sync::LazyLock;
+
 use super::{Action, Context};
 
+mod finding;
+
 /// One row of the key table.
+#[derive(Debug, Clone, Copy)]
 pub struct Entry {
     pub context: Context,
     pub action: Action,
@@ -37,8 +42,12 @@ const fn entry(
 use Action as A;
 use Context as C;
 
-/// Every key rolo knows, by context, in the order the help lists them.
-pub const TABLE: &[Entry] = &[
+/// Every key rolo knows, by context, in the order the help lists them: the editor's keys, then
+/// those for finding things (kept in their own file, `table/finding.rs`, to keep files short).
+pub static TABLE: LazyLock<Vec<Entry>> =
+    LazyLock::new(|| BASE.iter().chain(finding::FINDING).copied().collect());
+
+const BASE: &[Entry] = &[
     entry(C::Form, A::Up, "up", &["up", "k"], "previous field", None),
     entry(C::Form, A::Down, "down", &["down", "j"], "next field", None),
     entry(
@@ -569,98 +578,6 @@ pub const TABLE: &[Entry] = &[
         A::Cancel,
         "cancel",
         &["esc", "q", "enter"],
-        "close",
-        Some("close"),
-    ),
-    // Finding (issue 15): jump to a field, the command palette, paging the open-contact list.
-    entry(
-        C::Form,
-        A::Jump,
-        "jump",
-        &["/"],
-        "jump to a field by its label or name",
-        None,
-    ),
-    entry(
-        C::Form,
-        A::Palette,
-        "palette",
-        &["ctrl-k", ":"],
-        "command palette: every action by name",
-        None,
-    ),
-    entry(
-        C::Open,
-        A::PageUp,
-        "page_up",
-        &["pageup"],
-        "a page up",
-        None,
-    ),
-    entry(
-        C::Open,
-        A::PageDown,
-        "page_down",
-        &["pagedown"],
-        "a page down (more load at the end)",
-        None,
-    ),
-    entry(C::Open, A::Top, "top", &["home"], "first contact", None),
-    entry(
-        C::Open,
-        A::Bottom,
-        "bottom",
-        &["end"],
-        "last contact loaded (and the next page)",
-        None,
-    ),
-    entry(C::Jump, A::Up, "up", &["up"], "previous field", None),
-    entry(
-        C::Jump,
-        A::Down,
-        "down",
-        &["down"],
-        "next field",
-        Some("move"),
-    ),
-    entry(
-        C::Jump,
-        A::Confirm,
-        "confirm",
-        &["enter"],
-        "go to the field",
-        Some("go"),
-    ),
-    entry(
-        C::Jump,
-        A::Cancel,
-        "cancel",
-        &["esc"],
-        "back where you were",
-        Some("back"),
-    ),
-    entry(C::Palette, A::Up, "up", &["up"], "previous action", None),
-    entry(
-        C::Palette,
-        A::Down,
-        "down",
-        &["down"],
-        "next action",
-        Some("move"),
-    ),
-    entry(
-        C::Palette,
-        A::Confirm,
-        "confirm",
-        &["enter"],
-        "run the action",
-        Some("run"),
-    ),
-    entry(
-        C::Palette,
-        A::Cancel,
-        "cancel",
-        &["esc"],
         "close",
         Some("close"),
     ),
