@@ -60,7 +60,10 @@ fn find_and_open(tty: &mut Tty, text: &str, reference: &str) {
 /// For each vendor: what is open first, a name and the contact it finds, an e-mail and the
 /// contact it finds. None of the contacts found is on the list's first page (nor, for exsited
 /// and cro, in the open contact's account or customer), so only the vendor's search finds it.
-const CASES: [(&str, &str, [(&str, &str); 2]); 5] = [
+/// (text typed, the reference it finds)
+type Found = (&'static str, &'static str);
+
+const CASES: [(&str, &str, [Found; 2]); 5] = [
     (
         "sandbox-clemta",
         CLEMTA,

@@ -16,12 +16,20 @@ const LIST_PAGE: usize = 50;
 /// every keystroke of a name typed at speed, short enough to feel immediate.
 pub const SEARCH_PAUSE: Duration = Duration::from_millis(250);
 
+/// What a list or search request of the active workspace needs.
+struct ListScope {
+    session: Arc<Session>,
+    /// The list path's values.
+    scope: BTreeMap<String, String>,
+    /// A value the list path needs that neither the open contact nor the example gives.
+    missing: Option<String>,
+}
+
 impl App {
     /// The active session and the list path's values (exsited's account, cro's customer), from
     /// the open contact, or else from the spec's example reference. Only those: any other value
-    /// of the open contact (its id) would stand in for every listed item's own. The third part
-    /// names a value the list needs that neither gives.
-    fn list_scope(&self) -> Option<(Arc<Session>, BTreeMap<String, String>, Option<String>)> {
+    /// of the open contact (its id) would stand in for every listed item's own.
+    fn list_scope(&self) -> Option<ListScope> {
         let w = self.ws();
         let session = w.session.clone()?;
         let needs: Vec<String> = session
@@ -40,13 +48,22 @@ impl App {
             .filter(|(name, _)| needs.contains(name))
             .collect();
         let missing = needs.into_iter().find(|p| !scope.contains_key(p));
-        Some((session, scope, missing))
+        Some(ListScope {
+            session,
+            scope,
+            missing,
+        })
     }
 
     /// Asks for a page of the vendor's list, for the open-contact modal.
     pub(super) fn list(&mut self, page: usize) {
         let ws = self.active;
-        let Some((session, scope, missing)) = self.list_scope() else {
+        let Some(ListScope {
+            session,
+            scope,
+            missing,
+        }) = self.list_scope()
+        else {
             return;
         };
         if let Some(missing) = missing {
@@ -97,7 +114,12 @@ impl App {
     /// Asks the vendor's search for `query` (a page of it: the first for `None`).
     pub(super) fn search(&mut self, query: String, at: Option<PageAt>) {
         let ws = self.active;
-        let Some((session, scope, missing)) = self.list_scope() else {
+        let Some(ListScope {
+            session,
+            scope,
+            missing,
+        }) = self.list_scope()
+        else {
             return;
         };
         // The typed text filters what is loaded; a vendor without a search has nothing more,

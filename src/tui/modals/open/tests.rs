@@ -58,7 +58,7 @@ fn each_page_is_asked_for_once_and_added_once() {
     let mut open = OpenModal::new("1");
     open.listed(1, Ok(page(0, 3)));
     let mut asked = Vec::new();
-    let mut down = |open: &mut OpenModal, asked: &mut Vec<usize>| {
+    let down = |open: &mut OpenModal, asked: &mut Vec<usize>| {
         for _ in 0..10 {
             if let Outcome::StayAnd(Effect::ListPage(p)) = open.on_action(Action::Down, &app) {
                 asked.push(p);
