@@ -21,7 +21,7 @@ pub use error::ClientError;
 pub use exchange::{DISPLAY_CAP, Exchange, RecordedRequest, RecordedResponse};
 pub use spill::save_body;
 pub use http::Prepared;
-pub use listing::{ListItem, Listing, Match, PageAt, Query};
+pub use listing::{Listing, Match, PageAt, Query};
 pub use redact::Redactor;
 pub use reference::{Reference, ReferenceError};
 pub use secret::{Secret, SecretSource};

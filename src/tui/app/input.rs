@@ -12,8 +12,8 @@ use crate::store::{HistoryEntry, HistoryListing};
 use crate::tui::error::TuiError;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::modals::{
-    Editor, Effect, HelpModal, HistoryModal, Modal, OpenModal, Outcome, Picker, ProfilesModal,
-    QuitModal,
+    Editor, Effect, HelpModal, HistoryModal, JumpModal, Modal, OpenModal, Outcome, PaletteModal,
+    Picker, ProfilesModal, QuitModal,
 };
 
 impl App {
@@ -104,6 +104,13 @@ impl App {
             }
             Effect::OpenReference(text) => self.open_reference(&text)?,
             Effect::ListPage(page) => self.list(page),
+            Effect::SearchSoon(generation) => self.search_soon(generation),
+            Effect::SearchPage { query, at } => self.search(query, Some(at)),
+            Effect::JumpTo(field) => {
+                self.focus = Pane::Form;
+                self.select(field);
+            }
+            Effect::Run(action) => self.act(action),
             Effect::Send(review) => self.send(review),
             Effect::Resolve {
                 take_theirs,
@@ -253,6 +260,17 @@ impl App {
             Action::Copy => self.copy_curl(),
             Action::History => self.history_modal(),
             Action::Help => self.modals.push(Box::new(HelpModal::default())),
+            Action::Jump => match self.ws().form.as_ref() {
+                Some(form) => {
+                    let jump = JumpModal::new(form);
+                    self.modals.push(Box::new(jump));
+                }
+                None => self.toast = Some(self.no_contact()),
+            },
+            Action::Palette => {
+                let palette = PaletteModal::new(&self.keymap);
+                self.modals.push(Box::new(palette));
+            }
             Action::Quit => self.request_quit(),
             Action::CancelRequest => self.cancel(),
             Action::Interrupt => self.interrupt(),

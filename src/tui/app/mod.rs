@@ -3,6 +3,7 @@
 //! a channel. The UI thread only updates state and draws.
 
 mod external;
+mod finding;
 mod input;
 mod journal;
 mod msg;
@@ -29,7 +30,7 @@ pub use writer::{WriteJob, WriteKind};
 
 use super::error::TuiError;
 use super::keymap::{Action, Keymap};
-use super::modals::{ModalStack, OpenModal};
+use super::modals::ModalStack;
 use super::theme::Theme;
 use crate::client::secret::CancelLookup;
 use crate::client::{Exchange, Loaded, Reference, Session};
@@ -212,8 +213,6 @@ pub struct App {
 
 /// Rows a page-up/down moves.
 const PAGE: usize = 10;
-/// Contacts asked for per page of the open-contact list.
-const LIST_PAGE: usize = 50;
 
 /// Whether tasks can be spawned (widget tests and benches run without a runtime and do the
 /// work in place).
@@ -416,48 +415,6 @@ impl App {
         Ok(())
     }
 
-    fn list(&mut self, page: usize) {
-        let ws = self.active;
-        let w = &self.workspaces[ws];
-        let Some(session) = w.session.clone() else {
-            return;
-        };
-        let needs: Vec<String> = session
-            .spec
-            .list
-            .as_ref()
-            .map(|l| l.path.params().map(str::to_string).collect())
-            .unwrap_or_default();
-        // The list path's values (exsited's account, cro's customer) come from the open contact,
-        // or else from the spec's example reference. Only those: any other value of the open
-        // contact (its id) would stand in for every listed item's own.
-        let scope: std::collections::BTreeMap<String, String> = w
-            .reference
-            .clone()
-            .or_else(|| session.reference(&session.spec.reference_example).ok())
-            .map(|r| r.values)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(name, _)| needs.contains(name))
-            .collect();
-        if let Some(missing) = needs.iter().find(|p| !scope.contains_key(*p)) {
-            if let Some(open) = self.modals.find_mut::<OpenModal>() {
-                open.note = Some(format!(
-                    "type a reference: the list needs {missing}, which comes from an open contact"
-                ));
-            }
-            return;
-        }
-        if !runtime() {
-            return;
-        }
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let result = session.list(&scope, page, LIST_PAGE).await;
-            let _ = tx.send(Msg::Listed { ws, page, result });
-        });
-    }
-
     /// Formats the raw pane's text off the render loop (bodies can be megabytes; one past the
     /// display cap is also written to a file). The task shares the exchanges, never copies them.
     fn refresh_raw(&mut self, ws: usize) {
@@ -512,14 +469,9 @@ impl App {
                 result,
             } => self.on_reviewed(ws, purpose, result),
             Msg::Sent { ws, review, result } => self.on_sent(ws, review, result),
-            Msg::Listed { ws, page, result } => {
-                if ws != self.active {
-                    return;
-                }
-                if let Some(open) = self.modals.find_mut::<OpenModal>() {
-                    open.listed(page, result.map_err(|f| f.error.to_string()));
-                }
-            }
+            Msg::Listed { ws, page, result } => self.on_listed(ws, page, result),
+            Msg::SearchDue { ws, generation } => self.on_search_due(ws, generation),
+            Msg::Searched { ws, query, result } => self.on_searched(ws, &query, result),
             Msg::Raw {
                 ws,
                 generation,
