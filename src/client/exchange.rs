@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde_json::{Value as Json, json};
 
 use super::jsontext;
-use super::spill::save_body;
 pub use super::redact::Redactor;
+use super::spill::save_body;
 
 pub const MASK: &str = "***";
 

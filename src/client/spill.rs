@@ -42,10 +42,9 @@ pub fn save_body(body: &str, dir: &Path) -> io::Result<PathBuf> {
             }
             return Ok(named);
         }
-        Ok(false) if named.exists() => dir.join(format!(
-            "{stem}-{}{SUFFIX}",
-            uuid::Uuid::new_v4().simple()
-        )),
+        Ok(false) if named.exists() => {
+            dir.join(format!("{stem}-{}{SUFFIX}", uuid::Uuid::new_v4().simple()))
+        }
         Ok(false) => named,
         Err(e) => return Err(e),
     };
@@ -127,7 +126,10 @@ fn prune(dir: &Path, keep: usize) {
     saved.sort_by(|a, b| b.0.cmp(&a.0));
     for (_, path) in saved.drain(keep..) {
         if let Err(e) = fs::remove_file(&path) {
-            tracing::warn!("could not remove the old saved body {}: {e}", path.display());
+            tracing::warn!(
+                "could not remove the old saved body {}: {e}",
+                path.display()
+            );
         }
     }
 }

@@ -6,6 +6,7 @@ use ratatui::layout::Position;
 use tui_textarea::TextArea;
 
 use super::{AfterOpen, App, Banner, LoadPurpose, Msg, PAGE, Pane, WriteJob, runtime};
+use crate::client::Reference;
 use crate::edit::{Access, Form, Value, codec};
 use crate::spec::Kind;
 use crate::store::{HistoryEntry, HistoryListing};
@@ -433,13 +434,16 @@ impl App {
     }
 
     pub(super) fn open_modal(&mut self) {
-        let example = self
-            .ws()
-            .session
+        let spec = self.ws().session.as_ref().map(|s| s.spec.clone());
+        let example = spec
             .as_ref()
-            .map(|s| s.spec.reference_example.clone())
+            .map(|s| s.reference_example.clone())
             .unwrap_or_default();
-        self.modals.push(Box::new(OpenModal::new(&example)));
+        let mut open = OpenModal::new(&example);
+        if let Some(spec) = spec {
+            open = open.with_references(move |text| Reference::looks_complete(&spec, text));
+        }
+        self.modals.push(Box::new(open));
         self.list(1);
     }
 

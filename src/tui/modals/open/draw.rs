@@ -12,7 +12,7 @@ use super::OpenModal;
 use super::rows::GAP;
 use crate::tui::app::App;
 use crate::tui::modals::fuzzy::highlighted;
-use crate::tui::modals::{hint_rows, popup};
+use crate::tui::modals::{choice_line, hint_rows, popup};
 
 const WIDTH: u16 = 78;
 const HEIGHT: u16 = 22;
@@ -99,8 +99,19 @@ pub fn draw(open: &OpenModal, frame: &mut Frame, app: &App) -> Rect {
         Paragraph::new(Line::styled(count_line(open), app.theme.muted)),
         count,
     );
+    // A reference typed in full that no loaded row is: offered first, as typed.
+    let list = match &open.as_typed {
+        Some(typed) if list.height > 1 => {
+            let [offer, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(list);
+            let text = format!("{typed}{GAP}open as typed (no loaded contact is this one)");
+            frame.render_widget(Paragraph::new(choice_line(app, text, open.on_typed)), offer);
+            rest
+        }
+        _ => list,
+    };
     let height = list.height as usize;
-    let selected = open.rows.selected();
+    let selected = open.rows.selected().filter(|_| !open.on_typed);
     let start = selected
         .unwrap_or(0)
         .saturating_sub(height.saturating_sub(1));
@@ -121,7 +132,7 @@ pub fn draw(open: &OpenModal, frame: &mut Frame, app: &App) -> Rect {
             )
         })
         .collect();
-    if lines.is_empty() && !open.rows.is_empty() {
+    if lines.is_empty() && !open.rows.is_empty() && open.as_typed.is_none() {
         let none = format!(
             "no contact loaded matches “{}”{}; Enter opens it as a reference",
             open.query(),

@@ -56,6 +56,13 @@ pub struct OpenModal {
     /// The next page of the vendor's search for the text typed, when it found more.
     search_next: Option<PageAt>,
     pub note: Option<String>,
+    /// Whether a text reads as a reference written in full (`Reference::looks_complete`).
+    is_reference: Box<dyn Fn(&str) -> bool>,
+    /// The text typed, when it reads as a reference in full and no loaded row is that contact:
+    /// offered above the rows as "open as typed", so that a similar row is never opened instead.
+    pub as_typed: Option<String>,
+    /// The highlight is on `as_typed`'s line, not on a row.
+    pub on_typed: bool,
 }
 
 impl OpenModal {
@@ -74,6 +81,28 @@ impl OpenModal {
             exhausted: false,
             search_next: None,
             note: None,
+            is_reference: Box::new(|_| false),
+            as_typed: None,
+            on_typed: false,
+        }
+    }
+
+    /// Offers a text that reads as a reference in full (see `as_typed`) with `is_reference`.
+    pub fn with_references(mut self, is_reference: impl Fn(&str) -> bool + 'static) -> Self {
+        self.is_reference = Box::new(is_reference);
+        self
+    }
+
+    /// After the text or the rows changed: whether the text is offered as typed. A row that is
+    /// exactly that contact (the helper's filter puts it first) takes its place.
+    fn offer_as_typed(&mut self) {
+        let query = self.query();
+        let offered =
+            (!query.is_empty() && !self.rows.contains(&query) && (self.is_reference)(&query))
+                .then_some(query);
+        if offered != self.as_typed {
+            self.on_typed = offered.is_some();
+            self.as_typed = offered;
         }
     }
 
@@ -115,6 +144,7 @@ impl OpenModal {
             new_to_list += usize::from(self.listed.insert(item.reference.clone()));
         }
         self.rows.merge(listing.rows);
+        self.offer_as_typed();
         self.exhausted = new_to_list == 0 || listing.next.is_none();
         self.note = self.exhausted.then(|| "no more contacts".to_string());
     }
@@ -123,6 +153,7 @@ impl OpenModal {
     fn typed(&mut self) -> Outcome {
         let query = self.query();
         self.rows.set_query(&query);
+        self.offer_as_typed();
         self.search_next = None;
         self.note = None;
         match self.search.typed(&query) {
@@ -154,6 +185,7 @@ impl OpenModal {
             Ok(page) => {
                 self.search_next = page.next;
                 self.rows.merge(page.rows);
+                self.offer_as_typed();
             }
             Err(e) => self.note = Some(format!("the vendor's search failed: {e}")),
         }
@@ -168,6 +200,22 @@ impl OpenModal {
     /// vendor's search while a text is typed and it found more, else of the list.
     fn moved(&mut self, action: Action, page_rows: usize) -> Outcome {
         let at = self.rows.selected().unwrap_or(0);
+        // The "open as typed" line sits above the first row.
+        if self.as_typed.is_some() {
+            match action {
+                Action::Up | Action::Top | Action::PageUp if at == 0 || action == Action::Top => {
+                    self.on_typed = true;
+                    self.rows.select(0);
+                    return Outcome::Stay;
+                }
+                Action::Down if self.on_typed => {
+                    self.on_typed = false;
+                    self.rows.select(0);
+                    return Outcome::Stay;
+                }
+                _ => self.on_typed = false,
+            }
+        }
         let last = self.rows.shown().saturating_sub(1);
         let to = match action {
             Action::Up => at.saturating_sub(1),
@@ -208,9 +256,11 @@ impl Modal for OpenModal {
     fn on_action(&mut self, action: Action, app: &App) -> Outcome {
         match action {
             Action::Confirm => {
-                // The highlighted row; with none, the text as a reference (refused, with the
-                // vendor's reference shape, when it is not one).
+                // The text offered as typed when highlighted; else the highlighted row; with
+                // none, the text as a reference (refused, with the vendor's reference shape,
+                // when it is not one).
                 let chosen = match self.rows.highlighted() {
+                    _ if self.on_typed => self.as_typed.clone(),
                     Some(row) => Some(row.reference.clone()),
                     None => Some(self.query()).filter(|q| !q.is_empty()),
                 };

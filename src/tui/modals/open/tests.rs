@@ -274,3 +274,60 @@ fn the_end_of_a_search_asks_for_its_next_page_once() {
     assert_eq!(open.rows.len(), 3);
     assert!(!open.more_found());
 }
+
+/// A reference typed in full that no loaded row is opens as typed, never a row that merely
+/// resembles it (fuzzy matching finds `…15` for `…12`: its e-mail has a 2); ↓ still picks the row.
+#[test]
+fn a_reference_typed_in_full_is_offered_as_typed_before_a_similar_row() {
+    let app = app();
+    let spec = std::sync::Arc::new(Catalog::built_in().get("clemta").unwrap().clone());
+    let clemta = spec.clone();
+    let mut open = OpenModal::new(&spec.reference_example)
+        .with_references(move |text| crate::client::Reference::looks_complete(&clemta, text));
+    let similar = Match {
+        reference: "650000000000000000000015".into(),
+        name: "Noah Jones".into(),
+        email: "noah.jones21@example.com".into(),
+        label: "Noah Jones".into(),
+    };
+    open.listed(
+        1,
+        Ok(Page {
+            rows: vec![similar],
+            next: None,
+        }),
+    );
+    type_text(&mut open, &app, "650000000000000000000012");
+    assert!(open.rows.selected().is_some(), "the similar row matches");
+    assert_eq!(open.as_typed.as_deref(), Some("650000000000000000000012"));
+    match open.on_action(Action::Confirm, &app) {
+        Outcome::Attempt(Effect::OpenReference(r)) => assert_eq!(r, "650000000000000000000012"),
+        other => panic!("{other:?}"),
+    }
+    // ↓ moves onto the row, and Enter opens it; ↑ goes back to the text.
+    open.on_action(Action::Down, &app);
+    match open.on_action(Action::Confirm, &app) {
+        Outcome::Attempt(Effect::OpenReference(r)) => assert_eq!(r, "650000000000000000000015"),
+        other => panic!("{other:?}"),
+    }
+    open.on_action(Action::Up, &app);
+    assert!(open.on_typed);
+    // The vendor's search finds that very contact: its row replaces the offer.
+    open.searched(
+        "650000000000000000000012",
+        Ok(Page {
+            rows: vec![Match {
+                reference: "650000000000000000000012".into(),
+                name: "Zoe Bronte".into(),
+                email: "zoe@example.com".into(),
+                label: "Zoe Bronte".into(),
+            }],
+            next: None,
+        }),
+    );
+    assert_eq!(open.as_typed, None);
+    // A name is filtered, not offered.
+    open.input = TextArea::default();
+    type_text(&mut open, &app, "noah");
+    assert_eq!(open.as_typed, None);
+}
