@@ -123,7 +123,7 @@ fn prune(dir: &Path, keep: usize) {
     if saved.len() <= keep {
         return;
     }
-    saved.sort_by(|a, b| b.0.cmp(&a.0));
+    saved.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     for (_, path) in saved.drain(keep..) {
         if let Err(e) = fs::remove_file(&path) {
             tracing::warn!(
