@@ -127,8 +127,8 @@ fn a_typed_reference_no_row_matches_opens_directly_and_text_that_is_none_is_expl
     open_dialog(&mut tty);
     // Not on the first page, and no name or e-mail holds it: no row matches.
     tty.keys("2000999");
-    tty.wait_until("nothing matched, the search done", |s| {
-        s.contains("no contact loaded matches “2000999”") && !s.contains("searching…")
+    tty.wait_until("offered as typed, the search done", |s| {
+        s.contains("▶ 2000999  open as typed") && !s.contains("searching…")
     });
     tty.keys(ENTER);
     tty.wait_for("Loaded 2000999");
