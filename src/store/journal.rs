@@ -130,7 +130,7 @@ pub fn outcomes(path: &Path, mut each: impl FnMut(RowOutcome)) -> std::io::Resul
 }
 
 /// As `outcomes`, in row order (a plan's order) rather than the order rows finished in. The
-/// outcomes are not held: only where each one's line is (16 bytes a row), and each line is
+/// outcomes are not held: only where each one's line is (24 bytes a row), and each line is
 /// read again from there.
 pub fn outcomes_by_row(path: &Path, mut each: impl FnMut(RowOutcome)) -> std::io::Result<()> {
     let mut places: Vec<(u64, Place)> = Vec::new();
