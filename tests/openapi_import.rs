@@ -356,7 +356,7 @@ fn a_crm_contacts_patch_with_custom_properties() {
     assert_eq!(
         spec.reference_types
             .get("contactId")
-            .map(|t| describe_type(t)),
+            .map(describe_type),
         Some("pattern ^[0-9]+$".to_string())
     );
     assert!(rolo::client::Reference::parse(&spec, "151").is_ok());
@@ -379,7 +379,7 @@ fn a_post_update_with_a_wrapper_array() {
     assert_eq!(
         spec.reference_types
             .get("record_id")
-            .map(|t| describe_type(t)),
+            .map(describe_type),
         Some("pattern ^[0-9]{18,19}$".to_string())
     );
     assert_eq!(spec.reference_example, "");
