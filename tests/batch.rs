@@ -124,13 +124,20 @@ fn text(output: &Output) -> String {
     )
 }
 
-/// The results CSV as (row → (reference, outcome, message)).
+/// The results CSV as (row → (reference, outcome, message)); its lines must be in plan
+/// order (rows finish out of order, `--jobs` at a time and across resumed runs).
 fn results(path: &Path) -> BTreeMap<u64, (String, String, String)> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let mut out = BTreeMap::new();
+    let mut last = 0;
     for record in reader.records() {
         let r = record.unwrap();
         let row: u64 = r[0].parse().unwrap();
+        assert!(
+            row > last,
+            "row {row} after row {last}: results not in plan order"
+        );
+        last = row;
         let previous = out.insert(row, (r[1].to_string(), r[2].to_string(), r[4].to_string()));
         assert!(previous.is_none(), "row {row} has two outcomes");
     }

@@ -354,9 +354,7 @@ fn a_crm_contacts_patch_with_custom_properties() {
     }
     // The path parameter's pattern is the reference's type: checked before any request.
     assert_eq!(
-        spec.reference_types
-            .get("contactId")
-            .map(describe_type),
+        spec.reference_types.get("contactId").map(describe_type),
         Some("pattern ^[0-9]+$".to_string())
     );
     assert!(rolo::client::Reference::parse(&spec, "151").is_ok());
@@ -377,9 +375,7 @@ fn a_post_update_with_a_wrapper_array() {
     assert_eq!(spec.request_wrapper.to_string(), "data");
     // `record_id` has a pattern and no example: the example is left empty, not made up.
     assert_eq!(
-        spec.reference_types
-            .get("record_id")
-            .map(describe_type),
+        spec.reference_types.get("record_id").map(describe_type),
         Some("pattern ^[0-9]{18,19}$".to_string())
     );
     assert_eq!(spec.reference_example, "");

@@ -210,7 +210,7 @@ pub enum CliCommand {
         /// Give this share of requests a random fault (503, dropped connection, delay), e.g. 5%
         #[arg(long, value_name = "P%")]
         faults: Option<String>,
-        /// Generated contacts per vendor (default 1000, at most 200000), for batch benchmarks
+        /// Generated contacts per vendor (default 1000, at most 100000), for batch benchmarks
         #[arg(long, value_name = "N")]
         generated: Option<usize>,
     },
