@@ -81,9 +81,10 @@ impl<'a> Durable<'a> {
 }
 
 /// Appends applied rows to the history on a thread of its own, a group at a time (each
-/// append is an open, a lock and a sync). A row's history entry is handed over after its
-/// outcome is in the journal, as before: a crash between the two leaves the row out of the
-/// history, never in it twice.
+/// append is an open, a lock and a sync). A row's entry is handed over once its outcome line
+/// is written: a process killed between the two leaves the row out of the history, and an
+/// outcome line lost before its sync (a power cut) leaves the row to be settled by a re-read,
+/// which adds no second entry. Never in the history twice.
 pub struct HistoryWriter {
     send: Option<mpsc::Sender<HistoryEntry>>,
     /// Entries the thread was gone for.
