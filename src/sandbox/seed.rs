@@ -203,7 +203,7 @@ mod tests {
     #[test]
     fn fixtures_load_for_every_vendor() {
         let counts: Vec<usize> = FIXTURES.iter().map(|(v, _)| fixtures(v).len()).collect();
-        assert_eq!(counts, [1, 2, 4, 1, 1]);
+        assert_eq!(counts, [1, 2, 4, 2, 1]);
     }
 
     #[test]
