@@ -150,15 +150,38 @@ pub async fn start(
     listen: SocketAddr,
     state_file: Option<PathBuf>,
 ) -> Result<Running, SandboxError> {
-    start_with(listen, state_file, chaos::Chaos::default()).await
+    start_with(listen, state_file, Options::default()).await
 }
 
-/// `start`, with a rate limit and random faults for batch tests.
+/// What batch tests and benchmarks change in a sandbox.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// A rate limit and random faults.
+    pub chaos: chaos::Chaos,
+    /// Generated contacts per vendor (`seed::GENERATED` by default): a batch of N rows needs
+    /// N contacts to run without rows of one contact racing each other.
+    pub generated: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            chaos: chaos::Chaos::default(),
+            generated: seed::GENERATED,
+        }
+    }
+}
+
+/// `start`, with a rate limit, random faults or more generated contacts.
 pub async fn start_with(
     listen: SocketAddr,
     state_file: Option<PathBuf>,
-    chaos: chaos::Chaos,
+    options: Options,
 ) -> Result<Running, SandboxError> {
+    let Options {
+        chaos,
+        generated: count,
+    } = options;
     let vendors = vendor_ids();
     let demo = DemoUsers::built_in(&vendors)?;
     let mut ledger = ledger::Ledger::fixtures(&vendors);
@@ -183,7 +206,7 @@ pub async fn start_with(
     let mut sandbox = Sandbox::new(ledger, state_file, demo, generated_rx);
     sandbox.chaos = chaos;
     let shared: Shared = Arc::new(sandbox);
-    // The fixtures (the demo's contact among them) are served at once; the 1,000 generated
+    // The fixtures (the demo's contact among them) are served at once; the generated
     // contacts per vendor are made off the serving threads and added when ready. They start a
     // moment later so as not to compete with `rolo demo`'s first frame on a 2-core machine
     // (lists and unknown contacts wait for them; see BENCHMARKS.md).
@@ -192,7 +215,7 @@ pub async fn start_with(
         tokio::time::sleep(GENERATION_DELAY).await;
         let _ = tokio::task::spawn_blocking(move || {
             for vendor in vendors {
-                let generated = seed::generated(vendor);
+                let generated = seed::generated(vendor, count);
                 filler
                     .ledger
                     .lock()
