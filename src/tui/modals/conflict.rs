@@ -21,11 +21,11 @@ pub struct ConflictModal {
 }
 
 impl ConflictModal {
-    pub fn new(conflicts: Vec<Conflict>, server: crate::edit::Record) -> Self {
+    pub fn new(conflicts: Vec<Conflict>, server: impl Into<crate::edit::Record>) -> Self {
         let n = conflicts.len();
         Self {
             conflicts,
-            server: Box::new(server),
+            server: Box::new(server.into()),
             take_theirs: vec![false; n],
             selected: 0,
         }
