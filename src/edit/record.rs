@@ -195,20 +195,32 @@ pub struct Body {
     pub unknown: RawMembers,
     /// How many single-member objects wrap the contact (the spec's `request_wrapper`).
     pub depth: usize,
+    /// A body read back from a plan file: its text as the plan wrote it, sent as it is (so
+    /// the unknown members stay as the vendor wrote them); `json` is that text parsed.
+    written: Option<Arc<str>>,
 }
 
 impl Body {
     pub fn new(json: Json) -> Self {
+        Self::contact(json, RawMembers::default(), 0)
+    }
+
+    /// A body whose contact, `depth` wrappers down, also gets `unknown`.
+    pub fn contact(json: Json, unknown: RawMembers, depth: usize) -> Self {
         Self {
             json,
-            unknown: RawMembers::default(),
-            depth: 0,
+            unknown,
+            depth,
+            written: None,
         }
     }
 
     /// The body's JSON text. `rewrite` may change the text of the parsed part (numbers
     /// written back as the vendor wrote them); the unknown members are already as written.
     pub fn text(&self, rewrite: impl FnOnce(String) -> String) -> String {
+        if let Some(written) = &self.written {
+            return written.to_string();
+        }
         splice(rewrite(self.json.to_string()), &self.unknown, self.depth)
     }
 }
@@ -223,7 +235,14 @@ impl Deref for Body {
 
 impl PartialEq for Body {
     fn eq(&self, other: &Self) -> bool {
-        self.json == other.json && self.unknown == other.unknown && self.depth == other.depth
+        match (&self.written, &other.written) {
+            (None, None) => {
+                self.json == other.json
+                    && self.unknown == other.unknown
+                    && self.depth == other.depth
+            }
+            _ => self.text(|t| t) == other.text(|t| t),
+        }
     }
 }
 
@@ -245,16 +264,22 @@ impl fmt::Debug for Body {
 /// Written whole, the unknown members verbatim (a plan file stores the body to send).
 impl Serialize for Body {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.unknown.is_empty() {
+        if self.unknown.is_empty() && self.written.is_none() {
             return self.json.serialize(serializer);
         }
         raw(self.text(|t| t))?.serialize(serializer)
     }
 }
 
+/// Kept as written, and parsed for reading.
 impl<'de> Deserialize<'de> for Body {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        Json::deserialize(de).map(Self::new)
+        let text = Box::<RawValue>::deserialize(de)?;
+        let json = serde_json::from_str(text.get()).map_err(serde::de::Error::custom)?;
+        Ok(Self {
+            written: Some(Arc::from(text.get())),
+            ..Self::new(json)
+        })
     }
 }
 
@@ -379,18 +404,20 @@ mod tests {
     #[test]
     fn a_body_carries_the_unknown_members_inside_its_wrapper() {
         let record = split(r#"{"id":"x","k":[1]}"#);
-        let body = Body {
-            json: json!({"a": {"b": {"id": "x"}}}),
-            unknown: record.unknown().clone(),
-            depth: 2,
-        };
+        let body = Body::contact(
+            json!({"a": {"b": {"id": "x"}}}),
+            record.unknown().clone(),
+            2,
+        );
         assert_eq!(body.text(|t| t), r#"{"a":{"b":{"id":"x","k":[1]}}}"#);
-        let empty = Body {
-            json: json!({}),
-            depth: 0,
-            ..body
-        };
+        let empty = Body::contact(json!({}), record.unknown().clone(), 0);
         assert_eq!(empty.text(|t| t), r#"{"k":[1]}"#);
+        // Read back from a plan: sent as written.
+        let planned = r#"{"id":"x","k":[ 1e400 ]}"#;
+        let back: Body = serde_json::from_str(planned).unwrap();
+        assert_eq!(back.text(|_| unreachable!()), planned);
+        assert_eq!(back["id"], json!("x"));
+        assert_eq!(serde_json::to_string(&back).unwrap(), planned);
         assert_eq!(serde_json::to_string(&record).unwrap(), r#"{"id":"x","k":[1]}"#);
         let back: Record = serde_json::from_str(r#"{"id":"x","k":[1]}"#).unwrap();
         assert_eq!(back, record);

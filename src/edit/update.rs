@@ -105,11 +105,11 @@ impl Form {
                 }
             })
             .collect();
-        let body = Body {
-            json: spec.request_wrapper.wrap(contact),
+        let body = Body::contact(
+            spec.request_wrapper.wrap(contact),
             unknown,
-            depth: spec.request_wrapper.segments().len(),
-        };
+            spec.request_wrapper.segments().len(),
+        );
         Ok(Update { body, changes })
     }
 
