@@ -208,7 +208,8 @@ impl App {
                         }
                         if active {
                             self.modals.push(Box::new(
-                                ReviewModal::new(review, recorded.to_text()).with_note(note),
+                                ReviewModal::new(review, ReviewModal::request_text(&recorded))
+                                    .with_note(note),
                             ));
                         }
                     }
