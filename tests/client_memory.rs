@@ -127,8 +127,23 @@ fn a_huge_full_replace_contact_costs_a_few_times_its_size_read_and_sent() {
             vec!["get", "-p", "huge", SERVICEDESK_CONTACT],
             vec!["get", "-p", "huge", SERVICEDESK_CONTACT, "-v"],
             vec!["get", "-p", "huge", SERVICEDESK_CONTACT, "--json"],
-            vec!["patch", "-p", "huge", SERVICEDESK_CONTACT, "--set", "firstname=Small"],
-            vec!["patch", "-p", "huge", SERVICEDESK_CONTACT, "--set", "firstname=Small", "-v"],
+            vec![
+                "patch",
+                "-p",
+                "huge",
+                SERVICEDESK_CONTACT,
+                "--set",
+                "firstname=Small",
+            ],
+            vec![
+                "patch",
+                "-p",
+                "huge",
+                SERVICEDESK_CONTACT,
+                "--set",
+                "firstname=Small",
+                "-v",
+            ],
         ],
     );
 }

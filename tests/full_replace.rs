@@ -102,7 +102,10 @@ fn carries_unknown_members(sent: &str, read: &str) {
         assert!(read.contains_key(key), "{key:?} was not read");
     }
     assert!(!sent.contains_key("dropped"), "a null is left out");
-    assert!(!sent.contains_key("modified_dateutc"), "read-only is left out");
+    assert!(
+        !sent.contains_key("modified_dateutc"),
+        "read-only is left out"
+    );
 }
 
 #[test]
@@ -146,7 +149,10 @@ fn the_body_carries_the_fresh_reads_unknown_members_as_written() {
     let sent = members(&sent[0]);
     assert_eq!(sent["firstname"], r#""Anna""#);
     assert_eq!(sent["version"], r#""fresh""#);
-    assert!(!sent.contains_key("only_stale"), "a member of the older read");
+    assert!(
+        !sent.contains_key("only_stale"),
+        "a member of the older read"
+    );
     assert_eq!(sent["only_fresh"], r#""fresh""#);
     // The text as the vendor wrote it, not as serde_json writes it.
     assert_eq!(sent["big"], "1e400");

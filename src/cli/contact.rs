@@ -8,8 +8,8 @@ use super::context::{self, Context};
 use super::exit;
 use crate::client::Session;
 use crate::edit::{EditError, Form, Update, Value};
-use crate::spec::Field;
 use crate::send::{self, ReviewError};
+use crate::spec::Field;
 
 pub struct GetArgs<'a> {
     pub profile: Option<&'a str>,

@@ -258,7 +258,8 @@ mod tests {
             &Wanted::contact(sd),
         )
         .unwrap();
-        let parsed: Json = serde_json::from_str(r#"{"id":"x","Message":"m","birthdate":1E2}"#).unwrap();
+        let parsed: Json =
+            serde_json::from_str(r#"{"id":"x","Message":"m","birthdate":1E2}"#).unwrap();
         assert_eq!(pruned.json, parsed);
         let contact = pruned.contact.unwrap();
         assert_eq!(contact.members(), &pruned.json);

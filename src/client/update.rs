@@ -16,7 +16,10 @@ use crate::edit::{Body, Record};
 #[derive(Clone)]
 pub enum Stored {
     /// The contact as stored: from the update's answer, or re-read when it has no body.
-    Read { record: Record, etag: Option<String> },
+    Read {
+        record: Record,
+        etag: Option<String>,
+    },
     /// The vendor applied the update (2xx), but its answer could not be read, or the re-read
     /// after it failed: what it stored is unknown until the contact is read again.
     Unread(ClientError),

@@ -84,9 +84,10 @@ impl Form {
     /// From a whole read or update response: finds the contact where the spec says it sits.
     pub fn from_response(spec: Arc<VendorSpec>, body: &Json) -> Result<Self, LoadError> {
         match spec.response_contact.get(body) {
-            Some(record) if record.is_object() => {
-                Ok(Self::from_record(spec.clone(), Record::from(record.clone())))
-            }
+            Some(record) if record.is_object() => Ok(Self::from_record(
+                spec.clone(),
+                Record::from(record.clone()),
+            )),
             _ => Err(LoadError::NoContact {
                 vendor: spec.id.clone(),
                 path: if spec.response_contact.is_root() {

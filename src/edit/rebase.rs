@@ -4,7 +4,6 @@
 
 use std::fmt;
 
-
 use super::{Form, Record, Value, codec};
 
 /// A field changed on the server since it was loaded, and the user changed it too.
@@ -86,7 +85,11 @@ impl Form {
 
     /// A conflict resolved: like `rebase`, but each field named in `take_theirs` takes the
     /// server's value, and every other changed field keeps the user's (conflicting or not).
-    pub fn rebase_resolving(&self, server_record: impl Into<Record>, take_theirs: &[String]) -> Form {
+    pub fn rebase_resolving(
+        &self,
+        server_record: impl Into<Record>,
+        take_theirs: &[String],
+    ) -> Form {
         let mut rebased = self.clone();
         rebased.adopt(server_record);
         for name in take_theirs {

@@ -24,7 +24,9 @@ impl RawMembers {
 
     /// The members' text without the braces (`"k0":0,"k1":[1,2]`), or `""`.
     pub fn inner(&self) -> &str {
-        self.0.as_deref().map_or("", |text| &text[1..text.len() - 1])
+        self.0
+            .as_deref()
+            .map_or("", |text| &text[1..text.len() - 1])
     }
 
     /// The members as an object text, or `{}`.
@@ -341,9 +343,8 @@ impl<'de, 't: 'de> Visitor<'de> for Split<'t, '_, '_> {
             let end = start + value_text.len();
             if (self.known)(&key) {
                 (self.on_known)(value_text);
-                let parsed: Json = serde_json::from_str(value_text).map_err(|e| {
-                    serde::de::Error::custom(format!("member {key:?}: {e}"))
-                })?;
+                let parsed: Json = serde_json::from_str(value_text)
+                    .map_err(|e| serde::de::Error::custom(format!("member {key:?}: {e}")))?;
                 members.insert(key, parsed);
             } else if value_text != "null" {
                 let key_start = self.text[after..start]
@@ -418,7 +419,10 @@ mod tests {
         assert_eq!(back.text(|_| unreachable!()), planned);
         assert_eq!(back["id"], json!("x"));
         assert_eq!(serde_json::to_string(&back).unwrap(), planned);
-        assert_eq!(serde_json::to_string(&record).unwrap(), r#"{"id":"x","k":[1]}"#);
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            r#"{"id":"x","k":[1]}"#
+        );
         let back: Record = serde_json::from_str(r#"{"id":"x","k":[1]}"#).unwrap();
         assert_eq!(back, record);
         assert_ne!(back, split(r#"{"id":"x","k":[2]}"#));
