@@ -4,10 +4,8 @@
 
 use std::sync::Arc;
 
-use serde_json::Value as Json;
-
 use crate::client::{ClientError, Exchange, Failed, Loaded, Prepared, Reference, Session};
-use crate::edit::{BuildError, Conflicts, Form, Issue, Update};
+use crate::edit::{BuildError, Conflicts, Form, Issue, Record, Update};
 
 /// An update ready for review and sending. Its Debug shows no values (they may be secret).
 #[derive(Debug, Clone)]
@@ -146,7 +144,7 @@ pub fn prepare_on(
 
 /// The fields whose value differs between two reads of a contact, in spec order: what changed
 /// on the server between a review and its send.
-pub fn changed_between(form: &Form, before: &Json, after: &Json) -> Vec<String> {
+pub fn changed_between(form: &Form, before: &Record, after: &Record) -> Vec<String> {
     let spec = form.spec().clone();
     let (before, after) = (
         Form::from_record(spec.clone(), before.clone()),

@@ -1,14 +1,18 @@
 //! Memory: an answer of many small keys (`{"data":{"k0":0,"k1":0,…}}`) costs a few times its
 //! size on every CLI path (`get`, `get -v`, `get --json`, `patch`), not gigabytes of parsed
 //! values. Peak RSS of the real binary, from `/usr/bin/time -v`, against a loopback server.
-//! ROLO_TEST_BODY_MB sets the body's size (BENCHMARKS.md uses 60).
+//! ROLO_TEST_BODY_MB sets the body's size (BENCHMARKS.md uses 60). A full-replace vendor
+//! (servicedesk), which sends every member of the contact back, is held to the same budget.
 
 mod common;
 
 use std::process::{Command, Stdio};
 
 use common::home::Home;
-use common::huge::{BASE_BYTES, CONTACT, budget, huge_answer, serve};
+use common::huge::{
+    BASE_BYTES, CONTACT, SERVICEDESK_CONTACT, budget, huge_answer, huge_servicedesk, serve,
+    serve_reads,
+};
 
 /// Runs rolo under `/usr/bin/time -v` and returns its exit code and peak RSS in bytes.
 fn peak_rss(home: &Home, args: &[&str]) -> (Option<i32>, u64) {
@@ -41,25 +45,11 @@ fn peak_rss(home: &Home, args: &[&str]) -> (Option<i32>, u64) {
     (status.code(), kib * 1024)
 }
 
-#[test]
-fn a_huge_answer_of_small_keys_costs_a_few_times_its_size_on_every_path() {
-    if !std::path::Path::new("/usr/bin/time").exists() {
-        eprintln!("skipped: /usr/bin/time is not installed");
-        return;
-    }
-    let body = huge_answer(common::huge::body_mb());
-    let size = body.len() as u64;
-    let port = serve(body);
-    let home = Home::new();
-    home.write_config(&common::huge::config(port));
+/// Runs each command and asserts its peak RSS is within 4× the body + the base.
+fn within_budget(home: &Home, size: u64, commands: &[Vec<&str>]) {
     let budget = budget(size);
-    for args in [
-        vec!["get", "-p", "huge", CONTACT],
-        vec!["get", "-p", "huge", CONTACT, "-v"],
-        vec!["get", "-p", "huge", CONTACT, "--json"],
-        vec!["patch", "-p", "huge", CONTACT, "--set", "full_name=Small"],
-    ] {
-        let (code, peak) = peak_rss(&home, &args);
+    for args in commands {
+        let (code, peak) = peak_rss(home, args);
         eprintln!(
             "{args:?}: body {} MiB, peak RSS {} MiB ({:.2}x the body)",
             size >> 20,
@@ -72,6 +62,36 @@ fn a_huge_answer_of_small_keys_costs_a_few_times_its_size_on_every_path() {
             "{args:?}: peak RSS {peak} bytes is over 4x the {size}-byte body + {BASE_BYTES}"
         );
     }
+}
+
+fn have_time() -> bool {
+    let have = std::path::Path::new("/usr/bin/time").exists();
+    if !have {
+        eprintln!("skipped: /usr/bin/time is not installed");
+    }
+    have
+}
+
+#[test]
+fn a_huge_answer_of_small_keys_costs_a_few_times_its_size_on_every_path() {
+    if !have_time() {
+        return;
+    }
+    let body = huge_answer(common::huge::body_mb());
+    let size = body.len() as u64;
+    let port = serve(body);
+    let home = Home::new();
+    home.write_config(&common::huge::config(port));
+    within_budget(
+        &home,
+        size,
+        &[
+            vec!["get", "-p", "huge", CONTACT],
+            vec!["get", "-p", "huge", CONTACT, "-v"],
+            vec!["get", "-p", "huge", CONTACT, "--json"],
+            vec!["patch", "-p", "huge", CONTACT, "--set", "full_name=Small"],
+        ],
+    );
     // Past the display cap, -v shows the body capped and names the file holding all of it.
     let out = home.run(&["get", "-p", "huge", CONTACT, "-v"], &[common::huge::KEY]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -86,4 +106,44 @@ fn a_huge_answer_of_small_keys_costs_a_few_times_its_size_on_every_path() {
     assert!(path.starts_with(home.data_dir()), "{line}");
     assert_eq!(std::fs::metadata(&path).unwrap().len(), size, "{line}");
     assert!(stderr.len() < (size as usize), "-v printed the whole body");
+}
+
+/// servicedesk replaces the whole contact: every member rolo does not know is kept (as text)
+/// and sent back, and the update's empty answer is followed by a read back.
+#[test]
+fn a_huge_full_replace_contact_costs_a_few_times_its_size_read_and_sent() {
+    if !have_time() {
+        return;
+    }
+    let body = huge_servicedesk(common::huge::body_mb());
+    let size = body.len() as u64;
+    let port = serve_reads(body);
+    let home = Home::new();
+    home.write_config(&common::huge::servicedesk_config(port));
+    within_budget(
+        &home,
+        size,
+        &[
+            vec!["get", "-p", "huge", SERVICEDESK_CONTACT],
+            vec!["get", "-p", "huge", SERVICEDESK_CONTACT, "-v"],
+            vec!["get", "-p", "huge", SERVICEDESK_CONTACT, "--json"],
+            vec![
+                "patch",
+                "-p",
+                "huge",
+                SERVICEDESK_CONTACT,
+                "--set",
+                "firstname=Small",
+            ],
+            vec![
+                "patch",
+                "-p",
+                "huge",
+                SERVICEDESK_CONTACT,
+                "--set",
+                "firstname=Small",
+                "-v",
+            ],
+        ],
+    );
 }

@@ -386,7 +386,7 @@ fn a_path_that_leaves_the_base_url_is_refused_before_sending() {
         );
         assert_eq!(failed.error.exit_code(), 2);
         assert!(!failed.error.to_string().contains("Secret-77"));
-        let body = serde_json::json!({"full_name": "X"});
+        let body = rolo::edit::Body::new(serde_json::json!({"full_name": "X"}));
         assert!(matches!(
             session.prepare_update(&reference, &body, None),
             Err(ClientError::Elsewhere { .. })

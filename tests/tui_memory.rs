@@ -3,14 +3,18 @@
 //! body and a string per indented line. The raw pane shows a body past the display cap capped,
 //! with the file holding all of it named. Peak RSS is the real binary's VmHWM
 //! (/proc/PID/status), driven in a pty against a loopback server. ROLO_TEST_BODY_MB sets the
-//! body's size (BENCHMARKS.md uses 60).
+//! body's size (BENCHMARKS.md uses 60). A full-replace vendor (servicedesk), which sends the
+//! whole contact back and reads it again after its bodiless update, is held to the same budget.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use common::home::Home;
-use common::huge::{BASE_BYTES, CONTACT, KEY, body_mb, budget, config, huge_answer, serve};
+use common::huge::{
+    BASE_BYTES, CONTACT, KEY, SERVICEDESK_CONTACT, body_mb, budget, config, huge_answer,
+    huge_servicedesk, serve, serve_reads, servicedesk_config,
+};
 use common::pty::{BACKSPACE, ENTER, Tty};
 
 /// The peak resident set of the process so far, in bytes.
@@ -46,32 +50,40 @@ fn report(what: &str, peak: u64, size: u64) {
     );
 }
 
-#[test]
-fn a_huge_answer_costs_a_few_times_its_size_on_load_with_the_raw_pane_and_on_send() {
-    if !Path::new("/proc/self/status").exists() {
-        eprintln!("skipped: no /proc to read the peak RSS from");
-        return;
-    }
-    let body = huge_answer(body_mb());
-    let size = body.len() as u64;
-    let port = serve(body);
-    let home = Home::new();
-    home.write_config(&config(port));
-    let mut tty = home.pty(&["-p", "huge", CONTACT], &[KEY], 50, 220);
-    tty.wait_for(&format!("Loaded {CONTACT}"));
+/// What one run drives: the contact, the field edited (its value is "Huge"), the first member
+/// the raw pane shows, and the update's method.
+struct Drive<'a> {
+    contact: &'a str,
+    field: &'a str,
+    shown: &'a str,
+    method: &'a str,
+}
+
+/// Loads and shows the raw pane, then (when `send`) edits, reviews and sends; the peak RSS
+/// after the load and after the send, each within the budget.
+fn load_and_send(home: &Home, size: u64, drive: Drive, send: bool) {
+    let mut tty = home.pty(&["-p", "huge", drive.contact], &[KEY], 50, 220);
+    tty.wait_for(&format!("Loaded {}", drive.contact));
     // The raw pane, maximized: the body's start, indented.
     tty.keys("r");
     tty.wait_until("the body in the raw pane", |s| {
-        s.contains("\"full_name\": \"Huge\"") && s.contains("\"k0\": 0,")
+        s.contains(drive.shown) && s.contains("\"k0\": 0,")
     });
     let loaded = peak_rss(&tty);
     report("load + raw pane", loaded, size);
     let read_saved = saved_path(&tty, &home.data_dir());
-    // Edit, review and send; the vendor answers with the same huge body.
+    assert!(
+        loaded <= budget(size),
+        "load: peak RSS {loaded} bytes is over 4x the {size}-byte body + {BASE_BYTES}"
+    );
+    if !send {
+        return;
+    }
+    // Edit, review and send.
     tty.keys("r");
-    tty.select("Full name");
+    tty.select(drive.field);
     tty.keys(ENTER);
-    tty.wait_for("Edit Full name");
+    tty.wait_for(&format!("Edit {}", drive.field));
     tty.type_keys(&[BACKSPACE; 4]);
     tty.keys("Small");
     tty.wait_for("Small");
@@ -82,24 +94,94 @@ fn a_huge_answer_costs_a_few_times_its_size_on_load_with_the_raw_pane_and_on_sen
     tty.keys("y");
     tty.wait_for("✓ HTTP 200");
     tty.keys("r");
+    let request = format!("> {}", drive.method);
     tty.wait_until("the update's exchange in the raw pane", |s| {
-        s.contains("> PATCH") && s.contains("\"k0\": 0,")
+        s.contains(&request) && s.contains("\"k0\": 0,")
     });
     let sent_saved = saved_path(&tty, &home.data_dir());
     let sent = peak_rss(&tty);
     report("load + raw pane + review + send", sent, size);
-    // The update's answer is the same bytes as the read: saved once, named twice.
-    assert_eq!(read_saved, sent_saved, "the same body is one file");
-    let saved = std::fs::read_dir(home.data_dir().join("bodies"))
-        .expect("the bodies folder")
-        .count();
-    assert_eq!(saved, 1, "one distinct body, one file");
-    for (what, peak) in [("load", loaded), ("send", sent)] {
-        assert!(
-            peak <= budget(size),
-            "{what}: peak RSS {peak} bytes is over 4x the {size}-byte body + {BASE_BYTES}"
-        );
+    if drive.method == "PATCH" {
+        // clemta's update answer is the same bytes as the read: saved once, named twice.
+        assert_eq!(read_saved, sent_saved, "the same body is one file");
+        let saved = std::fs::read_dir(home.data_dir().join("bodies"))
+            .expect("the bodies folder")
+            .count();
+        assert_eq!(saved, 1, "one distinct body, one file");
     }
+    assert!(
+        sent <= budget(size),
+        "send: peak RSS {sent} bytes is over 4x the {size}-byte body + {BASE_BYTES}"
+    );
+}
+
+fn have_proc() -> bool {
+    let have = Path::new("/proc/self/status").exists();
+    if !have {
+        eprintln!("skipped: no /proc to read the peak RSS from");
+    }
+    have
+}
+
+#[test]
+fn a_huge_answer_costs_a_few_times_its_size_on_load_with_the_raw_pane_and_on_send() {
+    if !have_proc() {
+        return;
+    }
+    let body = huge_answer(body_mb());
+    let size = body.len() as u64;
+    // The vendor answers the update with the same huge body.
+    let port = serve(body);
+    let home = Home::new();
+    home.write_config(&config(port));
+    load_and_send(
+        &home,
+        size,
+        Drive {
+            contact: CONTACT,
+            field: "Full name",
+            shown: "\"full_name\": \"Huge\"",
+            method: "PATCH",
+        },
+        true,
+    );
+}
+
+fn full_replace(send: bool) {
+    if !have_proc() {
+        return;
+    }
+    let body = huge_servicedesk(body_mb());
+    let size = body.len() as u64;
+    // The update answers with no body; rolo reads the contact back.
+    let port = serve_reads(body);
+    let home = Home::new();
+    home.write_config(&servicedesk_config(port));
+    load_and_send(
+        &home,
+        size,
+        Drive {
+            contact: SERVICEDESK_CONTACT,
+            field: "First name",
+            shown: "\"firstname\": \"Huge\"",
+            method: "PUT",
+        },
+        send,
+    );
+}
+
+#[test]
+fn a_huge_full_replace_contact_costs_a_few_times_its_size_on_load() {
+    full_replace(false);
+}
+
+/// Not met yet (BENCHMARKS.md, "A full-replace vendor"): while sending, the editor holds the
+/// read it shows, the form's and the review's contacts, the fresh read, the prepared body, its
+/// recorded copy and the read back: 163 MiB for a 16 MiB body.
+#[test]
+#[ignore = "the editor's full-replace send is not bounded to 4x yet (BENCHMARKS.md)"]
+fn a_huge_full_replace_contact_costs_a_few_times_its_size_on_send() {
+    full_replace(true);
 }
 
 #[test]

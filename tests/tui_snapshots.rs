@@ -443,7 +443,7 @@ fn edits_made_while_a_send_is_in_flight_are_kept() {
             status: 200,
             outcome: Outcome::default(),
             stored: Stored::Read {
-                record: stored,
+                record: stored.into(),
                 etag: None,
             },
             exchanges: vec![],
@@ -529,7 +529,7 @@ fn a_draft_found_in_the_background_waits_for_its_profile() {
     a.activate("sandbox-cro").unwrap();
     let reference = Reference::parse(&spec, "64b8f1a2e4b0c8d9f0123456").unwrap();
     let loaded = Loaded {
-        record: record.clone(),
+        record: record.clone().into(),
         etag: None,
         outcome: Outcome::default(),
         exchange: Exchange {

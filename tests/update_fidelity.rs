@@ -115,7 +115,8 @@ async fn a_generated_servicedesk_contact_can_be_updated() {
     let body = f.build_update().unwrap_or_else(|e| panic!("{e}")).body;
     assert!(
         !body.as_object().unwrap().values().any(Json::is_null),
-        "{body}"
+        "{}",
+        body.json
     );
     let reply = api
         .call(

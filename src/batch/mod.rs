@@ -13,7 +13,6 @@ pub mod results;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 
 use crate::client::{ClientError, Failed, Loaded, Reference, Session};
 use crate::edit::{EditError, Form};
@@ -64,7 +63,8 @@ pub struct RequestView {
     pub method: String,
     pub url: String,
     pub if_match: Option<String>,
-    pub body: Json,
+    /// Written whole: a full-replace body's unknown members are in it.
+    pub body: crate::edit::Body,
 }
 
 /// The plan file's first line.
@@ -94,7 +94,7 @@ pub struct PlanRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record: Option<Json>,
+    pub record: Option<crate::edit::Record>,
     #[serde(default)]
     pub set: Vec<(String, String)>,
     #[serde(default)]
@@ -112,7 +112,7 @@ pub struct PlanRow {
 pub fn edited_form(
     session: &Session,
     reference: &Reference,
-    record: Json,
+    record: crate::edit::Record,
     set: &[(String, String)],
     clear: &[String],
 ) -> Result<Form, String> {

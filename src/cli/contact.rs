@@ -7,8 +7,9 @@ use serde_json::Value as Json;
 use super::context::{self, Context};
 use super::exit;
 use crate::client::Session;
-use crate::edit::{EditError, Form, Value};
+use crate::edit::{EditError, Form, Update, Value};
 use crate::send::{self, ReviewError};
+use crate::spec::Field;
 
 pub struct GetArgs<'a> {
     pub profile: Option<&'a str>,
@@ -43,10 +44,10 @@ fn print_json(out: &mut dyn Write, json: &Json) {
 }
 
 /// A value as the CLI prints it: secrets masked, null shown as such.
-fn shown(form: &Form, i: usize, value: &Value) -> String {
+fn shown(field: Option<&Field>, value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
-        Value::Text(_) if form.fields()[i].is_secret() => "***".into(),
+        Value::Text(_) if field.is_none_or(Field::is_secret) => "***".into(),
         Value::Text(t) => t.replace('\n', "\\n"),
     }
 }
@@ -101,7 +102,7 @@ pub fn get(args: GetArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             out,
             "{:width$}  {}",
             field.name,
-            shown(&form, i, form.value(i))
+            shown(Some(field), form.value(i))
         );
     }
     exit::OK
@@ -206,9 +207,11 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return e.exit_code();
         }
     };
-    // What is printed is the prepared request itself, byte for byte what would be sent.
-    let recorded = session.record(&review.prepared);
+    // The user's form holds the contact as read: a large one goes before sending.
+    drop(form);
     if args.dry_run || args.curl {
+        // What is printed is the prepared request itself, byte for byte what would be sent.
+        let recorded = session.record(&review.prepared);
         if args.json {
             let _ = recorded.write_json(out);
             let _ = writeln!(out);
@@ -221,13 +224,13 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     let send::Review {
         fresh,
-        update,
+        form: rebased,
+        update: Update { body, changes },
         prepared,
-        ..
     } = review;
-    // The read is printed and built on: its exchange (a large body, maybe) goes before sending.
-    drop(fresh);
-    let changes = update.changes;
+    // What the update was built from and on goes before sending: the read's exchange, and a
+    // full-replace contact's members (the prepared bytes carry them), which may be large.
+    drop((fresh, rebased, body));
     let sent = match runtime.block_on(session.send_update(&reference, prepared)) {
         Ok(s) => s,
         Err(f) => return context::failed(&f, &session, args.verbose, err),
@@ -275,16 +278,18 @@ pub fn patch(args: PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         .record()
         .map(|record| Form::from_record(session.spec.clone(), record.clone()));
     for change in &changes {
-        let i = form.index(&change.field).unwrap_or(0);
-        let now = stored
-            .as_ref()
-            .map_or_else(|| "not read back".to_string(), |s| shown(s, i, s.value(i)));
+        let field = session.spec.field(&change.field);
+        let now = match (&stored, session.spec.field_index(&change.field)) {
+            (Some(stored), Some(i)) => shown(field, stored.value(i)),
+            (Some(_), None) => "null".to_string(),
+            (None, _) => "not read back".to_string(),
+        };
         let _ = writeln!(
             out,
             "  {}: {} → {} (stored: {now})",
             change.field,
-            shown(&form, i, &change.before),
-            shown(&form, i, &change.after),
+            shown(field, &change.before),
+            shown(field, &change.after),
         );
     }
     exit::OK

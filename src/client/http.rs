@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue};
-use serde_json::Value as Json;
 
 use super::error::ClientError;
 use super::exchange::Exchange;
@@ -88,7 +87,7 @@ impl Session {
         &self,
         method: &str,
         url: String,
-        body: Option<&Json>,
+        body: Option<&crate::edit::Body>,
         etag: Option<&str>,
     ) -> Prepared {
         let mut headers = self.auth.clone();
@@ -130,7 +129,9 @@ impl Session {
             method,
             url,
             headers,
-            body: body.map(|b| Bytes::from(self.as_written(b.to_string()))),
+            // The parsed part with numbers as the vendor wrote them; the members kept as
+            // text are as written already.
+            body: body.map(|b| Bytes::from(b.text(|known| self.as_written(known)))),
         }
     }
 

@@ -8,7 +8,7 @@ use super::envelope::Outcome;
 use super::error::ClientError;
 use super::http::retry_after;
 use super::jsontext::{BOM, Kind, Lexer};
-use super::prune::{self, Wanted};
+use super::prune::{self, Pruned, Wanted};
 use super::session::Session;
 
 impl Session {
@@ -23,7 +23,7 @@ impl Session {
         body: &[u8],
         want_body: bool,
         wanted: &Wanted,
-    ) -> std::result::Result<(Option<Json>, Outcome), ClientError> {
+    ) -> std::result::Result<(Option<Pruned>, Outcome), ClientError> {
         let judged = self.read_answer(status, headers, body, want_body, wanted);
         // The outcome in the log: every text in it went through the redactor.
         match &judged {
@@ -45,7 +45,7 @@ impl Session {
         body: &[u8],
         want_body: bool,
         wanted: &Wanted,
-    ) -> std::result::Result<(Option<Json>, Outcome), ClientError> {
+    ) -> std::result::Result<(Option<Pruned>, Outcome), ClientError> {
         let text = String::from_utf8_lossy(body);
         let trimmed = text.trim_start_matches(BOM).trim_start();
         let html = headers
@@ -84,8 +84,8 @@ impl Session {
             }
             return Ok((None, Outcome::default()));
         }
-        let json: Json = match prune::parse(trimmed, wanted) {
-            Ok(j) => j,
+        let pruned = match prune::parse(trimmed, wanted) {
+            Ok(pruned) => pruned,
             Err(_) if status >= 400 => {
                 return Err(ClientError::Status {
                     status,
@@ -104,11 +104,17 @@ impl Session {
             }
         };
         if self.spec.semantics == crate::spec::Semantics::FullReplace {
-            self.remember_numbers(trimmed);
+            // A split contact's other members go back as they came: only its parsed ones
+            // are written by serde_json.
+            match pruned.contact {
+                Some(_) => self.remember_numbers(&pruned.known_text),
+                None => self.remember_numbers(trimmed),
+            }
         }
+        let json = &pruned.json;
         // A vendor may quote what it was sent (an "invalid API key …" message): the outcome is
         // shown and printed, so it goes through the redactor like every recorded text.
-        let mut outcome = Outcome::read(&self.spec.envelope, &json);
+        let mut outcome = Outcome::read(&self.spec.envelope, json);
         for text in [
             &mut outcome.message,
             &mut outcome.code,
@@ -126,7 +132,7 @@ impl Session {
                 retry_after: retry,
             });
         }
-        Ok((Some(json), outcome))
+        Ok((Some(pruned), outcome))
     }
 
     /// Notes the numbers whose text serde_json changes when it reads them (an exponent's

@@ -246,7 +246,7 @@ impl Session {
                 &self.list_wanted,
             )
             .map_err(fail)?;
-        let json = json.unwrap_or(Json::Null);
+        let json = json.map_or(Json::Null, |pruned| pruned.json);
         let items = source
             .items
             .get(&json)

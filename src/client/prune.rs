@@ -1,14 +1,20 @@
 //! An answer read into values keeping only what rolo uses: the envelope's verdict, the
 //! contact's fields (the whole contact for a full-replace vendor, which sends it back), a
 //! list's references and labels. Everything else is checked as JSON and skipped, so a 64 MiB
-//! answer of small keys costs its bytes, not gigabytes of `serde_json::Value`.
+//! answer of small keys costs its bytes, not gigabytes of `serde_json::Value`. A full-replace
+//! contact is split: the members the spec names parsed, the others kept as text
+//! (`edit::Record`), since they are sent back as they came.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
+use serde_json::value::RawValue;
 
 use super::jsontext::{BOM, MAX_DEPTH, nesting_within};
+use crate::edit::Record;
 use crate::spec::{JsonPath, Semantics, VendorSpec};
 
 /// Which parts of an answer to keep: a tree of keys (and "every item" of arrays).
@@ -18,6 +24,8 @@ pub struct Wanted {
     all: bool,
     keys: BTreeMap<String, Wanted>,
     items: Option<Box<Wanted>>,
+    /// Keep this object as a `Record`: these members (and `keys`) parsed, the others as text.
+    split: Option<Arc<BTreeSet<String>>>,
 }
 
 impl Wanted {
@@ -48,7 +56,15 @@ impl Wanted {
         let mut wanted = Self::envelope(spec);
         let contact = wanted.at(&spec.response_contact);
         if spec.semantics == Semantics::FullReplace {
-            contact.all = true;
+            // Every member goes back in the body: the ones a field names, where a field may
+            // be read or written, are parsed.
+            let known = spec
+                .fields
+                .iter()
+                .flat_map(|f| [&f.response_path, &f.request_path])
+                .filter_map(|path| path.segments().first().cloned())
+                .collect();
+            contact.split = Some(Arc::new(known));
         } else {
             for field in &spec.fields {
                 contact.keep(&field.response_path);
@@ -87,26 +103,68 @@ impl Wanted {
     }
 }
 
+/// An answer as kept: the values wanted, and the contact split when `Wanted` says so (the
+/// value at its place then holds its parsed members only).
+pub struct Pruned {
+    pub json: Json,
+    pub contact: Option<Record>,
+    /// The text of the split contact's parsed members, one a line (numbers as written).
+    pub known_text: String,
+}
+
+#[derive(Default)]
+struct Found {
+    contact: Option<Record>,
+    known_text: String,
+}
+
 /// Parses a whole JSON text (after a byte-order mark), keeping what `wanted` names.
-pub fn parse(text: &str, wanted: &Wanted) -> serde_json::Result<Json> {
+pub fn parse(text: &str, wanted: &Wanted) -> serde_json::Result<Pruned> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     // Skipped values are not depth-checked by serde_json: checked here, so 10,000 nested
     // arrays are an unreadable answer whatever is kept of them.
     if !nesting_within(text, MAX_DEPTH) {
         return Err(serde::de::Error::custom("nested too deep"));
     }
+    let found = RefCell::new(Found::default());
     let mut de = serde_json::Deserializer::from_str(text);
-    let json = Keep(wanted).deserialize(&mut de)?;
+    let json = Keep(wanted, &found).deserialize(&mut de)?;
     de.end()?;
-    Ok(json)
+    let found = found.into_inner();
+    Ok(Pruned {
+        json,
+        contact: found.contact,
+        known_text: found.known_text,
+    })
 }
 
-struct Keep<'w>(&'w Wanted);
+#[derive(Clone, Copy)]
+struct Keep<'w>(&'w Wanted, &'w RefCell<Found>);
 
 impl<'de> DeserializeSeed<'de> for Keep<'_> {
     type Value = Json;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Json, D::Error> {
+        if let Some(known) = &self.0.split {
+            let raw: &RawValue = serde::Deserialize::deserialize(de)?;
+            let is_known = |key: &str| known.contains(key) || self.0.keys.contains_key(key);
+            let mut known_text = String::new();
+            let mut on_known = |text: &str| {
+                known_text.push_str(text);
+                known_text.push('\n');
+            };
+            return match Record::from_object_text(raw.get(), &is_known, &mut on_known) {
+                Ok(record) => {
+                    let members = record.members().clone();
+                    let mut found = self.1.borrow_mut();
+                    found.contact = Some(record);
+                    found.known_text = known_text;
+                    Ok(members)
+                }
+                // Not an object: kept as it is, for the caller to say there is no contact.
+                Err(_) => serde_json::from_str(raw.get()).map_err(serde::de::Error::custom),
+            };
+        }
         if self.0.all {
             serde::Deserialize::deserialize(de)
         } else {
@@ -148,7 +206,7 @@ impl<'de> Visitor<'de> for Keep<'_> {
         while let Some(key) = map.next_key::<String>()? {
             match self.0.keys.get(&key) {
                 Some(wanted) => {
-                    let value = map.next_value_seed(Keep(wanted))?;
+                    let value = map.next_value_seed(Keep(wanted, self.1))?;
                     out.insert(key, value);
                 }
                 None => {
@@ -163,7 +221,7 @@ impl<'de> Visitor<'de> for Keep<'_> {
         let mut out = Vec::new();
         match &self.0.items {
             Some(wanted) => {
-                while let Some(item) = seq.next_element_seed(Keep(wanted))? {
+                while let Some(item) = seq.next_element_seed(Keep(wanted, self.1))? {
                     out.push(item);
                 }
             }
@@ -185,24 +243,34 @@ mod tests {
         let clemta = catalog.get("clemta").unwrap();
         let text = r#"{"success":true,"message":"ok","junk":[1,2,{"a":1e400}],
             "data":{"full_name":"A","k0":0,"k1":{"x":1},"billing":{"city":"B","zz":1}}}"#;
-        let json = parse(text, &Wanted::contact(clemta)).unwrap();
+        let json = parse(text, &Wanted::contact(clemta)).unwrap().json;
         assert_eq!(json["success"], json!(true));
         assert_eq!(json["data"]["full_name"], json!("A"));
         assert_eq!(json["data"].get("k0"), None);
         assert_eq!(json.get("junk"), None);
         assert!(parse(&format!("\u{feff}{text}"), &Wanted::contact(clemta)).is_ok());
         assert!(parse(&format!("{text} x"), &Wanted::contact(clemta)).is_err());
-        // A full-replace vendor keeps the whole contact, numbers as written (serde_json writes
-        // an exponent's sign: the same number).
+        // A full-replace vendor keeps the whole contact: the fields parsed, the rest as
+        // written, the envelope's message too (an error answer is the same object).
         let sd = catalog.get("servicedesk").unwrap();
-        let json = parse(
-            r#"{"id":"x","big":1e400,"n":0.10000000000000000555}"#,
+        let pruned = parse(
+            r#"{"id":"x","big":1e400,"n":0.10000000000000000555,"Message":"m","birthdate":1E2}"#,
             &Wanted::contact(sd),
         )
         .unwrap();
+        let parsed: Json =
+            serde_json::from_str(r#"{"id":"x","Message":"m","birthdate":1E2}"#).unwrap();
+        assert_eq!(pruned.json, parsed);
+        let contact = pruned.contact.unwrap();
+        assert_eq!(contact.members(), &pruned.json);
         assert_eq!(
-            json.to_string(),
-            r#"{"id":"x","big":1e+400,"n":0.10000000000000000555}"#
+            contact.unknown().object_text(),
+            r#"{"big":1e400,"n":0.10000000000000000555}"#
         );
+        assert_eq!(pruned.known_text, "\"x\"\n\"m\"\n1E2\n");
+        // Not an object: no contact, the value as it is.
+        let pruned = parse(r#"[1]"#, &Wanted::contact(sd)).unwrap();
+        assert!(pruned.contact.is_none());
+        assert_eq!(pruned.json, json!([1]));
     }
 }

@@ -16,7 +16,7 @@ use super::prune::Wanted;
 use super::reference::{Reference, ReferenceError};
 use super::secret::{self, Secret, SecretError};
 use crate::config::{Config, HttpSettings, Profile};
-use crate::edit::Form;
+use crate::edit::{Form, Record};
 use crate::spec::{Catalog, Template, VendorSpec};
 
 /// A failure, with whatever was exchanged before it (for `-v` and the raw pane).
@@ -38,7 +38,7 @@ pub type Result<T> = std::result::Result<T, Box<Failed>>;
 #[derive(Clone)]
 pub struct Loaded {
     /// The contact object, at the spec's `response_contact`.
-    pub record: Json,
+    pub record: Record,
     pub etag: Option<String>,
     pub outcome: Outcome,
     /// Shared: the editor's raw pane and a review hold the same read (a body may be large).
@@ -304,14 +304,19 @@ impl Session {
         let etag = etag(&answer.headers);
         // The answer's bytes go here; the recorded exchange is moved, not copied.
         let mut exchanges = answer.exchanges;
-        let (json, outcome) = match judged {
+        let (pruned, outcome) = match judged {
             Ok(judged) => judged,
             Err(e) => return Err(Failed::new(e, exchanges)),
         };
-        let mut json = json.unwrap_or(Json::Null);
-        let record = match self.contact(&json) {
-            Ok(_) => take_at(&mut json, &self.spec.response_contact),
-            Err(e) => return Err(Failed::new(e, exchanges)),
+        let record = match pruned {
+            Some(pruned) => match self.contact(&pruned.json) {
+                Ok(_) => self.record_of(pruned),
+                Err(e) => return Err(Failed::new(e, exchanges)),
+            },
+            None => match self.contact(&Json::Null) {
+                Ok(_) => Record::default(),
+                Err(e) => return Err(Failed::new(e, exchanges)),
+            },
         };
         let Some(exchange) = exchanges.pop() else {
             unreachable!("an answer has an exchange")
@@ -322,6 +327,15 @@ impl Session {
             outcome,
             exchange: Arc::new(exchange),
         })
+    }
+
+    /// The contact of an answer that has one: split when the vendor sends it back whole,
+    /// moved out of its envelope otherwise.
+    pub(super) fn record_of(&self, mut pruned: super::prune::Pruned) -> Record {
+        match pruned.contact {
+            Some(record) => record,
+            None => Record::from(take_at(&mut pruned.json, &self.spec.response_contact)),
+        }
     }
 
     /// Reads a form for a contact, tied to its reference.

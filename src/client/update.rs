@@ -4,20 +4,22 @@
 
 use std::sync::Arc;
 
-use serde_json::Value as Json;
-
 use super::envelope::Outcome;
 use super::error::ClientError;
 use super::exchange::Exchange;
 use super::http::{Prepared, etag};
 use super::reference::Reference;
-use super::session::{Failed, Result, Session, take_at};
+use super::session::{Failed, Result, Session};
+use crate::edit::{Body, Record};
 
 /// What the vendor stored, as far as rolo could tell after it applied an update.
 #[derive(Clone)]
 pub enum Stored {
     /// The contact as stored: from the update's answer, or re-read when it has no body.
-    Read { record: Json, etag: Option<String> },
+    Read {
+        record: Record,
+        etag: Option<String>,
+    },
     /// The vendor applied the update (2xx), but its answer could not be read, or the re-read
     /// after it failed: what it stored is unknown until the contact is read again.
     Unread(ClientError),
@@ -35,7 +37,7 @@ pub struct Sent {
 
 impl Sent {
     /// The stored contact, when it could be read.
-    pub fn record(&self) -> Option<&Json> {
+    pub fn record(&self) -> Option<&Record> {
         match &self.stored {
             Stored::Read { record, .. } => Some(record),
             Stored::Unread(_) => None,
@@ -82,7 +84,7 @@ impl Session {
     pub fn prepare_update(
         &self,
         reference: &Reference,
-        body: &Json,
+        body: &Body,
         etag: Option<&str>,
     ) -> std::result::Result<Prepared, ClientError> {
         let url = self.url(&self.spec.update.path, &reference.values)?;
@@ -95,6 +97,9 @@ impl Session {
     /// back fails, it is `Stored::Unread`.
     pub async fn send_update(&self, reference: &Reference, prepared: Prepared) -> Result<Sent> {
         let answer = self.send(&prepared).await?;
+        // Its body (a whole contact, for a full-replace vendor) is recorded: not kept twice
+        // while the answer is read and the contact read back.
+        drop(prepared);
         let status = answer.status;
         let applied = (200..300).contains(&status);
         // Read before the exchanges move: the body may be the recorded one.
@@ -129,9 +134,9 @@ impl Session {
             Err(e) if applied => return Ok(unread(e, exchanges)),
             Err(e) => return Err(Failed::new(e, exchanges)),
         };
-        let stored = match json.filter(|j| self.contact(j).is_ok()) {
-            Some(mut json) => Stored::Read {
-                record: take_at(&mut json, &self.spec.response_contact),
+        let stored = match json.filter(|pruned| self.contact(&pruned.json).is_ok()) {
+            Some(pruned) => Stored::Read {
+                record: self.record_of(pruned),
                 etag: etag_after,
             },
             // No contact in the answer (servicedesk documents none): read back what was stored.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use super::validate::{Issue, Rule, check_value};
-use super::{Value, codec};
+use super::{Record, Value, codec};
 use crate::spec::{ClearAs, Field, RecordRule, VendorSpec};
 
 /// Whether a field can be edited now, and if not, why.
@@ -65,8 +65,8 @@ pub struct Edit {
 #[derive(Clone)]
 pub struct Form {
     spec: Arc<VendorSpec>,
-    /// The contact object exactly as the vendor returned it.
-    record: Json,
+    /// The contact object as the vendor returned it (members rolo does not know as text).
+    record: Record,
     original: Vec<Value>,
     current: Vec<Value>,
     dirty: Vec<bool>,
@@ -84,9 +84,10 @@ impl Form {
     /// From a whole read or update response: finds the contact where the spec says it sits.
     pub fn from_response(spec: Arc<VendorSpec>, body: &Json) -> Result<Self, LoadError> {
         match spec.response_contact.get(body) {
-            Some(record) if record.is_object() => {
-                Ok(Self::from_record(spec.clone(), record.clone()))
-            }
+            Some(record) if record.is_object() => Ok(Self::from_record(
+                spec.clone(),
+                Record::from(record.clone()),
+            )),
             _ => Err(LoadError::NoContact {
                 vendor: spec.id.clone(),
                 path: if spec.response_contact.is_root() {
@@ -99,11 +100,12 @@ impl Form {
     }
 
     /// From the contact object itself.
-    pub fn from_record(spec: Arc<VendorSpec>, record: Json) -> Self {
+    pub fn from_record(spec: Arc<VendorSpec>, record: impl Into<Record>) -> Self {
+        let record = record.into();
         let original: Vec<Value> = spec
             .fields
             .iter()
-            .map(|f| codec::from_json(f.kind, read_value(f, &record)))
+            .map(|f| codec::from_json(f.kind, read_value(f, record.members())))
             .collect();
         let count = original.len();
         Self {
@@ -129,7 +131,7 @@ impl Form {
     /// original, unchanged fields take them, changed fields keep the user's value (and stay
     /// changed unless the server now holds the same). Nothing the user typed is lost. For
     /// after a confirmed send or a reload; `rebase` (which also finds conflicts) is for sending.
-    pub fn adopt(&mut self, record: Json) {
+    pub fn adopt(&mut self, record: impl Into<Record>) {
         let fresh = Self::from_record(self.spec.clone(), record);
         for i in 0..self.current.len() {
             if !self.dirty[i] {
@@ -169,7 +171,7 @@ impl Form {
         &self.spec.fields
     }
 
-    pub fn record(&self) -> &Json {
+    pub fn record(&self) -> &Record {
         &self.record
     }
 

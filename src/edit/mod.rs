@@ -5,6 +5,7 @@ pub mod codec;
 pub mod document;
 mod form;
 mod rebase;
+mod record;
 mod rule_text;
 mod update;
 mod validate;
@@ -12,6 +13,7 @@ mod value;
 
 pub use form::{Access, Edit, EditError, Form, LoadError};
 pub use rebase::{Conflict, Conflicts};
+pub use record::{Body, RawMembers, Record};
 pub use rule_text::{kind_text, limits_text, rule_text};
 pub use update::{BuildError, Change, Update};
 pub use validate::{Issue, Rule, check_value};

@@ -4,9 +4,7 @@
 
 use std::fmt;
 
-use serde_json::Value as Json;
-
-use super::{Form, Value, codec};
+use super::{Form, Record, Value, codec};
 
 /// A field changed on the server since it was loaded, and the user changed it too.
 #[derive(Clone, PartialEq, Eq)]
@@ -60,7 +58,7 @@ impl Form {
     /// unchanged fields take the server's values, changed fields keep the user's, and the
     /// reference (identity) is kept. A field the user changed that the server also changed,
     /// and not to the user's value, is a conflict: then no form comes back.
-    pub fn rebase(&self, server_record: Json) -> Result<Form, Conflicts> {
+    pub fn rebase(&self, server_record: impl Into<Record>) -> Result<Form, Conflicts> {
         let server = Form::from_record(self.spec().clone(), server_record);
         let conflicts: Vec<Conflict> = self
             .dirty_fields()
@@ -87,7 +85,11 @@ impl Form {
 
     /// A conflict resolved: like `rebase`, but each field named in `take_theirs` takes the
     /// server's value, and every other changed field keeps the user's (conflicting or not).
-    pub fn rebase_resolving(&self, server_record: Json, take_theirs: &[String]) -> Form {
+    pub fn rebase_resolving(
+        &self,
+        server_record: impl Into<Record>,
+        take_theirs: &[String],
+    ) -> Form {
         let mut rebased = self.clone();
         rebased.adopt(server_record);
         for name in take_theirs {
@@ -103,7 +105,7 @@ impl Form {
 mod tests {
     use std::sync::Arc;
 
-    use serde_json::json;
+    use serde_json::{Value as Json, json};
 
     use super::*;
     use crate::spec::{Catalog, VendorSpec};

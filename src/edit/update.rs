@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::Value as Json;
 
 use super::validate::{Issue, Rule};
-use super::{Form, Value, codec};
+use super::{Body, Form, RawMembers, Value, codec};
 use crate::spec::{Field, Kind, Semantics};
 
 /// One changed field, for review and history.
@@ -30,7 +30,7 @@ impl fmt::Debug for Change {
 /// The body to send, and the changes it carries.
 #[derive(Clone, PartialEq)]
 pub struct Update {
-    pub body: Json,
+    pub body: Body,
     pub changes: Vec<Change>,
 }
 
@@ -83,10 +83,13 @@ impl Form {
             return Err(BuildError::Invalid(issues));
         }
 
-        let contact = if full {
-            self.full_record()
+        let (contact, unknown) = if full {
+            self.full_record().map_err(BuildError::Invalid)?
         } else {
-            self.partial_body()
+            (
+                self.partial_body().map_err(BuildError::Invalid)?,
+                RawMembers::default(),
+            )
         };
         let changes = self
             .dirty_fields()
@@ -102,9 +105,11 @@ impl Form {
                 }
             })
             .collect();
-        let body = spec
-            .request_wrapper
-            .wrap(contact.map_err(BuildError::Invalid)?);
+        let body = Body::contact(
+            spec.request_wrapper.wrap(contact),
+            unknown,
+            spec.request_wrapper.segments().len(),
+        );
         Ok(Update { body, changes })
     }
 
@@ -123,8 +128,10 @@ impl Form {
         Ok(body)
     }
 
-    fn full_record(&self) -> Result<Json, Vec<Issue>> {
-        let mut record = self.record().clone();
+    /// The record's parsed members with the changes merged in, and the members rolo does not
+    /// know (as read, shared: never parsed) to send after them.
+    fn full_record(&self) -> Result<(Json, RawMembers), Vec<Issue>> {
+        let mut record = self.record().members().clone();
         let reshaped = |f: &Field| f.response_path != f.request_path;
         for f in self.fields().iter().filter(|f| reshaped(f)) {
             f.response_path.remove(&mut record);
@@ -147,10 +154,11 @@ impl Form {
             }
         }
         // Empty members are left out rather than sent as null: the pages never show null, and
-        // under a full replace a member left out is cleared just the same.
+        // under a full replace a member left out is cleared just the same (the unknown
+        // members' nulls were left out when read: `Record::from_object_text`).
         if let Json::Object(members) = &mut record {
             members.retain(|_, value| !value.is_null());
         }
-        Ok(record)
+        Ok((record, self.record().unknown().clone()))
     }
 }

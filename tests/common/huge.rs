@@ -38,8 +38,38 @@ pub fn huge_answer(mb: usize) -> Arc<Vec<u8>> {
     Arc::new(body)
 }
 
+/// A servicedesk contact of about `mb` MiB: its fields, and many members rolo does not know,
+/// which a full replace sends back (`{"id":…,"firstname":…,"k0":0,"k1":0,…}`).
+pub fn huge_servicedesk(mb: usize) -> Arc<Vec<u8>> {
+    let mut body = Vec::with_capacity((mb << 20) + 64);
+    write!(
+        body,
+        r#"{{"id":"{SERVICEDESK_CONTACT}","firstname":"Huge","lastname":"Contact","company_id":"11111111-2222-3333-4444-555555555555","email":"huge@example.com""#
+    )
+    .unwrap();
+    let mut n = 0u64;
+    while body.len() < (mb << 20) {
+        write!(body, ",\"k{n}\":0").unwrap();
+        n += 1;
+    }
+    body.push(b'}');
+    Arc::new(body)
+}
+
+pub const SERVICEDESK_CONTACT: &str = "93498506-9dde-4593-b844-e3c51c0e2bc2";
+
 /// Answers every request with `body` until the test ends.
 pub fn serve(body: Arc<Vec<u8>>) -> u16 {
+    serve_as(body, false)
+}
+
+/// Answers reads with `body` and updates with an empty 200, as servicedesk's update does (so
+/// rolo reads the contact back).
+pub fn serve_reads(body: Arc<Vec<u8>>) -> u16 {
+    serve_as(body, true)
+}
+
+fn serve_as(body: Arc<Vec<u8>>, empty_updates: bool) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -49,6 +79,13 @@ pub fn serve(body: Arc<Vec<u8>>) -> u16 {
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut length = 0usize;
+                let mut first = String::new();
+                let _ = reader.read_line(&mut first);
+                let body = if empty_updates && !first.starts_with("GET ") {
+                    Arc::new(Vec::new())
+                } else {
+                    body
+                };
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -77,6 +114,11 @@ pub fn config(port: u16) -> String {
     format!(
         "[profiles.huge]\nvendor = \"clemta\"\nbase_url = \"http://127.0.0.1:{port}\"\nsecret = {{ env = \"HUGE_KEY\" }}\n"
     )
+}
+
+/// The `[profiles.huge]` config for a servicedesk profile on `port` (key in HUGE_KEY).
+pub fn servicedesk_config(port: u16) -> String {
+    config(port).replace("\"clemta\"", "\"servicedesk\"")
 }
 
 pub const KEY: (&str, &str) = ("HUGE_KEY", "huge-key-value");

@@ -85,7 +85,9 @@ pub enum LoadPurpose {
 pub enum ReviewPurpose {
     /// To review and send; `previous` is the read a refused (412) send was built on, to say
     /// what changed on the server since.
-    Send { previous: Option<serde_json::Value> },
+    Send {
+        previous: Option<crate::edit::Record>,
+    },
     /// To copy as curl.
     Copy,
 }

@@ -208,7 +208,8 @@ impl App {
                         }
                         if active {
                             self.modals.push(Box::new(
-                                ReviewModal::new(review, recorded.to_text()).with_note(note),
+                                ReviewModal::new(review, ReviewModal::request_text(&recorded))
+                                    .with_note(note),
                             ));
                         }
                     }
@@ -352,7 +353,7 @@ impl App {
 
     /// Applies the conflict modal's choices: the edits move onto the server's record the
     /// conflicts were found on, taking its value for `take_theirs`. Nothing is read or sent.
-    pub(super) fn resolve(&mut self, take_theirs: &[String], server: serde_json::Value) {
+    pub(super) fn resolve(&mut self, take_theirs: &[String], server: crate::edit::Record) {
         let review = self.keymap.label(Action::Review);
         let w = self.ws_mut();
         let Some(form) = w.form.as_mut() else {

@@ -14,18 +14,18 @@ use crate::tui::keymap::{Action, Context};
 pub struct ConflictModal {
     pub conflicts: Vec<Conflict>,
     /// The server's record the conflicts were found on.
-    pub server: Box<serde_json::Value>,
+    pub server: Box<crate::edit::Record>,
     /// Per conflict: take the server's value (else keep mine).
     pub take_theirs: Vec<bool>,
     pub selected: usize,
 }
 
 impl ConflictModal {
-    pub fn new(conflicts: Vec<Conflict>, server: serde_json::Value) -> Self {
+    pub fn new(conflicts: Vec<Conflict>, server: impl Into<crate::edit::Record>) -> Self {
         let n = conflicts.len();
         Self {
             conflicts,
-            server: Box::new(server),
+            server: Box::new(server.into()),
             take_theirs: vec![false; n],
             selected: 0,
         }

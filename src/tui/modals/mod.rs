@@ -70,7 +70,7 @@ pub enum Effect {
     /// Rebase the edits on the server's record of a conflict, taking its value for these fields.
     Resolve {
         take_theirs: Vec<String>,
-        server: Box<serde_json::Value>,
+        server: Box<crate::edit::Record>,
     },
     RestoreDraft {
         draft: Box<Draft>,

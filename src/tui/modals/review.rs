@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{Effect, Modal, Outcome, scrolled, shown, text_popup, text_popup_rows};
+use crate::client::RecordedRequest;
 use crate::send::Review;
 use crate::spec::Semantics;
 use crate::tui::app::App;
@@ -21,7 +22,53 @@ pub struct ReviewModal {
     pub note: Option<String>,
 }
 
+/// Lines of the request a review shows. A full-replace body of many members indents to
+/// hundreds of thousands of lines, which the popup would build on every frame; the raw pane
+/// (after sending) and `rolo patch --dry-run` show all of it.
+pub const REQUEST_LINES: usize = 2_000;
+
+/// Keeps what is written up to `REQUEST_LINES` lines, then refuses more (which stops the
+/// writer: the rest is never formatted).
+#[derive(Default)]
+struct FirstLines {
+    text: Vec<u8>,
+    lines: usize,
+}
+
+impl std::io::Write for FirstLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for (i, _) in buf.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            self.lines += 1;
+            if self.lines >= REQUEST_LINES {
+                self.text.extend_from_slice(&buf[..=i]);
+                return Err(std::io::Error::other("enough lines"));
+            }
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl ReviewModal {
+    /// The request as the review shows it: its first `REQUEST_LINES` lines, and where the
+    /// rest is to be seen.
+    pub fn request_text(request: &RecordedRequest) -> String {
+        let mut first = FirstLines::default();
+        let whole = request.write_text(&mut first, None).is_ok();
+        let mut text = String::from_utf8_lossy(&first.text).into_owned();
+        if !whole {
+            let bytes = request.body.as_ref().map_or(0, String::len);
+            text.push_str(&format!(
+                "… the first {REQUEST_LINES} lines of a {bytes}-byte body; the raw pane shows all of it after sending, `rolo patch --dry-run` before\n"
+            ));
+        }
+        text
+    }
+
     pub fn new(review: Box<Review>, request: String) -> Self {
         Self {
             review,
