@@ -139,6 +139,8 @@ fn main() {
     assert!(built.success());
     let minimal = rolo.parent().unwrap().join("examples/minimal_draw");
     let home = std::env::temp_dir().join(format!("rolo-bench-{}", std::process::id()));
+    // portable-pty starts the program in its HOME: it must exist.
+    std::fs::create_dir_all(&home).unwrap();
     // Every folder rolo may touch points inside `home` (benches cannot use tests/common's
     // harness): no run reads or writes the developer's config, data, state or log.
     let env = vec![
@@ -212,9 +214,7 @@ fn main() {
         (c1 - c0) as f64 * tick_ms,
         c1 - c0
     );
-    println!(
-        "rolo demo after 10.5 s: RSS {settled_rss} KiB, peak RSS {settled_peak} KiB"
-    );
+    println!("rolo demo after 10.5 s: RSS {settled_rss} KiB, peak RSS {settled_peak} KiB");
 
     // A profile against a vendor in another process: `rolo sandbox` on loopback.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

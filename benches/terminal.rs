@@ -143,6 +143,8 @@ fn main() {
     assert!(built.success());
     let minimal = rolo.parent().unwrap().join("examples/minimal_draw");
     let home = std::env::temp_dir().join(format!("rolo-bench-terminal-{}", std::process::id()));
+    // portable-pty starts the program in its HOME: it must exist.
+    std::fs::create_dir_all(&home).unwrap();
     let env: Vec<(&str, String)> = [
         ("HOME", ""),
         ("XDG_CONFIG_HOME", "xdg-config"),
