@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use base64::Engine;
 use regex::Regex;
@@ -51,8 +51,33 @@ struct Inner {
 struct Known {
     /// Plain texts to find in decoded strings (secrets and their base64 forms), longest first.
     plain: Vec<String>,
-    /// Every secret in every encoding of the class, one alternation.
-    matcher: Option<Regex>,
+    /// Every secret in every encoding of the class, one alternation; built when a text first
+    /// may hold one (compiling it is most of a session's opening cost, and most texts never
+    /// need it), and again after a new secret is learned.
+    matcher: OnceLock<Option<Regex>>,
+}
+
+impl Known {
+    fn matcher(&self) -> Option<&Regex> {
+        self.matcher
+            .get_or_init(|| {
+                if self.plain.is_empty() {
+                    return None;
+                }
+                let encoded: Vec<String> = self.plain.iter().map(|s| encodings(s)).collect();
+                regex::RegexBuilder::new(&encoded.join("|"))
+                    .size_limit(64 << 20)
+                    .build()
+                    .or_else(|_| {
+                        // Too many or too long to match in every encoding: as written, at least.
+                        let literal: Vec<String> =
+                            self.plain.iter().map(|s| regex::escape(s)).collect();
+                        Regex::new(&literal.join("|"))
+                    })
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 fn steps(parts: &[&JsonPath]) -> Vec<At> {
@@ -114,16 +139,7 @@ impl Redactor {
             return;
         }
         known.plain.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let encoded: Vec<String> = known.plain.iter().map(|s| encodings(s)).collect();
-        known.matcher = regex::RegexBuilder::new(&encoded.join("|"))
-            .size_limit(64 << 20)
-            .build()
-            .or_else(|_| {
-                // Too many or too long to match in every encoding: as written, at least.
-                let literal: Vec<String> = known.plain.iter().map(|s| regex::escape(s)).collect();
-                Regex::new(&literal.join("|"))
-            })
-            .ok();
+        known.matcher = OnceLock::new();
     }
 
     /// Any text with every secret masked: the JSON value it may start with is decoded and
@@ -154,9 +170,9 @@ impl Redactor {
             self.learn(learned.iter().map(String::as_str));
         }
         let known = self.inner.known.read().unwrap_or_else(|e| e.into_inner());
-        let Some(matcher) = &known.matcher else {
+        if known.plain.is_empty() {
             return apply(text, edits);
-        };
+        }
         // Every encoding but the plain one needs a `\` or a `%` (or a `+` for a space): a text
         // with none of them and no plain secret needs no regex (std's searches are fast).
         let escaped = text.contains('\\');
@@ -167,6 +183,9 @@ impl Redactor {
         if !maybe {
             return apply(text, edits);
         }
+        let Some(matcher) = known.matcher() else {
+            return apply(text, edits);
+        };
         // Strings written with escapes: decoded, searched, and written back masked.
         for token in jsontext::Lexer::new(text).take_while(|_| escaped) {
             let raw = &text[token.range()];
