@@ -134,14 +134,17 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list`
     }
-    let rolo = PathBuf::from(env!("CARGO_BIN_EXE_rolo"));
+    // ROLO_BENCH_BIN: another build of rolo to measure (a profile variant); minimal_draw is
+    // still looked up beside the one cargo built.
+    let built_rolo = PathBuf::from(env!("CARGO_BIN_EXE_rolo"));
+    let rolo = std::env::var_os("ROLO_BENCH_BIN").map_or(built_rolo.clone(), PathBuf::from);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = std::process::Command::new(cargo)
         .args(["build", "--release", "--example", "minimal_draw"])
         .status()
         .unwrap();
     assert!(built.success());
-    let minimal = rolo.parent().unwrap().join("examples/minimal_draw");
+    let minimal = built_rolo.parent().unwrap().join("examples/minimal_draw");
     let home = std::env::temp_dir().join(format!("rolo-bench-terminal-{}", std::process::id()));
     // portable-pty starts the program in its HOME: it must exist.
     std::fs::create_dir_all(&home).unwrap();
