@@ -7,7 +7,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
+use rolo::client::Match;
 use rolo::search::ContactFilter;
+use rolo::tui::modals::Rows;
 
 const CONTACTS: usize = 10_000;
 
@@ -162,9 +164,48 @@ fn main() {
             black_box(afresh.borrow_mut().matches(&keys[n % keys.len()]));
         },
     );
+    page_arriving(&texts);
     // Converting 10,000 texts once, when a page set is loaded (not per keystroke).
     c.bench_function("filter_10k/build", |b| {
         b.iter(|| black_box(ContactFilter::new(&texts)))
     });
     c.final_summary();
+}
+
+/// A page of 50 contacts arriving in the open-contact list while 10,000 are loaded and a text is
+/// typed: `Rows::merge` (new rows converted, every row filtered again, the highlight kept), the
+/// work a page or a search answer costs the UI thread.
+fn page_arriving(texts: &[String]) {
+    let row = |n: usize, text: &str| Match {
+        reference: format!("REF-{n}"),
+        name: text.split(" · ").next().unwrap_or("").to_string(),
+        email: String::new(),
+        label: text.to_string(),
+    };
+    let loaded: Vec<Match> = texts.iter().enumerate().map(|(n, t)| row(n, t)).collect();
+    let rounds = 100;
+    let mut times = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let mut rows = Rows::default();
+        rows.merge(loaded.clone());
+        rows.set_query(["noah", "o", "zoe bronte", "muller"][round % 4]);
+        let page: Vec<Match> = (0..50)
+            .map(|i| {
+                row(
+                    CONTACTS + round * 50 + i,
+                    &texts[(round * 50 + i) % texts.len()],
+                )
+            })
+            .collect();
+        let t = Instant::now();
+        black_box(rows.merge(page));
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "filter page arriving: p50 {:?}  p99 {:?}  max {:?}  ({rounds} pages of 50 into {CONTACTS} rows)",
+        times[rounds / 2],
+        times[rounds * 99 / 100],
+        times[rounds - 1]
+    );
 }

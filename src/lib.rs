@@ -12,6 +12,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod edit;
+pub mod heap;
 pub mod import;
 pub mod log;
 pub mod paths;

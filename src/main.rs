@@ -8,6 +8,8 @@ use rolo::cli::{Cli, Command};
 use rolo::tui::TuiArgs;
 
 fn main() -> ExitCode {
+    // Before any thread or large buffer: freed bodies go back to the system.
+    rolo::heap::give_back_large_blocks();
     let args = Cli::parse();
     // The log file, for both front ends; without one rolo still runs, and says why once.
     let _log = match rolo::log::init() {

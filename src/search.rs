@@ -46,6 +46,14 @@ impl ContactFilter {
         }
     }
 
+    /// Adds texts after those given so far (a page of contacts arriving): only they are
+    /// converted, and the next query looks at every text again.
+    pub fn extend<S: AsRef<str>>(&mut self, texts: impl IntoIterator<Item = S>) {
+        self.texts
+            .extend(texts.into_iter().map(|t| Utf32String::from(t.as_ref())));
+        self.last = None;
+    }
+
     pub fn len(&self) -> usize {
         self.texts.len()
     }
@@ -105,6 +113,12 @@ impl ContactFilter {
         self.last = Some((query.to_string(), kept));
         hits
     }
+}
+
+/// The texts matching `query`, best first, as [`ContactFilter::matches`] ranks them: for short
+/// lists filtered afresh on each keystroke (a form's fields, the command palette's actions).
+pub fn rank<S: AsRef<str>>(texts: &[S], query: &str) -> Vec<Hit> {
+    ContactFilter::new(texts.iter().map(AsRef::as_ref)).matches(query)
 }
 
 /// Splits `text` into runs for drawing: (byte range, matched?), using the grapheme positions
@@ -176,6 +190,32 @@ mod tests {
             assert_eq!(typed.matches(query), fresh.matches(query), "{query}");
             fresh = ContactFilter::new(texts());
         }
+    }
+
+    #[test]
+    fn rank_finds_a_field_by_label_or_name() {
+        let fields = [
+            "Full name · full_name",
+            "Billing phone · billing.phone",
+            "E-mail · email",
+        ];
+        let hits = rank(&fields, "bilph");
+        assert_eq!(hits.iter().map(|h| h.index).collect::<Vec<_>>(), [1]);
+        assert_eq!(rank(&fields, "billing.phone")[0].index, 1);
+        assert_eq!(rank(&fields, "").len(), 3);
+    }
+
+    #[test]
+    fn texts_added_later_are_found_like_those_given_first() {
+        let mut grown = ContactFilter::new(&texts()[..2]);
+        assert_eq!(grown.matches("o").len(), 2);
+        grown.extend(&texts()[2..]);
+        // "on" extends "o", yet the added texts are looked at.
+        assert_eq!(
+            grown.matches("on"),
+            ContactFilter::new(texts()).matches("on")
+        );
+        assert_eq!(grown.len(), 4);
     }
 
     #[test]

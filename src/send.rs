@@ -2,6 +2,8 @@
 //! it (a field changed on both sides is a conflict), build the update, and prepare the request
 //! once. What comes back is what the review shows and exactly what `Session::send_update` sends.
 
+use std::sync::Arc;
+
 use serde_json::Value as Json;
 
 use crate::client::{ClientError, Exchange, Failed, Loaded, Prepared, Reference, Session};
@@ -55,12 +57,24 @@ impl ReviewError {
     }
 
     /// What was exchanged on the way (the read).
-    pub fn exchanges(&self) -> Vec<Exchange> {
+    pub fn exchanges(&self) -> Vec<Arc<Exchange>> {
         match self {
             ReviewError::Conflicts { fresh, .. }
             | ReviewError::NothingToSend { fresh, .. }
             | ReviewError::Invalid { fresh, .. } => vec![fresh.exchange.clone()],
-            ReviewError::Client(failed) => failed.exchanges.clone(),
+            ReviewError::Client(failed) => failed.exchanges.iter().cloned().map(Arc::new).collect(),
+        }
+    }
+
+    /// `exchanges`, moved out of a failure rather than copied (a body may be large); the
+    /// error itself is kept.
+    pub fn take_exchanges(&mut self) -> Vec<Arc<Exchange>> {
+        match self {
+            ReviewError::Client(failed) => std::mem::take(&mut failed.exchanges)
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
+            _ => self.exchanges(),
         }
     }
 }
@@ -119,7 +133,7 @@ pub fn prepare_on(
         .map_err(|error: ClientError| {
             ReviewError::Client(Box::new(Failed {
                 error,
-                exchanges: vec![fresh.exchange.clone()],
+                exchanges: vec![Exchange::clone(&fresh.exchange)],
             }))
         })?;
     Ok(Review {

@@ -90,6 +90,48 @@ fn a_taken_port_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("cannot listen on {addr}")));
 }
 
+/// `--generated N` serves N generated contacts per vendor (batch benchmarks need one contact
+/// per row), and refuses a count it cannot hold.
+#[test]
+fn generated_contacts_can_be_more_and_a_bad_count_is_refused() {
+    let home = Home::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let (mut sandbox, url) = spawn(&home, &["--generated", "1500"]);
+    let status = |id: u32| {
+        runtime.block_on(async {
+            client
+                .get(format!("{url}/cro/customers/1001/contacts/{id}/"))
+                .header("Authorization", "Bearer sandbox.cro-token")
+                .header("x-tenant-id", "1")
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    };
+    // Generated contact i is 1001/(6000 + i).
+    let (last, beyond) = (status(7500), status(7501));
+    sandbox.kill().unwrap();
+    sandbox.wait().unwrap();
+    assert_eq!((last.as_u16(), beyond.as_u16()), (200, 404));
+    for bad in ["0", "100001"] {
+        let out = home.run(
+            &["sandbox", "--listen", "127.0.0.1:0", "--generated", bad],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("give 1 to 100000 contacts per vendor"),
+            "{err}"
+        );
+    }
+}
+
 /// Kills the sandbox at arbitrary moments while updates stream in: every time, the state file
 /// is whole (or absent) and the sandbox starts again from it.
 #[test]

@@ -65,6 +65,13 @@ fn condition(spec: &VendorSpec, field: &Field) -> Option<(String, BTreeSet<Strin
     })
 }
 
+fn describe_type(kind: &rolo::spec::ParamType) -> String {
+    match kind {
+        rolo::spec::ParamType::Pattern(regex) => format!("pattern {}", regex.as_str()),
+        named => named.name().to_string(),
+    }
+}
+
 /// Every way the imported spec differs from the built-in one, one line each.
 fn differences(vendor: &str, built: &VendorSpec, got: &VendorSpec) -> Vec<String> {
     let mut out = Vec::new();
@@ -77,6 +84,17 @@ fn differences(vendor: &str, built: &VendorSpec, got: &VendorSpec) -> Vec<String
         "reference".into(),
         built.reference.to_string(),
         got.reference.to_string(),
+    );
+    let types = |s: &VendorSpec| -> Vec<String> {
+        s.reference_types
+            .iter()
+            .map(|(name, kind)| format!("{name}: {}", describe_type(kind)))
+            .collect()
+    };
+    differ(
+        "reference types".into(),
+        format!("{:?}", types(built)),
+        format!("{:?}", types(got)),
     );
     differ(
         "semantics".into(),
@@ -247,6 +265,29 @@ fn the_comparison_sees_a_planted_difference() {
 }
 
 #[test]
+fn the_comparison_sees_a_planted_reference_type() {
+    // A path parameter's type is compared too: cro's customer_id made text.
+    let text = std::fs::read_to_string(fixture("cro.yaml")).unwrap();
+    let planted = text.replace(
+        "schema: {type: integer, example: 1001}",
+        "schema: {type: string, example: \"1001\"}",
+    );
+    let doc = import::parse_document(&planted).unwrap();
+    let options = Options {
+        update: Some("updateCustomerContact".into()),
+        ..Options::default()
+    };
+    let got = load(&import::import(&doc, &options).unwrap());
+    let diffs = differences("cro", Catalog::built_in().get("cro").unwrap(), &got);
+    assert_eq!(
+        diffs,
+        [
+            "cro: reference types: built-in [\"customer_contact_id: integer\", \"customer_id: integer\"], imported [\"customer_contact_id: integer\"]"
+        ]
+    );
+}
+
+#[test]
 fn a_built_in_document_imports_with_nothing_lost_but_what_it_says() {
     for (vendor, file, update) in FIXTURES {
         let imported = import_file(file, update, None).unwrap();
@@ -302,6 +343,26 @@ fn a_crm_contacts_patch_with_custom_properties() {
     assert!(has("decimal number"), "{said:#?}");
     assert!(has("`oneOf` inside a field"), "{said:#?}");
     assert!(has("external `$ref`"), "{said:#?}");
+    // Record-level rules are listed, each by its pointer; `required` became a field's limit.
+    let listed = |pointer: &str| imported.unmapped.iter().any(|u| u.pointer == pointer);
+    for keyword in ["minProperties", "dependentRequired", "x-acme-searchable"] {
+        assert!(
+            listed(&format!("#/components/schemas/ContactProperties/{keyword}")),
+            "{keyword}: {:#?}",
+            imported.unmapped
+        );
+    }
+    // The path parameter's pattern is the reference's type: checked before any request.
+    assert_eq!(
+        spec.reference_types.get("contactId").map(describe_type),
+        Some("pattern ^[0-9]+$".to_string())
+    );
+    assert!(rolo::client::Reference::parse(&spec, "151").is_ok());
+    let refused = rolo::client::Reference::parse(&spec, "abc").unwrap_err();
+    assert!(
+        refused.to_string().contains("text matching ^[0-9]+$"),
+        "{refused}"
+    );
     assert_eq!(spec.auth.len(), 1);
     assert_eq!(spec.auth[0].value.to_string(), "Bearer {secret}");
 }
@@ -312,6 +373,12 @@ fn a_post_update_with_a_wrapper_array() {
     let spec = load(&imported);
     assert_eq!(spec.update.method, "POST");
     assert_eq!(spec.request_wrapper.to_string(), "data");
+    // `record_id` has a pattern and no example: the example is left empty, not made up.
+    assert_eq!(
+        spec.reference_types.get("record_id").map(describe_type),
+        Some("pattern ^[0-9]{18,19}$".to_string())
+    );
+    assert_eq!(spec.reference_example, "");
     assert_eq!(
         spec.field("Email").map(|f| f.kind.to_string()),
         Some("email".into())

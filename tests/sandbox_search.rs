@@ -122,7 +122,10 @@ async fn generated_contacts_are_found_by_their_email() {
     for list in &LISTS {
         // Every 11th: each request scans the vendor's 1,000 contacts, so asking for all of
         // them is slow in a debug build (the lists across scopes, next, reach them all).
-        for (key, record) in seed::generated(list.vendor).into_iter().step_by(11) {
+        for (key, record) in seed::generated(list.vendor, seed::GENERATED)
+            .into_iter()
+            .step_by(11)
+        {
             let email = match list.vendor {
                 "exsited" => record["email"]["address"].as_str(),
                 _ => record["email"].as_str(),

@@ -135,7 +135,8 @@ fn review_of(app: &App) -> rolo::send::Review {
         exchange: Exchange {
             request: get(""),
             response: None,
-        },
+        }
+        .into(),
     };
     let (session, reference) = (w.session.as_ref().unwrap(), w.reference.as_ref().unwrap());
     rolo::send::prepare_on(session, reference, form, loaded).unwrap()
@@ -254,7 +255,7 @@ fn with_exchanges(a: &mut App) {
     let mut lines = rolo::tui::app::raw_lines(&exchanges);
     // Enough lines to scroll.
     for n in 0..60 {
-        lines.push(format!("filler {n}"));
+        lines.push(&format!("filler {n}"));
     }
     let ws = a.active;
     a.workspaces[ws].raw = std::sync::Arc::new(lines);
@@ -296,7 +297,7 @@ fn the_raw_pane_keys_act_on_it_when_it_has_the_focus() {
 
     // L jumps to the latest exchange.
     press(&mut a, KeyCode::Char('L'));
-    let first = a.workspaces[ws].raw[a.workspaces[ws].raw_scroll].clone();
+    let first = a.workspaces[ws].raw.line(a.workspaces[ws].raw_scroll);
     assert_eq!(first, "> GET http://h/latest");
 
     // The long line scrolls sideways, or wraps with w.

@@ -13,15 +13,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use futures_util::StreamExt;
 use serde_json::Value as Json;
 
+use super::durable::{Durable, HistoryWriter};
 use super::plan::{PlanFileError, PlanReader};
 use super::{
     ATTEMPTS, Class, Pacer, PlanRow, backoff, edited_form, heed, is_transient, read_paced,
 };
 use crate::client::Session;
 use crate::send::{self, ReviewError};
+use crate::store::History;
+use crate::store::HistoryEntry;
 use crate::store::history::HistoryChange;
 use crate::store::journal::{self, Journal, JournalEntry, RowOutcome};
-use crate::store::{History, HistoryEntry};
 
 /// How often a 429 may send a row back to the pacer before the row fails.
 const LIMITED_TRIES: u32 = 50;
@@ -110,40 +112,14 @@ pub enum Uncertain {
     Sent(Option<String>),
 }
 
-/// Records in the journal, before a request leaves, that its outcome is open.
-pub struct Marker<'a> {
-    journal: &'a RefCell<Journal>,
-    sync: std::fs::File,
-}
-
-impl<'a> Marker<'a> {
-    pub fn new(journal: &'a RefCell<Journal>) -> std::io::Result<Self> {
-        let sync = journal.borrow().sync_handle()?;
-        Ok(Self { journal, sync })
-    }
-
-    /// Writes the "sending" line and waits until it is on disk (the sync runs off the event
-    /// loop, so the other rows in flight go on).
-    pub async fn mark(&self, row: u64, if_match: Option<&str>) -> std::io::Result<()> {
-        self.journal.borrow_mut().write(&JournalEntry::Sending {
-            row,
-            if_match: if_match.map(str::to_string),
-        })?;
-        let file = self.sync.try_clone()?;
-        tokio::task::spawn_blocking(move || file.sync_data())
-            .await
-            .map_err(std::io::Error::other)?
-    }
-}
-
 /// Applies one row. `uncertain`: an earlier run may have sent it (settle by re-reading first).
-/// `marker` journals each request before it leaves.
+/// `journal` records each request, durably, before it leaves.
 pub async fn apply_row(
     session: &Session,
     pacer: &Pacer,
     row: PlanRow,
     uncertain: Uncertain,
-    marker: &Marker<'_>,
+    journal: &Durable<'_>,
 ) -> Settled {
     match row.class {
         Class::Change => {}
@@ -277,7 +253,7 @@ pub async fn apply_row(
         };
         pacer.wait().await;
         let tag = prepared.if_match();
-        if let Err(e) = marker.mark(row.row, tag.as_deref()).await {
+        if let Err(e) = journal.mark(row.row, tag.as_deref()).await {
             return outcome(
                 &row,
                 "failed",
@@ -436,37 +412,31 @@ pub async fn run(
             };
             (row, uncertain)
         });
-    // Each request is journaled, with its If-Match, and synced before it leaves.
-    let marker = Marker::new(&journal).map_err(journal_err)?;
+    // Each request is journaled, with its If-Match, and synced before it leaves; syncs are
+    // shared by the rows in flight (group commit).
+    let durable = Durable::new(&journal).map_err(journal_err)?;
+    let history = HistoryWriter::start(history);
     let mut settled = futures_util::stream::iter(source)
-        .map(|(row, uncertain)| apply_row(session, pacer, row, uncertain, &marker))
-        .buffer_unordered(jobs.max(1))
-        .ready_chunks(64);
-    while let Some(batch) = settled.next().await {
-        // One sync for the outcomes that are ready together.
-        {
-            let mut journal = journal.borrow_mut();
-            for s in &batch {
-                journal
-                    .write(&JournalEntry::Outcome(s.outcome.clone()))
-                    .map_err(journal_err)?;
-            }
-            journal.sync().map_err(journal_err)?;
+        .map(|(row, uncertain)| apply_row(session, pacer, row, uncertain, &durable))
+        .buffer_unordered(jobs.max(1));
+    // The outcomes are written as rows finish and made durable by the next sync (a later
+    // row's, or the last one below), never waited for here: this loop drives the rows in
+    // flight. An outcome lost to a crash leaves its row unknown, settled by re-reading.
+    while let Some(s) = settled.next().await {
+        durable
+            .write(&JournalEntry::Outcome(s.outcome.clone()))
+            .map_err(journal_err)?;
+        if let Some(entry) = s.history {
+            history.append(entry);
         }
-        let entries: Vec<&HistoryEntry> = batch.iter().filter_map(|s| s.history.as_ref()).collect();
-        if let Some(history) = history
-            && !entries.is_empty()
-            && history.append_all(&entries).is_err()
-        {
-            summary.history_errors += entries.len() as u64;
-        }
-        for s in &batch {
-            each(&s.outcome);
-        }
+        each(&s.outcome);
         if broken.borrow().is_some() {
             break;
         }
     }
+    let synced = durable.flush().await;
+    summary.history_errors += history.finish();
+    synced.map_err(journal_err)?;
     drop(settled);
     if let Some(e) = broken.into_inner() {
         return Err(e);

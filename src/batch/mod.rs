@@ -4,6 +4,7 @@
 //! and every outcome is journaled (`store::journal`) so that a killed run resumes.
 
 pub mod apply;
+pub mod durable;
 pub mod input;
 pub mod limit;
 pub mod plan;

@@ -32,7 +32,9 @@ pub fn path_for(plan: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes every outcome the journal holds (streamed from it) as the results CSV.
+/// Writes every outcome the journal holds as the results CSV, in the plan's row order (rows
+/// finish out of order, `--jobs` at a time and across resumed runs), with the row number first
+/// so a line is matched to its edit at a glance.
 pub fn write(journal_path: &Path, profile: &str, out: &Path) -> Result<u64, ResultsError> {
     let fail = |message: String| ResultsError::Write {
         path: out.to_path_buf(),
@@ -43,7 +45,7 @@ pub fn write(journal_path: &Path, profile: &str, out: &Path) -> Result<u64, Resu
     csv.write_record(COLUMNS).map_err(|e| fail(e.to_string()))?;
     let mut rows = 0;
     let mut error = None;
-    journal::outcomes(journal_path, |o| {
+    journal::outcomes_by_row(journal_path, |o| {
         if error.is_some() {
             return;
         }

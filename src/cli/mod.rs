@@ -210,6 +210,9 @@ pub enum CliCommand {
         /// Give this share of requests a random fault (503, dropped connection, delay), e.g. 5%
         #[arg(long, value_name = "P%")]
         faults: Option<String>,
+        /// Generated contacts per vendor (default 1000, at most 100000), for batch benchmarks
+        #[arg(long, value_name = "N")]
+        generated: Option<usize>,
     },
     /// Print a shell completion script, e.g. `rolo completions bash > ~/.local/share/bash-completion/completions/rolo`
     Completions {
@@ -302,12 +305,14 @@ pub fn run(command: CliCommand) -> ExitCode {
             state,
             rate_limit,
             faults,
+            generated,
         } => sandbox::run(
             sandbox::SandboxArgs {
                 listen: &listen,
                 state,
                 rate_limit: rate_limit.as_deref(),
                 faults: faults.as_deref(),
+                generated,
             },
             &mut out,
             &mut err,

@@ -1,4 +1,4 @@
-//! `rolo sandbox [--listen ADDR] [--state FILE] [--rate-limit N/s] [--faults P%]`: serve the
+//! `rolo sandbox [--listen ADDR] [--state FILE] [--rate-limit N/s] [--faults P%] [--generated N]`: serve the
 //! emulated vendor APIs until Ctrl-C.
 
 use std::io::Write;
@@ -13,6 +13,7 @@ pub struct SandboxArgs<'a> {
     pub state: Option<PathBuf>,
     pub rate_limit: Option<&'a str>,
     pub faults: Option<&'a str>,
+    pub generated: Option<usize>,
 }
 
 pub fn run(args: SandboxArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -36,6 +37,21 @@ pub fn run(args: SandboxArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             }
         }
     }
+    let mut options = sandbox::Options {
+        chaos,
+        ..sandbox::Options::default()
+    };
+    if let Some(n) = args.generated {
+        if !(1..=sandbox::seed::MAX_GENERATED).contains(&n) {
+            let _ = writeln!(
+                err,
+                "error: --generated {n}: give 1 to {} contacts per vendor",
+                sandbox::seed::MAX_GENERATED
+            );
+            return exit::USAGE;
+        }
+        options.generated = n;
+    }
     let addr: SocketAddr = match listen.parse() {
         Ok(addr) => addr,
         Err(_) => {
@@ -58,7 +74,7 @@ pub fn run(args: SandboxArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     runtime.block_on(async {
-        let running = match sandbox::start_with(addr, state.clone(), chaos).await {
+        let running = match sandbox::start_with(addr, state.clone(), options).await {
             Ok(running) => running,
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");
@@ -97,6 +113,9 @@ pub fn run(args: SandboxArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
         if chaos.faults > 0.0 {
             let _ = writeln!(out, "faults: {}% of requests", chaos.faults * 100.0);
+        }
+        if options.generated != sandbox::seed::GENERATED {
+            let _ = writeln!(out, "generated contacts: {} per vendor", options.generated);
         }
         let _ = writeln!(out, "Ctrl-C stops it.");
         let _ = out.flush();

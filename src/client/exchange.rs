@@ -3,13 +3,14 @@
 //! and export (`-v`, `--json`, `--curl`, the raw pane) reads the recorded copy (`redact`).
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
 use super::jsontext;
 pub use super::redact::Redactor;
+use super::spill::save_body;
 
 pub const MASK: &str = "***";
 
@@ -110,8 +111,8 @@ impl<'w> JsonWriter<'w> {
     }
 }
 
-/// Writes a body as `-v` and the raw pane show it: indented when JSON, each line after
-/// `prefix`; past `DISPLAY_CAP` the rest is left out, saved whole into `spill` when given.
+/// Writes a body as `-v` and the raw pane show it: indented when JSON; past `DISPLAY_CAP` the rest is left out, saved whole into `spill` when given. A
+/// capped body is said so before it (a reader sees it at once) and after it (where it stops).
 fn write_body(body: &str, out: &mut dyn Write, spill: Option<&Path>) -> io::Result<()> {
     let json = jsontext::is_json(body);
     let shown = if body.len() > DISPLAY_CAP {
@@ -123,53 +124,38 @@ fn write_body(body: &str, out: &mut dyn Write, spill: Option<&Path>) -> io::Resu
     } else {
         body
     };
+    // Where the rest is: said before and after the capped text.
+    let whole = (shown.len() < body.len()).then(|| match spill.map(|dir| save_body(body, dir)) {
+        Some(Ok(path)) => format!("; the whole body is in {}", path.display()),
+        Some(Err(e)) => {
+            tracing::warn!("a body past the display cap could not be saved: {e}");
+            format!("; the whole body could not be saved: {e}")
+        }
+        None => String::new(),
+    });
+    if let Some(whole) = &whole {
+        writeln!(
+            out,
+            "… {} bytes, the first {} shown{whole}",
+            body.len(),
+            shown.len()
+        )?;
+    }
     if json {
         jsontext::write_pretty(shown, 0, out)?;
     } else {
         out.write_all(shown.as_bytes())?;
     }
     out.write_all(b"\n")?;
-    if shown.len() < body.len() {
+    if let Some(whole) = whole {
         let more = body.len() - shown.len();
-        match spill.map(|dir| save_body(body, dir)) {
-            Some(Ok(path)) => writeln!(
-                out,
-                "… {more} more bytes not shown ({} in all); the whole body is in {}",
-                body.len(),
-                path.display()
-            )?,
-            Some(Err(e)) => writeln!(
-                out,
-                "… {more} more bytes not shown; the whole body could not be saved: {e}"
-            )?,
-            None => writeln!(out, "… {more} more bytes not shown ({} in all)", body.len())?,
-        }
+        writeln!(
+            out,
+            "… {more} more bytes not shown ({} in all){whole}",
+            body.len()
+        )?;
     }
     Ok(())
-}
-
-/// Saves a (recorded, so redacted) body whole into a new private file in `dir`.
-pub fn save_body(body: &str, dir: &Path) -> io::Result<PathBuf> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis();
-    let path = dir.join(format!(
-        "body-{stamp}-{}-{}.txt",
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(&path)?.write_all(body.as_bytes())?;
-    Ok(path)
 }
 
 impl RecordedRequest {

@@ -18,7 +18,14 @@ pub(super) struct Answer {
     pub(super) exchanges: Vec<Exchange>,
     pub(super) status: u16,
     pub(super) headers: HeaderMap,
-    pub(super) body: std::result::Result<Bytes, ClientError>,
+    pub(super) body: std::result::Result<AnswerBody, ClientError>,
+}
+
+/// The answer's bytes: most often exactly the recorded body (nothing to mask), and then not
+/// kept twice (a body may be 64 MiB).
+pub(super) enum AnswerBody {
+    Recorded,
+    Own(Vec<u8>),
 }
 
 impl Answer {
@@ -29,10 +36,22 @@ impl Answer {
             .expect("an answer has an exchange")
     }
 
+    /// The body as it came, or why it could not be read.
+    pub(super) fn bytes(&self) -> std::result::Result<&[u8], &ClientError> {
+        match &self.body {
+            Ok(AnswerBody::Own(bytes)) => Ok(bytes),
+            Ok(AnswerBody::Recorded) => Ok(self
+                .exchanges
+                .last()
+                .and_then(|e| e.response.as_ref())
+                .map_or(&[][..], |r| r.body.as_bytes())),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The body, or the failure to read it with the exchanges so far.
-    pub(super) fn body(&self) -> Result<&Bytes> {
-        self.body
-            .as_ref()
+    pub(super) fn body(&self) -> Result<&[u8]> {
+        self.bytes()
             .map_err(|e| Failed::new(e.clone(), self.exchanges.clone()))
     }
 }
@@ -208,9 +227,15 @@ impl Session {
                     )
                 })
                 .collect();
-            let response = self
-                .redactor
-                .response(status, &header_list, &body, started.elapsed());
+            // The recorded body is the answer itself unless something in it was masked.
+            let (recorded_body, masked_from) = self.redactor.body_owned(body);
+            let response = super::exchange::RecordedResponse {
+                status,
+                headers: self.redactor.headers(&header_list),
+                body: recorded_body,
+                elapsed: started.elapsed(),
+            };
+            let body = masked_from.map_or(AnswerBody::Recorded, AnswerBody::Own);
             // Logged from the recorded (redacted) exchange, never from the raw values.
             tracing::info!(
                 profile = %self.profile,
@@ -250,7 +275,7 @@ impl Session {
     async fn read_body(
         &self,
         mut response: reqwest::Response,
-    ) -> std::result::Result<Bytes, ClientError> {
+    ) -> std::result::Result<Vec<u8>, ClientError> {
         let limit = self.settings.max_body_bytes;
         if response
             .content_length()
@@ -275,7 +300,7 @@ impl Session {
                     }
                     body.extend_from_slice(&chunk);
                 }
-                Ok(None) => return Ok(Bytes::from(body)),
+                Ok(None) => return Ok(body),
                 Err(e) if e.is_timeout() => return Err(self.classify(&e)),
                 Err(_) => {
                     return Err(ClientError::Truncated {

@@ -11,9 +11,9 @@ use super::reference::Reference;
 use super::session::{Failed, Result, Session};
 use crate::spec::{JsonPath, ListSpec, PagingStyle, Template};
 
-/// One page of the vendor's contact list (`ListItem`s) or of a search (`Match`es).
+/// One page of the vendor's contact list or of a search.
 #[derive(Debug, Clone)]
-pub struct Listing<T = ListItem> {
+pub struct Listing<T = Match> {
     pub items: Vec<T>,
     pub exchange: Exchange,
     /// The page after this one, when the answer suggests there is one.
@@ -22,28 +22,14 @@ pub struct Listing<T = ListItem> {
     pub skipped: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListItem {
-    pub reference: String,
-    pub label: String,
-}
-
-/// A contact found by a search: its reference, name and e-mail (empty when the item has none).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A contact listed or found by a search: its reference, name and e-mail (empty when the item
+/// has none), and the label the spec's `[list] label` makes of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Match {
     pub reference: String,
     pub name: String,
     pub email: String,
     pub label: String,
-}
-
-impl From<Match> for ListItem {
-    fn from(m: Match) -> Self {
-        Self {
-            reference: m.reference,
-            label: m.label,
-        }
-    }
 }
 
 /// What to search for; the spec's `[list.search]` says which parameter carries each.
@@ -148,13 +134,7 @@ impl Session {
             items: &list.items,
             reference: &list.reference,
         };
-        let page = self.fetch(list, &source, scope, &[], at, per_page).await?;
-        Ok(Listing {
-            items: page.items.into_iter().map(ListItem::from).collect(),
-            exchange: page.exchange,
-            next: page.next,
-            skipped: page.skipped,
-        })
+        self.fetch(list, &source, scope, &[], at, per_page).await
     }
 
     /// One page of the contacts matching `query`, across every scope when the spec has a

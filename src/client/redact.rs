@@ -243,6 +243,27 @@ impl Redactor {
         }
     }
 
+    /// `body`, taking the bytes: the recorded text is them, moved, when nothing was masked
+    /// (and they are UTF-8); otherwise the masked text, with the bytes given back.
+    pub fn body_owned(&self, bytes: Vec<u8>) -> (String, Option<Vec<u8>>) {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let masked = match self.mask(&text, true) {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(masked) => Some(masked),
+                };
+                match masked {
+                    None => (text, None),
+                    Some(masked) => (masked, Some(text.into_bytes())),
+                }
+            }
+            Err(e) => {
+                let bytes = e.into_bytes();
+                (self.body(&bytes), Some(bytes))
+            }
+        }
+    }
+
     pub fn request(
         &self,
         method: &str,

@@ -52,9 +52,82 @@ impl Reference {
         })
     }
 
+    /// Whether `text` reads as a reference written in full rather than as part of a name or an
+    /// e-mail: it parses, and each placeholder the page gives no type has the shape of the
+    /// example's value (the same runs of digits, words and marks; a long hexadecimal id of the
+    /// same length). The open dialog offers such a text as typed instead of a row that merely
+    /// resembles it, so that a reference typed in full never opens another contact.
+    pub fn looks_complete(spec: &VendorSpec, text: &str) -> bool {
+        let (Ok(typed), Ok(example)) = (
+            Self::parse(spec, text),
+            Self::parse(spec, &spec.reference_example),
+        ) else {
+            return false;
+        };
+        typed.values.iter().all(|(name, value)| {
+            spec.reference_types.contains_key(name)
+                || example
+                    .get(name)
+                    .is_some_and(|shown| fits(&shape(value), &shape(shown)))
+        })
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }
+}
+
+/// One run of a value's shape.
+#[derive(Debug, PartialEq, Eq)]
+enum Run {
+    /// Decimal digits, with the count.
+    Digits(usize),
+    /// Hexadecimal digits mixed with letters, at least 8 of them (an object id), with the count.
+    Hex(usize),
+    Word,
+    Mark(char),
+}
+
+/// Whether a typed value's runs fit the example's: numbers of any length where the example has
+/// a number, a hexadecimal id (digits only, by chance, included) of the example's length, words
+/// where it has words, the same marks.
+fn fits(typed: &[Run], example: &[Run]) -> bool {
+    typed.len() == example.len()
+        && typed.iter().zip(example).all(|pair| match pair {
+            (Run::Digits(_), Run::Digits(_)) | (Run::Word | Run::Hex(_), Run::Word) => true,
+            (Run::Digits(n) | Run::Hex(n), Run::Hex(m)) => n == m,
+            (Run::Mark(a), Run::Mark(b)) => a == b,
+            _ => false,
+        })
+}
+
+fn shape(value: &str) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut word = String::new();
+    let close = |word: &mut String, runs: &mut Vec<Run>| {
+        if word.is_empty() {
+            return;
+        }
+        let run = if word.bytes().all(|b| b.is_ascii_digit()) {
+            Run::Digits(word.len())
+        } else if word.len() >= 8 && word.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Run::Hex(word.len())
+        } else {
+            Run::Word
+        };
+        runs.push(run);
+        word.clear();
+    };
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            close(&mut word, &mut runs);
+            runs.push(Run::Mark(c));
+        }
+    }
+    close(&mut word, &mut runs);
+    runs
 }
 
 #[cfg(test)]
@@ -96,5 +169,33 @@ mod tests {
         // Untyped placeholders take any text that fits the template.
         let exsited = catalog.get("exsited").unwrap();
         assert!(Reference::parse(exsited, "ACC-1001/CONTACT_1").is_ok());
+    }
+
+    #[test]
+    fn a_reference_typed_in_full_is_told_from_a_name_or_an_email() {
+        let catalog = Catalog::built_in();
+        let cases = [
+            ("clemta", "650000000000000000000016", true),
+            ("clemta", "64B8F1A2E4B0C8D9F0123457", true),
+            ("clemta", "64b8f1a2", false),
+            ("clemta", "noah", false),
+            ("clemta", "noah.jones21@example.com", false),
+            ("contactreg", "1941878", true),
+            ("contactreg", "olivia smith", false),
+            ("exsited", "ACC-2000/CONTACT_3", true),
+            ("exsited", "noah/jones", false),
+            ("cro", "1002/5101", true),
+            ("cro", "harbour", false),
+            ("servicedesk", "93498506-9dde-4593-b844-e3c51c0e2bc3", true),
+            ("servicedesk", "93498506", false),
+        ];
+        for (vendor, text, complete) in cases {
+            let spec = catalog.get(vendor).unwrap();
+            assert_eq!(
+                Reference::looks_complete(spec, text),
+                complete,
+                "{vendor}: {text}"
+            );
+        }
     }
 }

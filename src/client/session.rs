@@ -41,7 +41,8 @@ pub struct Loaded {
     pub record: Json,
     pub etag: Option<String>,
     pub outcome: Outcome,
-    pub exchange: Exchange,
+    /// Shared: the editor's raw pane and a review hold the same read (a body may be large).
+    pub exchange: Arc<Exchange>,
 }
 
 // Records and bodies may hold secret fields (servicedesk e_password): their Debug shows the
@@ -319,7 +320,7 @@ impl Session {
             record,
             etag,
             outcome,
-            exchange,
+            exchange: Arc::new(exchange),
         })
     }
 

@@ -2,6 +2,8 @@
 //! exactly as prepared, and its answer read. Deciding what to send is not the client's job
 //! (`crate::send` re-reads, rebases and builds the body).
 
+use std::sync::Arc;
+
 use serde_json::Value as Json;
 
 use super::envelope::Outcome;
@@ -94,9 +96,15 @@ impl Session {
     pub async fn send_update(&self, reference: &Reference, prepared: Prepared) -> Result<Sent> {
         let answer = self.send(&prepared).await?;
         let status = answer.status;
+        let applied = (200..300).contains(&status);
+        // Read before the exchanges move: the body may be the recorded one.
+        let judged = answer
+            .bytes()
+            .map(|body| self.judge(status, &answer.headers, body, false, &self.contact_wanted))
+            .map_err(Clone::clone);
+        let etag_after = etag(&answer.headers);
         // Moved, not copied: a recorded body may be large.
         let mut exchanges = answer.exchanges;
-        let applied = (200..300).contains(&status);
         let unread = |error: ClientError, exchanges: Vec<Exchange>| {
             // Applied all the same: the error is reported as a warning, not a failure.
             tracing::warn!(profile = %self.profile, status, "update applied, answer unread: {error}");
@@ -107,12 +115,11 @@ impl Session {
                 exchanges,
             }
         };
-        let body = match &answer.body {
-            Ok(body) => body,
-            Err(e) if applied => return Ok(unread(e.clone(), exchanges)),
-            Err(e) => return Err(Failed::new(e.clone(), exchanges)),
+        let judged = match judged {
+            Ok(judged) => judged,
+            Err(e) if applied => return Ok(unread(e, exchanges)),
+            Err(e) => return Err(Failed::new(e, exchanges)),
         };
-        let judged = self.judge(status, &answer.headers, body, false, &self.contact_wanted);
         let (json, outcome) = match judged {
             Ok(judged) => judged,
             // The vendor itself said no (an error status, or its envelope's success flag).
@@ -125,12 +132,12 @@ impl Session {
         let stored = match json.filter(|j| self.contact(j).is_ok()) {
             Some(mut json) => Stored::Read {
                 record: take_at(&mut json, &self.spec.response_contact),
-                etag: etag(&answer.headers),
+                etag: etag_after,
             },
             // No contact in the answer (servicedesk documents none): read back what was stored.
             None => match self.read(reference).await {
                 Ok(after) => {
-                    exchanges.push(after.exchange);
+                    exchanges.push(Arc::unwrap_or_clone(after.exchange));
                     Stored::Read {
                         record: after.record,
                         etag: after.etag,

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::document::{Document, Operation};
 use super::schema::{Flat, flatten};
 use super::{ImportError, Unmapped, escape_segment};
-use crate::spec::Template;
+use crate::spec::{ParamType, Template};
 
 #[derive(Debug, Clone)]
 pub(super) struct PathParam {
@@ -16,6 +16,8 @@ pub(super) struct PathParam {
     /// "integer", "UUID", "text matching ^…$", for the spec's comment.
     pub describe: String,
     pub example: String,
+    /// Its `[reference.types]` entry, when the schema gives one rolo checks.
+    pub kind: Option<ParamType>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,14 +129,14 @@ pub(super) fn read(
             p.get("in").and_then(Value::as_str) == Some("path")
                 && p.get("name").and_then(Value::as_str) == Some(original)
         });
-        let (describe, example) = match declared {
+        let (describe, example, kind) = match declared {
             Some((p, at)) => describe_param(doc, p, at, notes)?,
             None => {
                 notes.push(Unmapped {
                     pointer: path_at.clone(),
                     what: format!("path parameter {{{original}}} is not declared: taken as text"),
                 });
-                ("text".to_string(), "abc".to_string())
+                ("text".to_string(), "abc".to_string(), None)
             }
         };
         access.params.push(PathParam {
@@ -142,6 +144,7 @@ pub(super) fn read(
             original: original.to_string(),
             describe,
             example,
+            kind,
         });
     }
     if access.params.is_empty() {
@@ -204,23 +207,45 @@ pub(super) fn read(
     Ok(access)
 }
 
-/// "integer" and an example reference part for one path parameter.
+/// What one path parameter is ("integer"), an example reference part, and the reference type
+/// rolo checks it with: integers, UUIDs (rolo's `guid`) and string patterns.
 fn describe_param(
     doc: &Document,
     p: &Value,
     at: &str,
     notes: &mut Vec<Unmapped>,
-) -> Result<(String, String), ImportError> {
+) -> Result<(String, String, Option<ParamType>), ImportError> {
     let schema = match p.get("schema") {
         Some(s) => flatten(doc, s, &format!("{at}/schema"), notes)?,
         None => Flat::default(),
     };
     let ty = schema.types.first().map(String::as_str).unwrap_or("string");
-    let (describe, fallback) = match (ty, schema.format, schema.pattern) {
-        ("integer", _, _) => ("integer".to_string(), "1001"),
-        (_, Some("uuid"), _) => ("UUID".to_string(), "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
-        (_, _, Some(pattern)) => (format!("text matching {pattern}"), "abc"),
-        _ => ("text".to_string(), "abc"),
+    let (describe, fallback, kind) = match (ty, schema.format, schema.pattern) {
+        ("integer", _, _) => ("integer".to_string(), "1001", Some(ParamType::Integer)),
+        (_, Some("uuid"), _) => (
+            "UUID".to_string(),
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            Some(ParamType::Guid),
+        ),
+        (_, _, Some(pattern)) => match regex::Regex::new(pattern) {
+            // No example is better than one the pattern refuses.
+            Ok(regex) => (
+                format!("text matching {pattern}"),
+                "",
+                Some(ParamType::Pattern(regex)),
+            ),
+            Err(e) => {
+                notes.push(Unmapped {
+                    pointer: format!("{}/pattern", schema.pointer),
+                    what: format!(
+                        "pattern {pattern:?} is not one rolo can check ({}): the reference takes any text there",
+                        e.to_string().lines().last().unwrap_or_default().trim()
+                    ),
+                });
+                (format!("text matching {pattern}"), "abc", None)
+            }
+        },
+        _ => ("text".to_string(), "abc", None),
     };
     let example = [
         p.get("example"),
@@ -235,8 +260,13 @@ fn describe_param(
         _ => None,
     })
     // An example that could leave its path segment would not be a reference.
-    .filter(|e| !e.is_empty() && !e.contains(['/', '?', '#', '%', ' ', '{', '}']));
-    Ok((describe, example.unwrap_or_else(|| fallback.to_string())))
+    .filter(|e| !e.is_empty() && !e.contains(['/', '?', '#', '%', ' ', '{', '}']))
+    .filter(|e| kind.as_ref().is_none_or(|k| k.accepts(e)));
+    Ok((
+        describe,
+        example.unwrap_or_else(|| fallback.to_string()),
+        kind,
+    ))
 }
 
 fn security(

@@ -56,7 +56,7 @@ pub(super) fn build(doc: &Document, options: &Options) -> Result<Imported, Impor
             notes.push(Unmapped {
                 pointer: request.pointer.clone(),
                 what: format!(
-                    "the contact sits in an array at {}: rolo sends one object there, so the vendor may refuse the update",
+                    "the contact sits in an array at {}: a spec's paths name object members, not array elements, so rolo sends one object there and the vendor may refuse the update",
                     if wrapper.is_empty() { "the body's root".to_string() } else { wrapper.join(".") }
                 ),
             });

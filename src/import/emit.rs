@@ -6,6 +6,7 @@ use super::Unmapped;
 use super::access::Access;
 use super::document::Operation;
 use super::fields::Draft;
+use crate::spec::ParamType;
 
 #[derive(Debug, Clone)]
 pub(super) struct ListPlan {
@@ -145,6 +146,22 @@ pub(super) fn write(plan: &Plan) -> String {
         .collect();
     let _ = writeln!(t, "template = {}", quote(&names.join("/")));
     let _ = writeln!(t, "example = {}", quote(&examples.join("/")));
+    let typed: Vec<_> = plan
+        .access
+        .params
+        .iter()
+        .filter_map(|p| Some((&p.name, p.kind.as_ref()?)))
+        .collect();
+    if !typed.is_empty() {
+        let _ = writeln!(t, "\n[reference.types]");
+        for (name, kind) in typed {
+            let value = match kind {
+                ParamType::Pattern(regex) => format!("{{ pattern = {} }}", quote(regex.as_str())),
+                named => quote(named.name()),
+            };
+            let _ = writeln!(t, "{name} = {value}");
+        }
+    }
 
     for extra in &plan.access.extras {
         let _ = writeln!(t, "\n# Sent in the {} header.", comment(&extra.header));

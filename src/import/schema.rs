@@ -172,6 +172,7 @@ fn flatten_at<'a>(
                 .map(str::to_string),
         );
     }
+    record_rules(object, &at, notes);
     match object.get("additionalProperties") {
         None | Some(Value::Bool(false)) => {}
         Some(_) => flat.additional = Some(format!("{at}/additionalProperties")),
@@ -211,6 +212,58 @@ fn flatten_at<'a>(
         }
     }
     Ok(flat)
+}
+
+/// Rules on a record as a whole (or by logic over its values), which a spec's limits, each on
+/// one field, cannot say; `required` is mapped (a field's `required`), these are listed.
+const RECORD_RULES: [(&str, &str); 10] = [
+    ("minProperties", "a least number of members"),
+    ("maxProperties", "a most number of members"),
+    (
+        "dependentRequired",
+        "members required when another is there",
+    ),
+    (
+        "dependentSchemas",
+        "rules that apply when a member is there",
+    ),
+    (
+        "dependencies",
+        "members or rules that apply when a member is there",
+    ),
+    ("if", "a conditional rule"),
+    ("not", "a rule by negation"),
+    ("propertyNames", "a rule on member names"),
+    ("patternProperties", "members named by a pattern"),
+    ("unevaluatedProperties", "members no other keyword declares"),
+];
+
+/// Lists the record-level rules and vendor extensions (`x-…`, but rolo's own `x-rolo-…`) of
+/// one schema object as not mapped: the vendor still enforces them, rolo does not check them
+/// before sending.
+fn record_rules(object: &serde_json::Map<String, Value>, at: &str, notes: &mut Vec<Unmapped>) {
+    for (keyword, what) in RECORD_RULES {
+        match object.get(keyword) {
+            None => {}
+            // Nothing beyond the declared members: rolo sends only those anyway.
+            Some(Value::Bool(false)) if keyword == "unevaluatedProperties" => {}
+            Some(_) => notes.push(Unmapped {
+                pointer: format!("{at}/{keyword}"),
+                what: format!(
+                    "`{keyword}` ({what}): a record-level rule; rolo checks each field on its own, the vendor still enforces it"
+                ),
+            }),
+        }
+    }
+    for key in object
+        .keys()
+        .filter(|k| k.starts_with("x-") && !k.starts_with("x-rolo-"))
+    {
+        notes.push(Unmapped {
+            pointer: format!("{at}/{}", escape_segment(key)),
+            what: format!("extension `{key}`: the vendor's own meaning; not mapped"),
+        });
+    }
 }
 
 /// Adds what `inner` (an `allOf` member) says to `outer`; `outer`'s own keywords win.

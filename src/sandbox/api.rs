@@ -403,7 +403,8 @@ fn list(
     let fields = desk.search_fields();
     let vendor = desk.id();
     // Generated contacts are searched by their kept text, and built only for the page.
-    let generated = (!filter.is_empty()).then(|| shared.generated_texts.of(vendor, &fields));
+    let count = shared.ledger().generated();
+    let generated = (!filter.is_empty()).then(|| shared.generated_texts.of(vendor, &fields, count));
     let ledger = shared.ledger();
     let mut all = ledger.list(vendor, scope).peekable();
     // An unknown scope is a 404; a known one with no match is an empty page.

@@ -87,12 +87,17 @@ pub struct Ledger {
     books: BTreeMap<String, Book>,
     /// Keys updated since start (or loaded from the state file), per vendor.
     changed: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Generated contacts per vendor (`seed::GENERATED`, or `rolo sandbox --generated N`).
+    generated: usize,
 }
 
 impl Ledger {
     /// The fixtures and the generated contacts (derived, so nothing is built for them here).
-    pub fn seeded(vendors: &[&str]) -> Self {
-        let mut ledger = Self::default();
+    pub fn seeded(vendors: &[&str], generated: usize) -> Self {
+        let mut ledger = Self {
+            generated,
+            ..Self::default()
+        };
         for vendor in vendors {
             let book = ledger.books.entry(vendor.to_string()).or_default();
             for (key, record) in seed::fixtures(vendor) {
@@ -114,7 +119,7 @@ impl Ledger {
         if let Some(contact) = book.held.get(key) {
             return Some(Cow::Borrowed(contact));
         }
-        let index = seed::generated_index(vendor, key)?;
+        let index = seed::generated_index(vendor, key, self.generated)?;
         Some(match book.written.get(&index) {
             Some(contact) => Cow::Borrowed(contact),
             None => Cow::Owned(Contact {
@@ -130,7 +135,7 @@ impl Ledger {
         if book.held.contains_key(key) {
             return book.held.get_mut(key);
         }
-        let index = seed::generated_index(vendor, key)?;
+        let index = seed::generated_index(vendor, key, self.generated)?;
         Some(book.written.entry(index).or_insert_with(|| Contact {
             revision: 1,
             record: seed::generated_record(vendor, index),
@@ -154,7 +159,7 @@ impl Ledger {
             });
         let generated = book
             .into_iter()
-            .flat_map(|_| 1..=seed::GENERATED)
+            .flat_map(|_| 1..=self.generated)
             .map(move |index| {
                 let key = seed::generated_key(vendor, index);
                 match book.and_then(|b| b.written.get(&index)) {
@@ -172,6 +177,11 @@ impl Ledger {
                 .strip_prefix(prefix)
                 .is_some_and(|rest| rest.starts_with('/')),
         })
+    }
+
+    /// Generated contacts per vendor.
+    pub fn generated(&self) -> usize {
+        self.generated
     }
 
     /// The contacts of a vendor held in memory (fixtures, written, restored), with their keys.
@@ -219,7 +229,7 @@ impl Ledger {
                 continue;
             };
             for (key, contact) in contacts {
-                match seed::generated_index(&vendor, &key) {
+                match seed::generated_index(&vendor, &key, self.generated) {
                     Some(index) if !book.held.contains_key(&key) => {
                         book.written.insert(index, contact);
                     }
@@ -275,7 +285,7 @@ mod tests {
 
     #[test]
     fn generated_contacts_are_derived_until_written() {
-        let mut ledger = Ledger::seeded(&["cro"]);
+        let mut ledger = Ledger::seeded(&["cro"], seed::GENERATED);
         let key = seed::generated_key("cro", 7);
         let read = ledger.get("cro", &key).unwrap();
         assert!(matches!(read, Cow::Owned(_)), "derived, not held");
@@ -296,7 +306,7 @@ mod tests {
         assert_eq!(listed[7], key);
         assert!(ledger.get("cro", "1001/7001").is_none());
 
-        let mut restored = Ledger::seeded(&["cro"]);
+        let mut restored = Ledger::seeded(&["cro"], seed::GENERATED);
         restored.restore(ledger.snapshot());
         assert_eq!(restored.get("cro", &key).unwrap().revision, 2);
         assert_eq!(restored.held("cro").count(), 2);

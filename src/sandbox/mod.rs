@@ -147,18 +147,41 @@ pub async fn start(
     listen: SocketAddr,
     state_file: Option<PathBuf>,
 ) -> Result<Running, SandboxError> {
-    start_with(listen, state_file, chaos::Chaos::default()).await
+    start_with(listen, state_file, Options::default()).await
 }
 
-/// `start`, with a rate limit and random faults for batch tests.
+/// What batch tests and benchmarks change in a sandbox.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// A rate limit and random faults.
+    pub chaos: chaos::Chaos,
+    /// Generated contacts per vendor (`seed::GENERATED` by default): a batch of N rows needs
+    /// N contacts to run without rows of one contact racing each other.
+    pub generated: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            chaos: chaos::Chaos::default(),
+            generated: seed::GENERATED,
+        }
+    }
+}
+
+/// `start`, with a rate limit, random faults or more generated contacts.
 pub async fn start_with(
     listen: SocketAddr,
     state_file: Option<PathBuf>,
-    chaos: chaos::Chaos,
+    options: Options,
 ) -> Result<Running, SandboxError> {
+    let Options {
+        chaos,
+        generated: count,
+    } = options;
     let vendors = vendor_ids();
     let demo = DemoUsers::built_in(&vendors)?;
-    let mut ledger = ledger::Ledger::seeded(&vendors);
+    let mut ledger = ledger::Ledger::seeded(&vendors, count);
     if let Some(path) = &state_file
         && let Some(state) = ledger::load_state(path)?
     {

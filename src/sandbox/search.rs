@@ -117,11 +117,11 @@ pub struct GeneratedTexts(Mutex<HashMap<String, Arc<[Text]>>>);
 
 impl GeneratedTexts {
     /// The text of generated contact `i` is at `i - 1`.
-    pub fn of(&self, vendor: &str, fields: &SearchFields) -> Arc<[Text]> {
+    pub fn of(&self, vendor: &str, fields: &SearchFields, count: usize) -> Arc<[Text]> {
         let mut made = self.0.lock().unwrap_or_else(|p| p.into_inner());
         made.entry(vendor.to_string())
             .or_insert_with(|| {
-                (1..=seed::GENERATED)
+                (1..=count)
                     .map(|i| Text::of(fields, &seed::generated_record(vendor, i)))
                     .collect()
             })

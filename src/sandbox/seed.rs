@@ -6,8 +6,13 @@
 
 use serde_json::{Value as Json, json};
 
-/// How many generated contacts each vendor gets besides its fixtures.
+/// How many generated contacts each vendor gets besides its fixtures (`rolo sandbox
+/// --generated N` asks for more, for batch benchmarks and tests).
 pub const GENERATED: usize = 1000;
+
+/// The most `--generated` accepts. Generated contacts are derived on demand, but a vendor's
+/// first search keeps the name and e-mail text of every one of them (`search::GeneratedTexts`).
+pub const MAX_GENERATED: usize = 100_000;
 
 const FIXTURES: [(&str, &str); 5] = [
     ("clemta", include_str!("../../assets/sandbox/clemta.json")),
@@ -69,10 +74,9 @@ fn email(first: &str, last: &str, i: usize) -> String {
     )
 }
 
-/// The generated contacts of a vendor, as (key, record); `i` runs from 1. Every one of them is
-/// built: for tests and tools, not for serving.
-pub fn generated(vendor: &str) -> Vec<(String, Json)> {
-    (1..=GENERATED).map(|i| generate(vendor, i)).collect()
+/// The first `count` generated contacts of a vendor, as (key, record); `i` runs from 1.
+pub fn generated(vendor: &str, count: usize) -> Vec<(String, Json)> {
+    (1..=count).map(|i| generate(vendor, i)).collect()
 }
 
 /// The key of generated contact `i` (1-based).
@@ -88,7 +92,7 @@ pub fn generated_key(vendor: &str, i: usize) -> String {
 
 /// The index of the generated contact with this key, if it is one: the inverse of
 /// `generated_key` (a key written any other way, "CONTACT_01" say, is not one).
-pub fn generated_index(vendor: &str, key: &str) -> Option<usize> {
+pub fn generated_index(vendor: &str, key: &str, count: usize) -> Option<usize> {
     let i = match vendor {
         "clemta" => usize::from_str_radix(key.strip_prefix("65")?, 16).ok()?,
         "exsited" => key.strip_prefix("ACC-2000/CONTACT_")?.parse().ok()?,
@@ -100,7 +104,7 @@ pub fn generated_index(vendor: &str, key: &str) -> Option<usize> {
             .checked_sub(6000)?,
         _ => usize::from_str_radix(key.strip_prefix("5d000000-0000-4000-8000-")?, 16).ok()?,
     };
-    ((1..=GENERATED).contains(&i) && generated_key(vendor, i) == key).then_some(i)
+    ((1..=count).contains(&i) && generated_key(vendor, i) == key).then_some(i)
 }
 
 fn generate(vendor: &str, i: usize) -> (String, Json) {
@@ -230,15 +234,20 @@ mod tests {
     #[test]
     fn fixtures_load_for_every_vendor() {
         let counts: Vec<usize> = FIXTURES.iter().map(|(v, _)| fixtures(v).len()).collect();
-        assert_eq!(counts, [1, 2, 4, 1, 1]);
+        assert_eq!(counts, [1, 2, 4, 2, 1]);
     }
 
     #[test]
     fn generated_keys_are_unique_and_stable() {
         for (vendor, _) in FIXTURES {
-            let keys: std::collections::HashSet<String> =
-                generated(vendor).into_iter().map(|(k, _)| k).collect();
-            assert_eq!(keys.len(), GENERATED, "{vendor}");
+            let keys: std::collections::HashSet<String> = generated(vendor, 20_000)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect();
+            assert_eq!(keys.len(), 20_000, "{vendor}");
+            for (key, _) in fixtures(vendor) {
+                assert!(!keys.contains(&key), "{vendor}: {key} is a fixture's");
+            }
             assert_eq!(generate(vendor, 7), generate(vendor, 7));
         }
     }
@@ -247,21 +256,21 @@ mod tests {
     fn a_generated_key_gives_back_its_index_and_nothing_else_does() {
         for (vendor, _) in FIXTURES {
             for i in 1..=GENERATED {
-                assert_eq!(generated_index(vendor, &generated_key(vendor, i)), Some(i));
+                assert_eq!(generated_index(vendor, &generated_key(vendor, i), GENERATED), Some(i));
             }
             for (key, _) in fixtures(vendor) {
                 assert_eq!(
-                    generated_index(vendor, &key),
+                    generated_index(vendor, &key, GENERATED),
                     None,
                     "{vendor} fixture {key}"
                 );
             }
             for i in [0, GENERATED + 1] {
-                assert_eq!(generated_index(vendor, &generated_key(vendor, i)), None);
+                assert_eq!(generated_index(vendor, &generated_key(vendor, i), GENERATED), None);
             }
         }
-        assert_eq!(generated_index("exsited", "ACC-2000/CONTACT_07"), None);
-        assert_eq!(generated_index("clemta", "65+0000000000000000000007"), None);
-        assert_eq!(generated_index("cro", "1002/6007"), None);
+        assert_eq!(generated_index("exsited", "ACC-2000/CONTACT_07", GENERATED), None);
+        assert_eq!(generated_index("clemta", "65+0000000000000000000007", GENERATED), None);
+        assert_eq!(generated_index("cro", "1002/6007", GENERATED), None);
     }
 }

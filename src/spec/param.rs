@@ -6,37 +6,66 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
+use regex::Regex;
+use serde::Deserialize;
 use toml::Spanned;
 
 use super::SpecError;
 use super::template::Template;
 
 /// What a placeholder's value must look like. A placeholder without a type takes any text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum ParamType {
     /// Decimal digits (a whole number, not negative).
     Integer,
     /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits, any case.
     Guid,
+    /// Text the pattern matches (`{ pattern = "^[0-9]{18,19}$" }`; found anywhere in the value
+    /// unless anchored, as in JSON Schema and a field's `pattern`).
+    Pattern(Regex),
+}
+
+impl PartialEq for ParamType {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ParamType::Pattern(a), ParamType::Pattern(b)) => a.as_str() == b.as_str(),
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+}
+
+impl Eq for ParamType {}
+
+/// A type as the spec file writes it: a name, or a table with a pattern.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawParamType {
+    Name(String),
+    Pattern { pattern: String },
 }
 
 impl ParamType {
-    pub const ALL: [(&'static str, ParamType); 2] =
+    /// The types known by name.
+    pub const NAMED: [(&'static str, ParamType); 2] =
         [("integer", ParamType::Integer), ("guid", ParamType::Guid)];
 
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::ALL
+        Self::NAMED
             .iter()
-            .find(|(_, t)| *t == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("text")
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.clone())
     }
 
-    pub fn accepts(self, text: &str) -> bool {
+    /// "integer", "guid", or "pattern".
+    pub fn name(&self) -> &'static str {
+        match self {
+            ParamType::Integer => "integer",
+            ParamType::Guid => "guid",
+            ParamType::Pattern(_) => "pattern",
+        }
+    }
+
+    pub fn accepts(&self, text: &str) -> bool {
         match self {
             ParamType::Integer => {
                 !text.is_empty() && text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit())
@@ -49,6 +78,7 @@ impl ParamType {
                         .zip([8, 4, 4, 4, 12])
                         .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
             }
+            ParamType::Pattern(regex) => regex.is_match(text),
         }
     }
 }
@@ -59,13 +89,15 @@ impl fmt::Display for ParamType {
         match self {
             ParamType::Integer => f.write_str("a whole number such as 1001"),
             ParamType::Guid => f.write_str("a GUID such as 93498506-9dde-4593-b844-e3c51c0e2bc2"),
+            ParamType::Pattern(regex) => write!(f, "text matching {}", regex.as_str()),
         }
     }
 }
 
-/// `[reference.types]`: each name a placeholder of the template, each type one rolo knows.
+/// `[reference.types]`: each name a placeholder of the template, each type one rolo knows or
+/// a pattern that compiles.
 pub(super) fn parse_types(
-    raw: &BTreeMap<String, Spanned<String>>,
+    raw: &BTreeMap<String, Spanned<RawParamType>>,
     reference: &Template,
     error: &dyn Fn(Range<usize>, String) -> SpecError,
 ) -> Result<BTreeMap<String, ParamType>, SpecError> {
@@ -79,17 +111,26 @@ pub(super) fn parse_types(
                 ),
             ));
         }
-        let known = ParamType::from_name(kind.get_ref()).ok_or_else(|| {
-            let names: Vec<&str> = ParamType::ALL.iter().map(|(n, _)| *n).collect();
-            error(
-                kind.span(),
-                format!(
-                    "unknown reference type {:?} (use one of {})",
-                    kind.get_ref(),
-                    names.join(", ")
-                ),
-            )
-        })?;
+        let known = match kind.get_ref() {
+            RawParamType::Name(type_name) => ParamType::from_name(type_name).ok_or_else(|| {
+                let names: Vec<&str> = ParamType::NAMED.iter().map(|(n, _)| *n).collect();
+                error(
+                    kind.span(),
+                    format!(
+                        "unknown reference type {type_name:?} (use one of {}, or {{ pattern = \"…\" }})",
+                        names.join(", ")
+                    ),
+                )
+            })?,
+            RawParamType::Pattern { pattern } => {
+                ParamType::Pattern(Regex::new(pattern).map_err(|e| {
+                    error(
+                        kind.span(),
+                        format!("the pattern of {{{name}}} does not compile: {e}"),
+                    )
+                })?)
+            }
+        };
         types.insert(name.clone(), known);
     }
     Ok(types)
@@ -115,5 +156,10 @@ mod tests {
         }
         assert_eq!(ParamType::from_name("guid"), Some(ParamType::Guid));
         assert_eq!(ParamType::from_name("uuid"), None);
+        let digits = ParamType::Pattern(Regex::new("^[0-9]{18,19}$").unwrap());
+        assert!(digits.accepts("123456789012345678"));
+        assert!(!digits.accepts("12345"));
+        assert_eq!(digits.to_string(), "text matching ^[0-9]{18,19}$");
+        assert_ne!(digits, ParamType::Pattern(Regex::new("^[0-9]+$").unwrap()));
     }
 }

@@ -46,9 +46,9 @@ struct RawReference {
     template: Spanned<String>,
     #[serde(default)]
     example: String,
-    /// Placeholder name → type name (`customer_id = "integer"`).
+    /// Placeholder name → type name (`customer_id = "integer"`) or `{ pattern = "…" }`.
     #[serde(default)]
-    types: BTreeMap<String, Spanned<String>>,
+    types: BTreeMap<String, Spanned<super::param::RawParamType>>,
 }
 
 #[derive(Deserialize)]

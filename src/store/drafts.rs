@@ -36,6 +36,19 @@ pub struct Draft {
     /// Text typed into a field's editor and not yet committed (format 2; older drafts have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub editing: Option<DraftEditing>,
+    /// An edit in the user's own editor that was running (format 3; older drafts have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<DraftExternal>,
+}
+
+/// An edit in the user's own editor (`e`, `E`) that was in progress: what it covers and the
+/// file holding its text, which the editor saves as the user goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftExternal {
+    /// The field edited alone (`e`); `None` for the whole contact as a document (`E`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub path: PathBuf,
 }
 
 /// A field's editor that was open, with the text in it.
@@ -82,6 +95,7 @@ impl Draft {
             fields,
             secrets_left_out,
             editing: None,
+            external: None,
         }
     }
 
@@ -211,19 +225,20 @@ impl DraftStore {
     /// Journals the form's unsent changes; a clean form has no draft. An unreadable draft in
     /// the way is moved aside first (`read` is where it is reported), never overwritten.
     pub fn save(&self, profile: &str, reference: &str, form: &Form) -> Result<(), DraftError> {
-        self.save_editing(profile, reference, form, None)
+        self.save_editing(profile, reference, form, None, None)
     }
 
-    /// `save`, with the text of a field's editor still open (kept even when no field changed
-    /// yet).
+    /// `save`, with the text of a field's editor still open and an edit running in the user's
+    /// own editor (each kept even when no field changed yet).
     pub fn save_editing(
         &self,
         profile: &str,
         reference: &str,
         form: &Form,
         editing: Option<DraftEditing>,
+        external: Option<DraftExternal>,
     ) -> Result<(), DraftError> {
-        if form.dirty_count() == 0 && editing.is_none() {
+        if form.dirty_count() == 0 && editing.is_none() && external.is_none() {
             return self.remove(profile, reference);
         }
         self.profile_dir(profile)?;
@@ -237,6 +252,10 @@ impl DraftStore {
         if editing.is_some() {
             draft.format = 2;
             draft.editing = editing;
+        }
+        if external.is_some() {
+            draft.format = 3;
+            draft.external = external;
         }
         let bytes = serde_json::to_vec_pretty(&draft).map_err(|e| DraftError::Io {
             doing: "encode the draft for",
@@ -267,7 +286,10 @@ impl DraftStore {
         };
         match serde_json::from_slice::<Draft>(&bytes) {
             Ok(d) => Ok(Some(d).filter(|d| {
-                !d.fields.is_empty() || !d.secrets_left_out.is_empty() || d.editing.is_some()
+                !d.fields.is_empty()
+                    || !d.secrets_left_out.is_empty()
+                    || d.editing.is_some()
+                    || d.external.is_some()
             })),
             Err(e) => {
                 let moved_to = move_aside(&path)?;
@@ -284,6 +306,33 @@ impl DraftStore {
     /// overwritten) but not told. Prefer `read`, whose error the user can be shown.
     pub fn load(&self, profile: &str, reference: &str) -> Option<Draft> {
         self.read(profile, reference).ok().flatten()
+    }
+
+    /// Where the text of an edit in the user's own editor lives while it runs: beside the
+    /// contact's draft (a private folder), `<reference>.edit.toml` for the whole contact or
+    /// `<reference>.edit-<field>.txt` for one field. The same path every time, so the draft
+    /// can name it and a later rolo find it.
+    pub fn edit_path(&self, profile: &str, reference: &str, field: Option<&str>) -> PathBuf {
+        let name = match field {
+            None => format!("{}.edit.toml", safe(reference)),
+            Some(field) => format!("{}.edit-{}.txt", safe(reference), safe(field)),
+        };
+        self.dir.join(safe(profile)).join(name)
+    }
+
+    /// Writes the text for the user's editor at `edit_path` (0600, in the private folder).
+    pub fn write_edit_file(
+        &self,
+        profile: &str,
+        path: &Path,
+        text: &str,
+    ) -> Result<(), DraftError> {
+        self.profile_dir(profile)?;
+        write_atomically(path, text.as_bytes()).map_err(|source| DraftError::Io {
+            doing: "write the file for your editor",
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     pub fn remove(&self, profile: &str, reference: &str) -> Result<(), DraftError> {
@@ -402,6 +451,44 @@ mod tests {
         );
         f.set_text(f.index("name").unwrap(), name).unwrap();
         f
+    }
+
+    #[test]
+    fn an_edit_running_in_the_users_editor_is_kept_with_no_change_and_named_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        let clean = form(
+            "cro",
+            serde_json::json!({"id": 5001, "name": "Desk", "fax": "+6189000111", "number": "1"}),
+        );
+        let path = store.edit_path("p", "1001/5001", None);
+        assert_eq!(path, dir.path().join("p").join("1001_2f5001.edit.toml"));
+        assert_eq!(
+            store.edit_path("p", "1001/5001", Some("name")),
+            dir.path().join("p").join("1001_2f5001.edit-name.txt")
+        );
+        let running = DraftExternal {
+            field: None,
+            path: path.clone(),
+        };
+        store
+            .save_editing("p", "1001/5001", &clean, None, Some(running.clone()))
+            .unwrap();
+        let draft = store.read("p", "1001/5001").unwrap().unwrap();
+        assert_eq!(draft.external, Some(running));
+        assert_eq!(draft.format, 3);
+        store.write_edit_file("p", &path, "name = \"x\"\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        // Over: a clean form with nothing running has no draft.
+        store
+            .save_editing("p", "1001/5001", &clean, None, None)
+            .unwrap();
+        assert!(store.read("p", "1001/5001").unwrap().is_none());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod lock;
 pub(crate) mod private;
 
 pub use atomic::write_atomically;
-pub use drafts::{Draft, DraftEditing, DraftError, DraftStore};
+pub use drafts::{Draft, DraftEditing, DraftError, DraftExternal, DraftStore};
 pub use history::{History, HistoryEntry, HistoryListing, SkippedLine};
 pub use journal::{Journal, JournalEntry, RowOutcome};
 pub use lock::ContactLock;

@@ -28,6 +28,10 @@ pub enum Context {
     Quit,
     /// A value shown whole (read-only).
     Viewer,
+    /// Jumping to a field by name (`/`).
+    Jump,
+    /// The command palette (every form action, by name).
+    Palette,
 }
 
 impl Context {
@@ -47,6 +51,8 @@ impl Context {
             Context::Help => "help",
             Context::Quit => "quit",
             Context::Viewer => "viewer",
+            Context::Jump => "jump",
+            Context::Palette => "palette",
         })
     }
 
@@ -66,10 +72,12 @@ impl Context {
             Context::Help => "Help",
             Context::Quit => "Quit",
             Context::Viewer => "Viewing a value",
+            Context::Jump => "Jump to a field",
+            Context::Palette => "Command palette",
         }
     }
 
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 15] = [
         Context::Form,
         Context::Global,
         Context::Editor,
@@ -81,6 +89,8 @@ impl Context {
         Context::Draft,
         Context::History,
         Context::Viewer,
+        Context::Jump,
+        Context::Palette,
         Context::Help,
         Context::Quit,
     ];
@@ -139,6 +149,14 @@ pub enum Action {
     Latest,
     Left,
     Right,
+    /// Edit the selected field in the user's own editor ($VISUAL, $EDITOR).
+    EditInEditor,
+    /// Edit every field of the contact in the user's own editor, as one TOML document.
+    EditAllInEditor,
+    /// Jump to a field by its label or name.
+    Jump,
+    /// The command palette: every action by name.
+    Palette,
 }
 
 /// Why `[keys]` in config.toml cannot be used.
@@ -262,6 +280,18 @@ impl Chord {
             _ => key,
         }
     }
+}
+
+/// An action as the command palette lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    pub action: Action,
+    /// Its current keys ("s", "Ctrl-k/:"); empty when unbound.
+    pub keys: String,
+    /// What it does, as the help says it.
+    pub what: &'static str,
+    /// Its name in config.toml.
+    pub name: &'static str,
 }
 
 /// One context's action and its current chords.
@@ -414,6 +444,22 @@ impl Keymap {
             .iter()
             .filter(|e| e.context == context)
             .map(|e| (self.label_in(context, e.action), e.what))
+            .collect()
+    }
+
+    /// What the command palette lists: every action the form runs (and the global ones), with
+    /// its current keys, in table order. The palette itself is left out.
+    pub fn commands(&self) -> Vec<Command> {
+        TABLE
+            .iter()
+            .filter(|e| matches!(e.context, Context::Form | Context::Global))
+            .filter(|e| e.action != Action::Palette)
+            .map(|e| Command {
+                action: e.action,
+                keys: self.label_in(e.context, e.action),
+                what: e.what,
+                name: e.name,
+            })
             .collect()
     }
 

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod countries;
 pub mod error;
+mod external;
 pub mod keymap;
 pub mod modals;
 mod run;
@@ -106,7 +107,8 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
         }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut app = App::new(config, catalog, theme, keymap, tx)
-            .with_stores(paths::drafts(), paths::history());
+            .with_stores(paths::drafts(), paths::history())
+            .with_bodies(paths::data_dir().map(|d| d.join("bodies")));
         // A skipped or replacing user spec is said once on screen (the log has each).
         if spec_notice.is_some() {
             app.toast = spec_notice;

@@ -9,7 +9,8 @@ use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures_util::{Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::app::{App, Msg};
+use super::app::{App, Launch, Msg};
+use super::external;
 use super::terminal::{self, Term};
 use super::views;
 
@@ -25,7 +26,26 @@ fn on_event(app: &mut App, event: Event) -> bool {
     true
 }
 
-/// The real terminal: crossterm's events, drawn with ratatui, the clipboard through OSC 52.
+/// Draws one frame on the real terminal, the clipboard (OSC 52) first.
+fn draw(terminal: &mut Term, app: &mut App) -> std::io::Result<()> {
+    // Before the frame that says "copied", so the clipboard holds it once that shows.
+    if let Some(text) = app.clipboard.take() {
+        terminal::copy_to_clipboard(&text)?;
+    }
+    // One synchronized update per frame: a terminal that knows the marker shows the frame
+    // whole, never half drawn; others ignore it. (It also lets a test count frames.)
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let mut drawn = None;
+    terminal.draw(|frame| drawn = Some(views::draw(frame, app)))?;
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    if let Some(drawn) = drawn {
+        app.drawn(drawn);
+    }
+    Ok(())
+}
+
+/// The real terminal: crossterm's events, drawn with ratatui, the clipboard through OSC 52, and
+/// the user's own editor run with the terminal handed over.
 pub async fn event_loop(
     terminal: &mut Term,
     app: &mut App,
@@ -33,23 +53,36 @@ pub async fn event_loop(
 ) -> std::io::Result<()> {
     // `poll` with a zero timeout only looks; the stream then reads the event without waiting.
     let ready = || crossterm::event::poll(Duration::ZERO);
-    let draw = |app: &mut App| {
-        // Before the frame that says "copied", so the clipboard holds it once that shows.
-        if let Some(text) = app.clipboard.take() {
-            terminal::copy_to_clipboard(&text)?;
+    let mut signals = signals()?;
+    loop {
+        // A fresh stream each time: the one before is dropped while the editor has the terminal.
+        let events = EventStream::new();
+        let ended = run_loop(app, rx, events, &mut signals, ready, |app: &mut App| {
+            draw(terminal, app)
+        })
+        .await?;
+        match ended {
+            Ended::Quit => return Ok(()),
+            Ended::Editor(launch) => {
+                let (run, signal) = external::run(terminal, launch, &mut signals).await?;
+                if let Some(n) = signal {
+                    // The editor's file and the draft naming it stay for the next start.
+                    app.journal(app.active);
+                    app.signal = Some(n);
+                    app.quit = true;
+                    return Ok(());
+                }
+                app.editor_ended(run);
+            }
         }
-        // One synchronized update per frame: a terminal that knows the marker shows the frame
-        // whole, never half drawn; others ignore it. (It also lets a test count frames.)
-        crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        let mut drawn = None;
-        terminal.draw(|frame| drawn = Some(views::draw(frame, app)))?;
-        crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
-        if let Some(drawn) = drawn {
-            app.drawn(drawn);
-        }
-        Ok(())
-    };
-    run_loop(app, rx, EventStream::new(), signals()?, ready, draw).await
+    }
+}
+
+/// Why the loop returned.
+enum Ended {
+    Quit,
+    /// The user's own editor is to run (the terminal's events are not read meanwhile).
+    Editor(Launch),
 }
 
 /// The signals that end rolo from outside (a closed terminal, `kill`, Ctrl-C or Ctrl-\\ sent by
@@ -74,7 +107,8 @@ fn signals() -> std::io::Result<impl Stream<Item = i32> + Unpin> {
 }
 
 /// The loop itself, over any event source: `ready` says whether `events` has an event that
-/// can be read without waiting; `draw` draws a frame.
+/// can be read without waiting; `draw` draws a frame. It returns to quit, or to run the user's
+/// editor (dropping `events`, so nothing reads the terminal while the editor has it).
 async fn run_loop<E>(
     app: &mut App,
     rx: &mut UnboundedReceiver<Msg>,
@@ -82,7 +116,7 @@ async fn run_loop<E>(
     mut signals: impl Stream<Item = i32> + Unpin,
     mut ready: impl FnMut() -> std::io::Result<bool>,
     mut draw: impl FnMut(&mut App) -> std::io::Result<()>,
-) -> std::io::Result<()>
+) -> std::io::Result<Ended>
 where
     E: Stream<Item = std::io::Result<Event>> + Unpin,
 {
@@ -100,20 +134,24 @@ where
                 dirty = true;
                 handled = true;
             }
-            if !app.quit && ready()? {
+            // Keys typed after one that starts the editor are left for after it.
+            if !app.quit && !app.launch_due() && ready()? {
                 match events.next().await {
                     Some(Ok(event)) => dirty |= on_event(app, event),
                     Some(Err(e)) => return Err(e),
-                    None => return Ok(()),
+                    None => return Ok(Ended::Quit),
                 }
                 handled = true;
             }
-            if !handled || app.quit {
+            if !handled || app.quit || app.launch_due() {
                 break;
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(Ended::Quit);
+        }
+        if let Some(launch) = app.take_launch() {
+            return Ok(Ended::Editor(launch));
         }
         if dirty {
             draw(app)?;
@@ -131,7 +169,7 @@ where
             event = events.next() => match event {
                 Some(Ok(event)) => dirty |= on_event(app, event),
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(Ended::Quit),
             },
             _ = progress.tick(), if busy => dirty = true,
             Some(n) = signals.next() => {
@@ -140,7 +178,7 @@ where
                 app.journal(app.active);
                 app.signal = Some(n);
                 app.quit = true;
-                return Ok(());
+                return Ok(Ended::Quit);
             }
         }
     }
@@ -224,5 +262,59 @@ mod tests {
             .unwrap();
         assert_eq!(open.input.lines().join(""), text.trim());
         assert_eq!(frames.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_key_that_opens_the_editor_ends_the_loop_and_leaves_the_keys_after_it() {
+        let catalog = Catalog::built_in();
+        let spec = catalog.get("clemta").unwrap().clone();
+        let config = Config::built_in(&catalog);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx)
+            .with_stores(Some(crate::store::DraftStore::new(dir.path())), None);
+        app.active = app
+            .workspaces
+            .iter()
+            .position(|w| w.profile.name == "sandbox-clemta")
+            .unwrap();
+        let reference = crate::client::Reference::parse(&spec, "64b8f1a2e4b0c8d9f0123456").unwrap();
+        let record = serde_json::json!({"id": "64b8f1a2e4b0c8d9f0123456", "full_name": "John Doe"});
+        let form = crate::edit::Form::from_record(spec, record);
+        app.show_contact(reference, form, None);
+        // E, then two keys typed ahead: those are for rolo after the editor, not for the loop.
+        let key = |code| Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let keys = vec![
+            key(KeyCode::Char('E')),
+            key(KeyCode::Down),
+            key(KeyCode::Down),
+        ];
+        let left = Rc::new(Cell::new(keys.len()));
+        let counted = left.clone();
+        let events = futures_util::stream::iter(keys).inspect(move |_| {
+            counted.set(counted.get() - 1);
+        });
+        let ended = run_loop(
+            &mut app,
+            &mut rx,
+            events,
+            futures_util::stream::pending(),
+            || Ok(left.get() > 0),
+            |_| Ok(()),
+        )
+        .await
+        .unwrap();
+        let Ended::Editor(launch) = ended else {
+            panic!("the loop did not return for the editor")
+        };
+        assert_eq!(left.get(), 2, "the keys after E are not read");
+        let text = launch.text.unwrap();
+        assert!(text.contains("full_name = \"John Doe\""), "{text}");
+        assert!(
+            launch.path.starts_with(dir.path()),
+            "{}",
+            launch.path.display()
+        );
+        assert!(!app.launch_due(), "taken once");
     }
 }

@@ -61,6 +61,37 @@ pub fn enter() -> io::Result<(Term, Guard)> {
     Ok((terminal, guard))
 }
 
+/// Hands the terminal to another program (the user's editor): undoes what `enter` set up, in
+/// the reverse order (rolo sets no keyboard enhancement flags, so there are none to pop).
+pub fn suspend() -> io::Result<()> {
+    let mut out = io::stdout();
+    execute!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show
+    )?;
+    disable_raw_mode()?;
+    out.flush()
+}
+
+/// Takes the terminal back after `suspend`, as `enter` set it up, and forgets what was drawn so
+/// the next frame is drawn whole (the screen was the other program's meanwhile). The size comes
+/// from the system, not from a question to the terminal.
+pub fn resume(terminal: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        Hide
+    )?;
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+}
+
 /// Puts text on the terminal's clipboard with OSC 52 (works over ssh, needs no helper).
 pub fn copy_to_clipboard(text: &str) -> io::Result<()> {
     use base64::Engine;

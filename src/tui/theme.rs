@@ -41,6 +41,8 @@ pub struct Theme {
     pub border: Style,
     pub focus: Style,
     pub key: Style,
+    /// The characters a filter matched (open-contact list, jump, palette).
+    pub matched: Style,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +131,11 @@ impl Theme {
             border: get("border")?,
             focus: get("focus")?,
             key: get("key")?,
+            // A theme written before this style still shows what matched.
+            matched: match raw.styles.get("matched") {
+                Some(s) => s.style("matched")?,
+                None => Style::default().add_modifier(Modifier::UNDERLINED),
+            },
         })
     }
 
@@ -185,13 +192,14 @@ impl Theme {
             border: plain,
             focus: bold,
             key: bold,
+            matched: bold.add_modifier(Modifier::UNDERLINED),
         }
     }
 }
 
-const STYLE_NAMES: [&str; 12] = [
+const STYLE_NAMES: [&str; 13] = [
     "text", "muted", "header", "selected", "group", "changed", "invalid", "ok", "error", "border",
-    "focus", "key",
+    "focus", "key", "matched",
 ];
 
 #[cfg(test)]

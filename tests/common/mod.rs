@@ -4,6 +4,7 @@
 
 pub mod home;
 pub mod http;
+pub mod huge;
 pub mod proxy;
 pub mod pty;
 pub mod raw_http;

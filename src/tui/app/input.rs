@@ -6,14 +6,15 @@ use ratatui::layout::Position;
 use tui_textarea::TextArea;
 
 use super::{AfterOpen, App, Banner, LoadPurpose, Msg, PAGE, Pane, WriteJob, runtime};
+use crate::client::Reference;
 use crate::edit::{Access, Form, Value, codec};
 use crate::spec::Kind;
 use crate::store::{HistoryEntry, HistoryListing};
 use crate::tui::error::TuiError;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::modals::{
-    Editor, Effect, HelpModal, HistoryModal, Modal, OpenModal, Outcome, Picker, ProfilesModal,
-    QuitModal,
+    Editor, Effect, HelpModal, HistoryModal, JumpModal, Modal, OpenModal, Outcome, PaletteModal,
+    Picker, ProfilesModal, QuitModal,
 };
 
 impl App {
@@ -104,6 +105,13 @@ impl App {
             }
             Effect::OpenReference(text) => self.open_reference(&text)?,
             Effect::ListPage(page) => self.list(page),
+            Effect::SearchSoon(generation) => self.search_soon(generation),
+            Effect::SearchPage { query, at } => self.search(query, Some(at)),
+            Effect::JumpTo(field) => {
+                self.focus = Pane::Form;
+                self.select(field);
+            }
+            Effect::Run(action) => self.act(action),
             Effect::Send(review) => self.send(review),
             Effect::Resolve {
                 take_theirs,
@@ -148,10 +156,23 @@ impl App {
                         None => {}
                     }
                 }
+                // The user's own editor opens again on the text its file kept.
+                if let Some(running) = &draft.external {
+                    match self.recover_external(running) {
+                        Ok(note) | Err(note) => text.push_str(&format!("\n{note}")),
+                    }
+                }
                 self.ws_mut().banner = Some(Banner::Info(text));
             }
             Effect::DiscardDraft => {
-                self.ws_mut().pending_draft = None;
+                if let Some(running) = self
+                    .ws_mut()
+                    .pending_draft
+                    .take()
+                    .and_then(|(draft, _)| draft.external)
+                {
+                    self.discard_external(&running);
+                }
                 let w = self.ws();
                 if let (Some(_), Some(reference)) = (&self.drafts, &w.reference) {
                     let job = WriteJob::RemoveDraft {
@@ -212,6 +233,8 @@ impl App {
             Action::Top => self.select(0),
             Action::Bottom => self.select(usize::MAX),
             Action::Edit => self.begin_edit(),
+            Action::EditInEditor => self.begin_external(false),
+            Action::EditAllInEditor => self.begin_external(true),
             Action::Toggle => self.toggle(),
             Action::Clear => self.with_form(|form, i| form.clear(i).map(|_| ())),
             Action::Undo => self.undo_redo(true),
@@ -238,6 +261,17 @@ impl App {
             Action::Copy => self.copy_curl(),
             Action::History => self.history_modal(),
             Action::Help => self.modals.push(Box::new(HelpModal::default())),
+            Action::Jump => match self.ws().form.as_ref() {
+                Some(form) => {
+                    let jump = JumpModal::new(form);
+                    self.modals.push(Box::new(jump));
+                }
+                None => self.toast = Some(self.no_contact()),
+            },
+            Action::Palette => {
+                let palette = PaletteModal::new(&self.keymap);
+                self.modals.push(Box::new(palette));
+            }
             Action::Quit => self.request_quit(),
             Action::CancelRequest => self.cancel(),
             Action::Interrupt => self.interrupt(),
@@ -400,13 +434,16 @@ impl App {
     }
 
     pub(super) fn open_modal(&mut self) {
-        let example = self
-            .ws()
-            .session
+        let spec = self.ws().session.as_ref().map(|s| s.spec.clone());
+        let example = spec
             .as_ref()
-            .map(|s| s.spec.reference_example.clone())
+            .map(|s| s.reference_example.clone())
             .unwrap_or_default();
-        self.modals.push(Box::new(OpenModal::new(&example)));
+        let mut open = OpenModal::new(&example);
+        if let Some(spec) = spec {
+            open = open.with_references(move |text| Reference::looks_complete(&spec, text));
+        }
+        self.modals.push(Box::new(open));
         self.list(1);
     }
 

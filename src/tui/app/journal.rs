@@ -30,30 +30,35 @@ impl App {
         })
     }
 
-    /// Queues the workspace's draft if its form (or its open editor's text) changed since the
-    /// last one. Called after every input and result, so drafts are written in the order the
+    /// Queues the workspace's draft if its form (or its open editor's text, or the edit running
+    /// in the user's own editor) changed since the last one. Called after every input and result, so drafts are written in the order the
     /// edits were made.
     pub fn journal(&mut self, ws: usize) {
         if self.drafts.is_none() {
             return;
         }
         let editing = self.editing(ws);
+        let external = self.external_draft(ws);
         let w = &mut self.workspaces[ws];
         let (Some(form), Some(reference)) = (&w.form, &w.reference) else {
             return;
         };
-        if (form.revision() == w.journaled && editing == w.journaled_editing)
+        if (form.revision() == w.journaled
+            && editing == w.journaled_editing
+            && external == w.journaled_external)
             || w.pending_draft.is_some()
         {
             return;
         }
         w.journaled = form.revision();
         w.journaled_editing = editing.clone();
+        w.journaled_external = external.clone();
         let job = WriteJob::SaveDraft {
             profile: w.profile.name.clone(),
             reference: reference.text.clone(),
             form: Box::new(form.clone()),
             editing,
+            external,
         };
         self.write(ws, job);
     }

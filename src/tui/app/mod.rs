@@ -2,36 +2,42 @@
 //! state changes, and slow work (network, secrets, files) goes out as tasks that report back on
 //! a channel. The UI thread only updates state and draws.
 
+mod external;
+mod finding;
 mod input;
 mod journal;
 mod msg;
 mod panes;
 mod paste;
 mod profiles;
+mod raw;
 mod request;
 mod send;
 mod writer;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
+pub use external::{EditorRun, ExternalEdit, Launch};
 pub use msg::{LoadPurpose, Msg, ReviewPurpose};
 pub use panes::VendorIssue;
+pub use raw::RawText;
 pub use request::{InFlight, RequestState};
 pub use writer::{WriteJob, WriteKind};
 
 use super::error::TuiError;
 use super::keymap::{Action, Keymap};
-use super::modals::{ModalStack, OpenModal};
+use super::modals::ModalStack;
 use super::theme::Theme;
 use crate::client::secret::CancelLookup;
 use crate::client::{Exchange, Loaded, Reference, Session};
 use crate::config::{Config, Profile};
 use crate::edit::Form;
 use crate::spec::Catalog;
-use crate::store::{ContactLock, Draft, DraftEditing, DraftStore, History};
+use crate::store::{ContactLock, Draft, DraftEditing, DraftExternal, DraftStore, History};
 use writer::Writer;
 
 /// What the response pane says.
@@ -59,8 +65,10 @@ pub struct Workspace {
     pub form: Option<Form>,
     pub request: RequestState,
     pub banner: Option<Banner>,
-    pub exchanges: Vec<Exchange>,
-    pub raw: Arc<Vec<String>>,
+    /// The last request's exchanges, shared with the task formatting them (bodies can be
+    /// large: never copied).
+    pub exchanges: Vec<Arc<Exchange>>,
+    pub raw: Arc<RawText>,
     pub raw_generation: u64,
     pub raw_scroll: usize,
     /// The raw pane's first column shown when lines are not wrapped.
@@ -73,6 +81,8 @@ pub struct Workspace {
     journaled: u64,
     /// The open editor's text last queued for the draft journal.
     journaled_editing: Option<DraftEditing>,
+    /// The edit running in the user's own editor last queued for the draft journal.
+    journaled_external: Option<DraftExternal>,
     /// This process's claim on the open contact (one rolo per contact), with its reference.
     claim: Option<(String, ContactLock)>,
     /// Stops the secret lookup of a profile being opened (and kills its command).
@@ -93,7 +103,7 @@ impl Workspace {
             request: RequestState::Idle,
             banner: None,
             exchanges: Vec::new(),
-            raw: Arc::new(Vec::new()),
+            raw: Arc::default(),
             raw_generation: 0,
             raw_scroll: 0,
             raw_column: 0,
@@ -102,6 +112,7 @@ impl Workspace {
             scroll: 0,
             journaled: 0,
             journaled_editing: None,
+            journaled_external: None,
             claim: None,
             secret_lookup: None,
             pending_draft: None,
@@ -191,14 +202,17 @@ pub struct App {
     /// Where unsent changes are journaled; `None` keeps nothing on disk (widget tests).
     pub drafts: Option<DraftStore>,
     pub history: Option<History>,
+    /// An edit in the user's own editor (`e`, `E`): waiting to start, or running.
+    pub external: Option<ExternalEdit>,
+    /// Where bodies past the display cap are saved whole (the data folder's `bodies`); `None`
+    /// shows them capped only (widget tests).
+    pub bodies: Option<PathBuf>,
     writer: Writer,
     tx: UnboundedSender<Msg>,
 }
 
 /// Rows a page-up/down moves.
 const PAGE: usize = 10;
-/// Contacts asked for per page of the open-contact list.
-const LIST_PAGE: usize = 50;
 
 /// Whether tasks can be spawned (widget tests and benches run without a runtime and do the
 /// work in place).
@@ -238,6 +252,8 @@ impl App {
             layout: Layout::default(),
             drafts: None,
             history: None,
+            external: None,
+            bodies: None,
             writer: Writer::none(),
             tx,
         }
@@ -248,6 +264,12 @@ impl App {
         self.writer = Writer::start(drafts.clone(), history.clone(), self.tx.clone());
         self.drafts = drafts;
         self.history = history;
+        self
+    }
+
+    /// Saves bodies past the display cap whole into `dir`, named in the raw pane.
+    pub fn with_bodies(mut self, dir: Option<PathBuf>) -> Self {
+        self.bodies = dir;
         self
     }
 
@@ -332,6 +354,7 @@ impl App {
         ws.reference = Some(reference);
         ws.journaled = form.revision();
         ws.journaled_editing = None;
+        ws.journaled_external = None;
         ws.form = Some(form);
         ws.selected = 0;
         ws.scroll = 0;
@@ -392,61 +415,24 @@ impl App {
         Ok(())
     }
 
-    fn list(&mut self, page: usize) {
-        let ws = self.active;
-        let w = &self.workspaces[ws];
-        let Some(session) = w.session.clone() else {
-            return;
-        };
-        let needs: Vec<String> = session
-            .spec
-            .list
-            .as_ref()
-            .map(|l| l.path.params().map(str::to_string).collect())
-            .unwrap_or_default();
-        // The list path's values (exsited's account, cro's customer) come from the open contact,
-        // or else from the spec's example reference. Only those: any other value of the open
-        // contact (its id) would stand in for every listed item's own.
-        let scope: std::collections::BTreeMap<String, String> = w
-            .reference
-            .clone()
-            .or_else(|| session.reference(&session.spec.reference_example).ok())
-            .map(|r| r.values)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(name, _)| needs.contains(name))
-            .collect();
-        if let Some(missing) = needs.iter().find(|p| !scope.contains_key(*p)) {
-            if let Some(open) = self.modals.find_mut::<OpenModal>() {
-                open.note = Some(format!(
-                    "type a reference: the list needs {missing}, which comes from an open contact"
-                ));
-            }
-            return;
-        }
-        if !runtime() {
-            return;
-        }
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let result = session.list(&scope, page, LIST_PAGE).await;
-            let _ = tx.send(Msg::Listed { ws, page, result });
-        });
-    }
-
-    /// Formats the raw pane's text off the render loop (bodies can be megabytes).
+    /// Formats the raw pane's text off the render loop (bodies can be megabytes; one past the
+    /// display cap is also written to a file). The task shares the exchanges, never copies them.
     fn refresh_raw(&mut self, ws: usize) {
         let w = &mut self.workspaces[ws];
         w.raw_generation += 1;
         let generation = w.raw_generation;
         let exchanges = w.exchanges.clone();
+        let bodies = self.bodies.clone();
         let tx = self.tx.clone();
         if !runtime() {
-            w.raw = Arc::new(raw_lines(&exchanges));
+            w.raw = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
             return;
         }
         tokio::task::spawn_blocking(move || {
-            let lines = Arc::new(raw_lines(&exchanges));
+            let lines = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
+            // Let go of the exchanges before handing the text over: a workspace that has moved
+            // on to others frees them now.
+            drop(exchanges);
             let _ = tx.send(Msg::Raw {
                 ws,
                 generation,
@@ -483,14 +469,9 @@ impl App {
                 result,
             } => self.on_reviewed(ws, purpose, result),
             Msg::Sent { ws, review, result } => self.on_sent(ws, review, result),
-            Msg::Listed { ws, page, result } => {
-                if ws != self.active {
-                    return;
-                }
-                if let Some(open) = self.modals.find_mut::<OpenModal>() {
-                    open.listed(page, result.map_err(|f| f.error.to_string()));
-                }
-            }
+            Msg::Listed { ws, page, result } => self.on_listed(ws, page, result),
+            Msg::SearchDue { ws, generation } => self.on_search_due(ws, generation),
+            Msg::Searched { ws, query, result } => self.on_searched(ws, &query, result),
             Msg::Raw {
                 ws,
                 generation,
@@ -524,20 +505,18 @@ impl App {
                     WriteKind::AppendHistory => {
                         self.toast = Some(format!("the history could not be written ({error})"))
                     }
+                    WriteKind::RemoveEditFile => {
+                        self.toast =
+                            Some(format!("your editor's file could not be removed ({error})"))
+                    }
                 }
             }
         }
     }
 }
 
-/// The raw pane's lines: every exchange, request then response, JSON indented.
-pub fn raw_lines(exchanges: &[Exchange]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (n, e) in exchanges.iter().enumerate() {
-        if n > 0 {
-            out.push(String::new());
-        }
-        out.extend(e.to_text().lines().map(str::to_string));
-    }
-    out
+/// The raw pane's lines: every exchange, request then response, JSON indented, bodies capped
+/// (none saved).
+pub fn raw_lines(exchanges: &[Exchange]) -> RawText {
+    RawText::format(exchanges, None)
 }

@@ -48,10 +48,18 @@ pub enum Msg {
         page: usize,
         result: Result<Listing, Box<Failed>>,
     },
+    /// The pause after typing in the open-contact list is over (timer `generation`).
+    SearchDue { ws: usize, generation: u64 },
+    /// The vendor's search for `query` answered.
+    Searched {
+        ws: usize,
+        query: String,
+        result: Result<Listing, Box<Failed>>,
+    },
     Raw {
         ws: usize,
         generation: u64,
-        lines: Arc<Vec<String>>,
+        lines: Arc<super::RawText>,
     },
     HistoryRead {
         ws: usize,

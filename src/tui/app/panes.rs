@@ -1,7 +1,7 @@
 //! Keys that act on the focused pane (the raw pane scrolls, wraps and jumps to the latest
 //! exchange), seeing and copying a field's value whole, and the fields a vendor's refusal names.
 
-use super::{App, PAGE, Pane, Workspace};
+use super::{App, PAGE, Pane, RawText, Workspace};
 use crate::client::Failed;
 use crate::client::envelope::field_errors;
 use crate::edit::{Form, Value};
@@ -94,7 +94,7 @@ impl App {
             let mut rows = 0;
             let mut start = ws.raw.len();
             while start > 0 {
-                let more = wrapped(&ws.raw[start - 1], width).len();
+                let more = wrapped(ws.raw.line(start - 1), width).len();
                 if rows + more > height {
                     break;
                 }
@@ -108,8 +108,7 @@ impl App {
         ws.raw_scroll = ws.raw_scroll.min(max);
         let longest = ws
             .raw
-            .iter()
-            .skip(ws.raw_scroll)
+            .lines_from(ws.raw_scroll)
             .take(height)
             .map(|l| l.chars().count())
             .max()
@@ -204,9 +203,9 @@ impl App {
 
 /// The first line of the last exchange in the raw pane's text (each starts `> METHOD URL`
 /// after a blank line).
-fn latest_start(raw: &[String]) -> usize {
+fn latest_start(raw: &RawText) -> usize {
     (0..raw.len())
         .rev()
-        .find(|&i| raw[i].starts_with("> ") && (i == 0 || raw[i - 1].is_empty()))
+        .find(|&i| raw.line(i).starts_with("> ") && (i == 0 || raw.line(i - 1).is_empty()))
         .unwrap_or(0)
 }

@@ -4,7 +4,7 @@
 
 use super::App;
 use crate::tui::keymap::Action;
-use crate::tui::modals::{Editor, OpenModal};
+use crate::tui::modals::{Editor, Effect, OpenModal, Outcome};
 
 /// Text for a single-line field: each line break (CR LF, LF or CR) becomes one space.
 pub fn one_line(text: &str) -> String {
@@ -32,7 +32,12 @@ impl App {
                 self.modals.push(modal);
             }
         } else if let Some(open) = self.modals.top_mut_as::<OpenModal>() {
-            open.input.insert_str(one_line(text).trim());
+            // Filtered and searched as if typed.
+            if let Outcome::StayAnd(Effect::SearchSoon(generation)) =
+                open.paste(one_line(text).trim())
+            {
+                self.search_soon(generation);
+            }
         } else {
             let edit = self.keymap.label(Action::Edit);
             self.toast = Some(format!(

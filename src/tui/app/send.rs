@@ -3,8 +3,10 @@
 //! prepared request, and confirming sends exactly it. A 412 sends nothing more and reviews again.
 //! Also here: a read's result, a conflict's resolution and the curl copy.
 
+use std::sync::Arc;
+
 use super::{App, Banner, LoadPurpose, Msg, RequestState, ReviewPurpose, WriteJob};
-use crate::client::{ClientError, Failed, Loaded, Reference, Sent};
+use crate::client::{ClientError, Exchange, Failed, Loaded, Reference, Sent};
 use crate::edit::Form;
 use crate::send::{self, Review, ReviewError};
 use crate::store::{ContactLock, Draft, HistoryEntry};
@@ -106,6 +108,7 @@ impl App {
                         // on disk survives until the user restores or discards it.
                         w.journaled = fresh.revision();
                         w.journaled_editing = None;
+                        w.journaled_external = None;
                         w.form = Some(fresh);
                         w.reference = Some(reference.clone());
                         w.selected = 0;
@@ -149,8 +152,8 @@ impl App {
                         .push(Box::new(ConflictModal::new(found, loaded.record.clone())));
                 }
             }
-            Err(failed) => {
-                w.exchanges = failed.exchanges.clone();
+            Err(mut failed) => {
+                w.exchanges = take_exchanges(&mut failed);
                 w.banner = Some(Banner::Error(format!(
                     "Could not read {}: {}",
                     reference.text, failed.error
@@ -167,13 +170,13 @@ impl App {
         &mut self,
         ws: usize,
         purpose: ReviewPurpose,
-        result: Result<Box<Review>, ReviewError>,
+        mut result: Result<Box<Review>, ReviewError>,
     ) {
         let w = &mut self.workspaces[ws];
         w.request = RequestState::Idle;
-        w.exchanges = match &result {
+        w.exchanges = match &mut result {
             Ok(review) => vec![review.fresh.exchange.clone()],
-            Err(e) => e.exchanges(),
+            Err(e) => e.take_exchanges(),
         };
         let active = ws == self.active;
         match result {
@@ -258,7 +261,7 @@ impl App {
         w.request = RequestState::Idle;
         let changes = &review.update.changes;
         match result {
-            Ok(sent) => {
+            Ok(mut sent) => {
                 // Applied: the draft has done its job, and the change goes into the history.
                 let mut writes = Vec::new();
                 if let Some(reference) = &w.reference {
@@ -288,7 +291,10 @@ impl App {
                     .update_exchange(&w.profile_update_method())
                     .and_then(|e| e.response.as_ref())
                     .map_or(0, |r| r.elapsed.as_millis());
-                w.exchanges = sent.exchanges.clone();
+                w.exchanges = std::mem::take(&mut sent.exchanges)
+                    .into_iter()
+                    .map(Arc::new)
+                    .collect();
                 match (sent.record(), sent.unread()) {
                     (Some(record), _) => {
                         // What was sent is now on the server; anything typed while it was in
@@ -318,10 +324,10 @@ impl App {
                     self.write(ws, job);
                 }
             }
-            Err(failed) if matches!(failed.error, ClientError::Status { status: 412, .. }) => {
+            Err(mut failed) if matches!(failed.error, ClientError::Status { status: 412, .. }) => {
                 // The contact moved between review and send: nothing else is sent; a fresh
                 // review (on a new read) says what changed.
-                w.exchanges = failed.exchanges.clone();
+                w.exchanges = take_exchanges(&mut failed);
                 self.refresh_raw(ws);
                 self.prepare(
                     ws,
@@ -331,14 +337,14 @@ impl App {
                 );
                 return;
             }
-            Err(failed) => {
-                w.exchanges = failed.exchanges.clone();
+            Err(mut failed) => {
                 w.banner = Some(Banner::Error(format!(
                     "Not saved, your changes are kept: {}",
                     failed.error
                 )));
-                // The fields the vendor named get its words (panes.rs).
+                // The fields the vendor named get its words (panes.rs), from its answer.
                 self.mark_vendor_errors(ws, &failed);
+                self.workspaces[ws].exchanges = take_exchanges(&mut failed);
             }
         }
         self.refresh_raw(ws);
@@ -398,4 +404,12 @@ impl App {
             None => self.toast = Some("no request to copy yet".into()),
         }
     }
+}
+
+/// A failure's exchanges, moved out to be shared (a body may be large); its error stays.
+fn take_exchanges(failed: &mut Failed) -> Vec<Arc<Exchange>> {
+    std::mem::take(&mut failed.exchanges)
+        .into_iter()
+        .map(Arc::new)
+        .collect()
 }

@@ -9,7 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::Msg;
 use crate::edit::Form;
-use crate::store::{DraftEditing, DraftStore, History, HistoryEntry};
+use crate::store::{DraftEditing, DraftExternal, DraftStore, History, HistoryEntry};
 
 pub enum WriteJob {
     SaveDraft {
@@ -18,12 +18,18 @@ pub enum WriteJob {
         form: Box<Form>,
         /// A field's editor still open, with its text.
         editing: Option<DraftEditing>,
+        /// An edit running in the user's own editor.
+        external: Option<DraftExternal>,
     },
     RemoveDraft {
         profile: String,
         reference: String,
     },
     AppendHistory(Box<HistoryEntry>),
+    /// The file of an edit in the user's own editor, once that edit is over.
+    RemoveEditFile {
+        path: std::path::PathBuf,
+    },
 }
 
 /// Which write failed, so the app says the right thing.
@@ -32,6 +38,7 @@ pub enum WriteKind {
     SaveDraft,
     RemoveDraft,
     AppendHistory,
+    RemoveEditFile,
 }
 
 impl WriteKind {
@@ -40,6 +47,7 @@ impl WriteKind {
             WriteKind::SaveDraft => "saving the draft",
             WriteKind::RemoveDraft => "removing the draft",
             WriteKind::AppendHistory => "writing the history",
+            WriteKind::RemoveEditFile => "removing your editor's file",
         }
     }
 }
@@ -80,12 +88,15 @@ impl Writer {
                                 reference,
                                 form,
                                 editing,
+                                external,
                             } => (
                                 WriteKind::SaveDraft,
                                 drafts
                                     .as_ref()
                                     .map_or(Ok(()), |s| {
-                                        s.save_editing(&profile, &reference, &form, editing)
+                                        s.save_editing(
+                                            &profile, &reference, &form, editing, external,
+                                        )
                                     })
                                     .map_err(|e| e.to_string()),
                             ),
@@ -95,6 +106,15 @@ impl Writer {
                                     .as_ref()
                                     .map_or(Ok(()), |s| s.remove(&profile, &reference))
                                     .map_err(|e| e.to_string()),
+                            ),
+                            WriteJob::RemoveEditFile { path } => (
+                                WriteKind::RemoveEditFile,
+                                match std::fs::remove_file(&path) {
+                                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                                        Err(format!("{}: {e}", path.display()))
+                                    }
+                                    _ => Ok(()),
+                                },
                             ),
                             WriteJob::AppendHistory(entry) => (
                                 WriteKind::AppendHistory,
@@ -148,7 +168,7 @@ fn draft_of(job: &WriteJob) -> Option<(&str, &str)> {
             profile, reference, ..
         }
         | WriteJob::RemoveDraft { profile, reference } => Some((profile, reference)),
-        WriteJob::AppendHistory(_) => None,
+        WriteJob::AppendHistory(_) | WriteJob::RemoveEditFile { .. } => None,
     }
 }
 
@@ -192,6 +212,7 @@ mod tests {
             reference: reference.into(),
             form: Box::new(form),
             editing: None,
+            external: None,
         };
         (0, job)
     }
@@ -208,6 +229,7 @@ mod tests {
             ),
             WriteJob::RemoveDraft { reference, .. } => format!("remove {reference}"),
             WriteJob::AppendHistory(_) => "history".into(),
+            WriteJob::RemoveEditFile { .. } => "remove edit file".into(),
         }
     }
 

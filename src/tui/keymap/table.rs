@@ -1,9 +1,14 @@
 //! The key table: every context's actions, their config names, default chords, and the words
 //! the help and the hint bars show for them.
 
+use std::sync::LazyLock;
+
 use super::{Action, Context};
 
+mod finding;
+
 /// One row of the key table.
+#[derive(Debug, Clone, Copy)]
 pub struct Entry {
     pub context: Context,
     pub action: Action,
@@ -37,8 +42,12 @@ const fn entry(
 use Action as A;
 use Context as C;
 
-/// Every key rolo knows, by context, in the order the help lists them.
-pub const TABLE: &[Entry] = &[
+/// Every key rolo knows, by context, in the order the help lists them: the editor's keys, then
+/// those for finding things (kept in their own file, `table/finding.rs`, to keep files short).
+pub static TABLE: LazyLock<Vec<Entry>> =
+    LazyLock::new(|| BASE.iter().chain(finding::FINDING).copied().collect());
+
+const BASE: &[Entry] = &[
     entry(C::Form, A::Up, "up", &["up", "k"], "previous field", None),
     entry(C::Form, A::Down, "down", &["down", "j"], "next field", None),
     entry(
@@ -80,6 +89,22 @@ pub const TABLE: &[Entry] = &[
         &["enter"],
         "edit the field",
         Some("edit"),
+    ),
+    entry(
+        C::Form,
+        A::EditInEditor,
+        "edit_in_editor",
+        &["e"],
+        "edit the field in your editor ($VISUAL, $EDITOR)",
+        None,
+    ),
+    entry(
+        C::Form,
+        A::EditAllInEditor,
+        "edit_all_in_editor",
+        &["E"],
+        "edit every field in your editor, as one TOML document",
+        None,
     ),
     entry(
         C::Form,

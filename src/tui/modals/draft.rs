@@ -87,6 +87,15 @@ impl Modal for DraftModal {
                 Span::styled(format!("{first}{more}"), app.theme.changed),
             ]));
         }
+        if let Some(running) = &draft.external {
+            let what = running.field.as_deref().unwrap_or("the whole contact");
+            lines.push(Line::styled(
+                format!(
+                    "  {what}: was open in your editor; restoring opens it again on the text it had"
+                ),
+                app.theme.changed,
+            ));
+        }
         // What "later" means, since closing it is not an answer.
         lines.push(Line::styled(
             format!(

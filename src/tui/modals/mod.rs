@@ -5,9 +5,12 @@
 mod conflict;
 mod draft;
 mod editor;
+mod fuzzy;
 mod help;
 mod history;
+mod jump;
 mod open;
+mod palette;
 mod picker;
 mod profiles;
 mod quit;
@@ -27,7 +30,9 @@ pub use draft::DraftModal;
 pub use editor::Editor;
 pub use help::HelpModal;
 pub use history::HistoryModal;
-pub use open::OpenModal;
+pub use jump::JumpModal;
+pub use open::{OpenModal, Page, Rows, row_text};
+pub use palette::PaletteModal;
 pub use picker::Picker;
 pub use profiles::ProfilesModal;
 pub use quit::QuitModal;
@@ -48,6 +53,18 @@ pub enum Effect {
     OpenReference(String),
     /// The next page of the open-contact list.
     ListPage(usize),
+    /// Start the pause after typing in the open-contact list; when timer `0` fires and nothing
+    /// was typed since, the vendor's search is asked.
+    SearchSoon(u64),
+    /// The next page of the vendor's search for `query`.
+    SearchPage {
+        query: String,
+        at: crate::client::PageAt,
+    },
+    /// Select this field of the form (the jump modal's choice).
+    JumpTo(usize),
+    /// Run a form action (the command palette's choice).
+    Run(Action),
     /// Send exactly this reviewed request.
     Send(Box<Review>),
     /// Rebase the edits on the server's record of a conflict, taking its value for these fields.

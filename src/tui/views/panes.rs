@@ -73,7 +73,7 @@ pub fn raw(frame: &mut Frame, app: &App, area: Rect) {
     let start = ws.raw_scroll.min(total.saturating_sub(1));
     let (width, height) = (inner.width as usize, inner.height as usize);
     let mut lines: Vec<Line> = Vec::with_capacity(height);
-    for l in ws.raw.iter().skip(start) {
+    for l in ws.raw.lines_from(start) {
         if lines.len() >= height {
             break;
         }

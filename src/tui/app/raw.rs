@@ -1,0 +1,163 @@
+//! The raw pane's text: every exchange as `-v` prints it, in one string with where each line
+//! starts. One string, not a string per line: a capped 8 MiB body of small keys is a million
+//! indented lines, and a `String` each would cost several times the text.
+
+use std::borrow::Borrow;
+use std::path::Path;
+
+use crate::client::Exchange;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RawText {
+    text: String,
+    /// Where each line starts in `text`; a line ends at the next one's `\n`.
+    starts: Vec<usize>,
+}
+
+impl RawText {
+    /// Every exchange, request then response, a blank line between two, bodies indented when
+    /// JSON and capped at `client::DISPLAY_CAP`; a capped body is saved whole into `spill`
+    /// (when given) and its file named in the text.
+    pub fn format<E: Borrow<Exchange>>(exchanges: &[E], spill: Option<&Path>) -> Self {
+        let mut out = Vec::new();
+        for (n, exchange) in exchanges.iter().enumerate() {
+            if n > 0 {
+                out.push(b'\n');
+            }
+            // Writing into memory fails only on a body that could not be saved, which the
+            // text itself then says.
+            if let Err(e) = exchange.borrow().write_text(&mut out, spill) {
+                tracing::warn!("the raw pane's text is incomplete: {e}");
+            }
+        }
+        if out.last() == Some(&b'\n') {
+            out.pop();
+        }
+        let text = match String::from_utf8(out) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Self::from_text(text)
+    }
+
+    /// Lines of `text`, split at `\n`.
+    fn from_text(text: String) -> Self {
+        if text.is_empty() {
+            return Self::default();
+        }
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// Adds a line at the end.
+    pub fn push(&mut self, line: &str) {
+        if !self.starts.is_empty() {
+            self.text.push('\n');
+        }
+        self.starts.push(self.text.len());
+        self.text.push_str(line);
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Line `n` (without its `\n`, nor a `\r` before it); empty past the end.
+    pub fn line(&self, n: usize) -> &str {
+        let Some(&start) = self.starts.get(n) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(n + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end];
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+
+    /// The lines from `first` on.
+    pub fn lines_from(&self, first: usize) -> impl Iterator<Item = &str> {
+        (first.min(self.len())..self.len()).map(|n| self.line(n))
+    }
+
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.lines_from(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{DISPLAY_CAP, RecordedRequest, RecordedResponse};
+
+    fn exchange(url: &str, body: &str) -> Exchange {
+        Exchange {
+            request: RecordedRequest {
+                method: "GET".into(),
+                url: url.into(),
+                headers: vec![],
+                body: None,
+            },
+            response: Some(RecordedResponse {
+                status: 200,
+                headers: vec![],
+                body: body.into(),
+                elapsed: std::time::Duration::from_millis(1),
+            }),
+        }
+    }
+
+    #[test]
+    fn lines_are_the_exchanges_text_with_a_blank_line_between() {
+        let exchanges = [
+            exchange("http://h/a", "{\"a\":1}"),
+            exchange("http://h/b", "x\r\ny"),
+        ];
+        let raw = RawText::format(&exchanges, None);
+        let want: Vec<String> = exchanges
+            .iter()
+            .map(Exchange::to_text)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let got: Vec<&str> = raw.lines().collect();
+        assert_eq!(got, want);
+        assert_eq!(raw.line(0), "> GET http://h/a");
+        assert_eq!(raw.line(raw.len()), "");
+        assert_eq!(raw.lines_from(raw.len() + 5).count(), 0);
+        let mut raw = raw;
+        raw.push("filler");
+        assert_eq!(raw.line(raw.len() - 1), "filler");
+        assert!(RawText::format::<Exchange>(&[], None).is_empty());
+    }
+
+    #[test]
+    fn a_body_past_the_cap_is_shown_capped_and_saved_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut body = String::from("{\"data\":{\"a\":0");
+        let mut n = 0;
+        while body.len() <= DISPLAY_CAP {
+            body.push_str(&format!(",\"k{n}\":0"));
+            n += 1;
+        }
+        body.push_str("}}");
+        let raw = RawText::format(&[exchange("http://h/big", &body)], Some(dir.path()));
+        let note = raw
+            .lines()
+            .find(|l| l.contains("the whole body is in "))
+            .expect("the cap is said before the body");
+        let (_, path) = note.split_once("the whole body is in ").unwrap();
+        assert_eq!(std::fs::read_to_string(path).unwrap(), body);
+        assert!(raw.lines().any(|l| l == "    \"k0\": 0,"));
+        assert!(!raw.lines().any(|l| l.contains(&format!("\"k{}\"", n - 1))));
+        assert!(raw.text.len() < 3 * DISPLAY_CAP, "{}", raw.text.len());
+    }
+}

@@ -1,0 +1,98 @@
+//! The keys for finding things (issue 15): jump to a field, the command palette, and paging
+//! the open-contact list.
+
+use super::{Action as A, Context as C, Entry, entry};
+
+pub(super) const FINDING: &[Entry] = &[
+    entry(
+        C::Form,
+        A::Jump,
+        "jump",
+        &["/"],
+        "jump to a field by its label or name",
+        None,
+    ),
+    entry(
+        C::Form,
+        A::Palette,
+        "palette",
+        &["ctrl-k", ":"],
+        "command palette: every action by name",
+        None,
+    ),
+    entry(
+        C::Open,
+        A::PageUp,
+        "page_up",
+        &["pageup"],
+        "a page up",
+        None,
+    ),
+    entry(
+        C::Open,
+        A::PageDown,
+        "page_down",
+        &["pagedown"],
+        "a page down (more load at the end)",
+        None,
+    ),
+    entry(C::Open, A::Top, "top", &["home"], "first contact", None),
+    entry(
+        C::Open,
+        A::Bottom,
+        "bottom",
+        &["end"],
+        "last contact loaded (and the next page)",
+        None,
+    ),
+    entry(C::Jump, A::Up, "up", &["up"], "previous field", None),
+    entry(
+        C::Jump,
+        A::Down,
+        "down",
+        &["down"],
+        "next field",
+        Some("move"),
+    ),
+    entry(
+        C::Jump,
+        A::Confirm,
+        "confirm",
+        &["enter"],
+        "go to the field",
+        Some("go"),
+    ),
+    entry(
+        C::Jump,
+        A::Cancel,
+        "cancel",
+        &["esc"],
+        "back where you were",
+        Some("back"),
+    ),
+    entry(C::Palette, A::Up, "up", &["up"], "previous action", None),
+    entry(
+        C::Palette,
+        A::Down,
+        "down",
+        &["down"],
+        "next action",
+        Some("move"),
+    ),
+    entry(
+        C::Palette,
+        A::Confirm,
+        "confirm",
+        &["enter"],
+        "run the action",
+        Some("run"),
+    ),
+    entry(
+        C::Palette,
+        A::Cancel,
+        "cancel",
+        &["esc"],
+        "close",
+        Some("close"),
+    ),
+];
