@@ -1,6 +1,7 @@
 //! One keystroke in the form, handled and drawn, for the largest vendor form and a 500-field
-//! spec (criterion's statistics, then p50/p99 over 20,000 keystrokes each); and the raw pane's
-//! formatting and first draw of a 5 MB answer.
+//! spec (criterion's statistics, then p50/p99 over 20,000 keystrokes each); the same beside a
+//! raw pane showing a 5 MB answer at 200×60; and the raw pane's formatting and first draw of a
+//! 5 MB answer.
 
 #[path = "support.rs"]
 mod support;
@@ -63,8 +64,11 @@ fn keystroke(app: &mut App, terminal: &mut Terminal<TestBackend>, n: usize) {
 }
 
 fn percentiles(name: &str, form: Form) {
-    let mut app = app_with(form);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    percentiles_in(name, app_with(form), 120, 40);
+}
+
+fn percentiles_in(name: &str, mut app: App, width: u16, height: u16) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     for n in 0..2_000 {
         keystroke(&mut app, &mut terminal, n);
     }
@@ -78,7 +82,7 @@ fn percentiles(name: &str, form: Form) {
     times.sort();
     let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     println!(
-        "keystroke+frame {name}: p50 {:?}  p99 {:?}  max {:?}  (20,000 keys, 120x40)",
+        "keystroke+frame {name}: p50 {:?}  p99 {:?}  max {:?}  (20,000 keys, {width}x{height})",
         at(0.50),
         at(0.99),
         times[times.len() - 1]
@@ -133,6 +137,12 @@ fn main() {
         b.iter(|| black_box(rolo::tui::app::raw_lines(std::slice::from_ref(&exchange))))
     });
     let lines = std::sync::Arc::new(rolo::tui::app::raw_lines(std::slice::from_ref(&exchange)));
+    // ↑/↓ in the form while the raw pane beside it shows the 5 MB answer, at 200×60.
+    let mut app = app_with(support::largest_vendor_form());
+    let ws = app.active;
+    app.workspaces[ws].raw = lines.clone();
+    app.workspaces[ws].raw_scroll = lines.len() / 2;
+    percentiles_in("exsited-43 + 5 MB raw pane", app, 200, 60);
     let mut app = app_with(support::largest_vendor_form());
     let ws = app.active;
     app.workspaces[ws].raw = lines.clone();

@@ -130,15 +130,20 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list`
     }
-    let rolo = PathBuf::from(env!("CARGO_BIN_EXE_rolo"));
+    // ROLO_BENCH_BIN: another build of rolo to measure (a profile variant); minimal_draw is
+    // still looked up beside the one cargo built.
+    let built_rolo = PathBuf::from(env!("CARGO_BIN_EXE_rolo"));
+    let rolo = std::env::var_os("ROLO_BENCH_BIN").map_or(built_rolo.clone(), PathBuf::from);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = std::process::Command::new(cargo)
         .args(["build", "--release", "--example", "minimal_draw"])
         .status()
         .unwrap();
     assert!(built.success());
-    let minimal = rolo.parent().unwrap().join("examples/minimal_draw");
+    let minimal = built_rolo.parent().unwrap().join("examples/minimal_draw");
     let home = std::env::temp_dir().join(format!("rolo-bench-{}", std::process::id()));
+    // portable-pty starts the program in its HOME: it must exist.
+    std::fs::create_dir_all(&home).unwrap();
     // Every folder rolo may touch points inside `home` (benches cannot use tests/common's
     // harness): no run reads or writes the developer's config, data, state or log.
     let env = vec![
@@ -202,6 +207,7 @@ fn main() {
     std::thread::sleep(Duration::from_secs(10));
     let (b1, c1) = (*bytes.lock().unwrap(), cpu_ticks(pid));
     let settled_peak = status_kib(pid, "VmHWM:");
+    let settled_rss = status_kib(pid, "VmRSS:");
     let _ = child.kill();
     let _ = child.wait();
     let tick_ms = 1000.0 / 100.0; // USER_HZ is 100 on Linux
@@ -211,8 +217,43 @@ fn main() {
         (c1 - c0) as f64 * tick_ms,
         c1 - c0
     );
+    println!("rolo demo after 10.5 s: RSS {settled_rss} KiB, peak RSS {settled_peak} KiB");
+
+    // A profile against a vendor in another process: `rolo sandbox` on loopback.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let mut sandbox = std::process::Command::new(&rolo)
+        .args(["sandbox", "--listen", &format!("127.0.0.1:{port}")])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "rolo sandbox listens");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut with_url = env.clone();
+    with_url.push(("ROLO_SANDBOX_URL", format!("http://127.0.0.1:{port}")));
+    let (mut child, took, _, _master) = start(
+        &rolo,
+        &["-p", "sandbox-clemta", "64b8f1a2e4b0c8d9f0123456"],
+        &with_url,
+        "John Doe",
+    );
+    let pid = child.process_id().unwrap_or(0);
+    std::thread::sleep(Duration::from_millis(10_500));
+    let (rss, peak) = (status_kib(pid, "VmRSS:"), status_kib(pid, "VmHWM:"));
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
     println!(
-        "peak RSS of rolo demo after 10 s (the sandbox's 5,000 generated contacts in): {settled_peak} KiB"
+        "rolo -p sandbox-clemta (rolo sandbox in another process): on screen in {:.2} ms; after 10.5 s: RSS {rss} KiB, peak RSS {peak} KiB",
+        took.as_secs_f64() * 1000.0
     );
     let _ = std::fs::remove_dir_all(home);
 }

@@ -69,6 +69,35 @@ fn a_paste_is_text_never_commands() {
     });
 }
 
+/// The frames rolo has written so far: each starts with a synchronized-update marker.
+fn frames(tty: &Tty) -> usize {
+    const MARK: &[u8] = b"\x1b[?2026h";
+    let bytes = tty.bytes.lock().unwrap();
+    bytes.windows(MARK.len()).filter(|w| *w == MARK).count()
+}
+
+#[test]
+fn a_ten_kilobyte_paste_into_an_editor_costs_at_most_three_frames() {
+    let vendor = Vendor::start();
+    let mut tty = vendor.rolo_sized(&["-p", "sandbox-clemta", CLEMTA], &[], 40, 120);
+    tty.wait_for("John Doe");
+    open_editor(&mut tty, "Description", 20);
+    // The frames of the keys above are all out before counting starts.
+    std::thread::sleep(Duration::from_millis(300));
+    let before = frames(&tty);
+    assert!(before > 0, "rolo's frames carry the marker");
+    // Lines end in CR, as a terminal sends them.
+    let text: String = (0..1024).map(|i| format!("line {i:04}\r")).collect();
+    assert_eq!(text.len(), 10 * 1024);
+    paste(&mut tty, &text);
+    tty.wait_for("line 1023");
+    // Whatever else the paste causes (its check, the journal) has a moment to draw.
+    std::thread::sleep(Duration::from_millis(500));
+    let drawn = frames(&tty) - before;
+    eprintln!("a 10 KB paste into an editor: {drawn} frame(s)");
+    assert!((1..=3).contains(&drawn), "{drawn} frames for one paste");
+}
+
 #[test]
 fn text_typed_into_an_editor_survives_kill_9() {
     let vendor = Vendor::start();

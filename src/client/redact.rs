@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use base64::Engine;
 use regex::Regex;
@@ -51,8 +51,41 @@ struct Inner {
 struct Known {
     /// Plain texts to find in decoded strings (secrets and their base64 forms), longest first.
     plain: Vec<String>,
-    /// Every secret in every encoding of the class, one alternation.
-    matcher: Option<Regex>,
+    /// Every secret in every encoding of the class, one alternation. Compiling it is most of
+    /// what opening a session costs, so it is built when a text first needs it (one with a `\`,
+    /// a `%` or a `+`), and again after a new secret is learned.
+    encoded: OnceLock<Option<Regex>>,
+    /// The secrets as written, the same alternation in the same order: on a text without those
+    /// characters no other encoding can match, so this finds exactly what `encoded` would.
+    literal: OnceLock<Option<Regex>>,
+}
+
+impl Known {
+    fn literal_matcher(&self) -> Option<Regex> {
+        let literal: Vec<String> = self.plain.iter().map(|s| regex::escape(s)).collect();
+        Regex::new(&literal.join("|")).ok()
+    }
+
+    /// The matcher for a text; `encodings` when it may hold a secret in another encoding.
+    fn matcher(&self, encodings_possible: bool) -> Option<&Regex> {
+        if self.plain.is_empty() {
+            return None;
+        }
+        if !encodings_possible {
+            return self.literal.get_or_init(|| self.literal_matcher()).as_ref();
+        }
+        self.encoded
+            .get_or_init(|| {
+                let encoded: Vec<String> = self.plain.iter().map(|s| encodings(s)).collect();
+                regex::RegexBuilder::new(&encoded.join("|"))
+                    .size_limit(64 << 20)
+                    .build()
+                    .ok()
+                    // Too many or too long to match in every encoding: as written, at least.
+                    .or_else(|| self.literal_matcher())
+            })
+            .as_ref()
+    }
 }
 
 fn steps(parts: &[&JsonPath]) -> Vec<At> {
@@ -114,16 +147,8 @@ impl Redactor {
             return;
         }
         known.plain.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let encoded: Vec<String> = known.plain.iter().map(|s| encodings(s)).collect();
-        known.matcher = regex::RegexBuilder::new(&encoded.join("|"))
-            .size_limit(64 << 20)
-            .build()
-            .or_else(|_| {
-                // Too many or too long to match in every encoding: as written, at least.
-                let literal: Vec<String> = known.plain.iter().map(|s| regex::escape(s)).collect();
-                Regex::new(&literal.join("|"))
-            })
-            .ok();
+        known.encoded = OnceLock::new();
+        known.literal = OnceLock::new();
     }
 
     /// Any text with every secret masked: the JSON value it may start with is decoded and
@@ -154,19 +179,23 @@ impl Redactor {
             self.learn(learned.iter().map(String::as_str));
         }
         let known = self.inner.known.read().unwrap_or_else(|e| e.into_inner());
-        let Some(matcher) = &known.matcher else {
+        if known.plain.is_empty() {
             return apply(text, edits);
-        };
+        }
         // Every encoding but the plain one needs a `\` or a `%` (or a `+` for a space): a text
         // with none of them and no plain secret needs no regex (std's searches are fast).
         let escaped = text.contains('\\');
-        let maybe = escaped
+        let encodings_possible = escaped
             || text.contains('%')
-            || (text.contains('+') && known.plain.iter().any(|s| s.contains(' ')))
-            || known.plain.iter().any(|s| text.contains(s.as_str()));
-        if !maybe {
+            || (text.contains('+') && known.plain.iter().any(|s| s.contains(' ')));
+        if !encodings_possible && !known.plain.iter().any(|s| text.contains(s.as_str())) {
             return apply(text, edits);
         }
+        // The edits add none of those characters unless `escaped` (their values are masks and
+        // re-escaped strings), so the choice holds for the edited text too.
+        let Some(matcher) = known.matcher(encodings_possible) else {
+            return apply(text, edits);
+        };
         // Strings written with escapes: decoded, searched, and written back masked.
         for token in jsontext::Lexer::new(text).take_while(|_| escaped) {
             let raw = &text[token.range()];
@@ -406,6 +435,20 @@ mod tests {
             catalog.get(vendor).unwrap(),
             secrets.iter().map(|s| s.to_string()).collect(),
         )
+    }
+
+    #[test]
+    fn a_plain_text_is_masked_without_compiling_every_encoding() {
+        let r = redactor("clemta", &["s3cret-key", "k2"]);
+        let shown = r.text("x-api-key: s3cret-key\nother: k2 s3cret-key!");
+        assert_eq!(shown, "x-api-key: ***\nother: *** ***!");
+        let known = r.inner.known.read().unwrap();
+        assert!(known.encoded.get().is_none(), "no encoding was possible");
+        assert!(known.literal.get().is_some());
+        drop(known);
+        // A `%` may hide one: the whole class is compiled.
+        assert_eq!(r.text("key=s3cret%2Dkey"), "key=***");
+        assert!(r.inner.known.read().unwrap().encoded.get().is_some());
     }
 
     #[test]

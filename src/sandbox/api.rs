@@ -17,8 +17,9 @@ use serde_json::Value as Json;
 
 use super::checks::Violation;
 use super::demo::{DemoUser, DemoUsers};
-use super::ledger::{self, Ledger};
-use super::search::{Filter, SearchFields};
+use super::ledger::{self, Ledger, Listed};
+use super::search::{Filter, GeneratedTexts, SearchFields};
+use super::seed;
 
 /// Why a request is refused. Each vendor turns it into its own status and error body.
 #[derive(Debug)]
@@ -162,42 +163,23 @@ pub struct Sandbox {
     pub demo: DemoUsers,
     /// Serializes state-file writes so that a later snapshot is never overwritten by an earlier.
     persist: tokio::sync::Mutex<()>,
-    /// Becomes true once the generated contacts are in: lists, and contacts not found before,
-    /// wait for it (the fixtures are served from the first moment).
-    generated: tokio::sync::watch::Receiver<bool>,
+    /// What searches read of the generated contacts, made on each vendor's first search.
+    generated_texts: GeneratedTexts,
     /// Rate limit and random faults (`rolo sandbox --rate-limit --faults`).
     pub chaos: super::chaos::Chaos,
     pub window: super::chaos::Window,
 }
 
 impl Sandbox {
-    pub fn new(
-        ledger: Ledger,
-        state_file: Option<PathBuf>,
-        demo: DemoUsers,
-        generated: tokio::sync::watch::Receiver<bool>,
-    ) -> Self {
+    pub fn new(ledger: Ledger, state_file: Option<PathBuf>, demo: DemoUsers) -> Self {
         Self {
             ledger: Mutex::new(ledger),
             state_file,
             demo,
             persist: tokio::sync::Mutex::new(()),
-            generated,
+            generated_texts: GeneratedTexts::default(),
             chaos: super::chaos::Chaos::default(),
             window: super::chaos::Window::default(),
-        }
-    }
-
-    /// Waits until the generated contacts are in.
-    pub async fn generated(&self) {
-        let mut ready = self.generated.clone();
-        let _ = ready.wait_for(|done| *done).await;
-    }
-
-    /// Waits for generation when `key` is not there yet and may be a generated contact.
-    async fn settle(&self, vendor: &str, key: &str) {
-        if !*self.generated.borrow() && self.ledger().get(vendor, key).is_none() {
-            self.generated().await;
         }
     }
 
@@ -244,7 +226,6 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<Shared> {
             let desk = r.clone();
             async move {
                 let params = values(&params);
-                shared.settle(desk.id(), &desk.key(&params)).await;
                 read(&shared, &*desk, &params, &headers)
             }
         },
@@ -259,7 +240,6 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<Shared> {
             let desk = u.clone();
             async move {
                 let params = values(&params);
-                shared.settle(desk.id(), &desk.key(&params)).await;
                 update(&shared, &*desk, &method, &params, &headers, body).await
             }
         },
@@ -271,7 +251,6 @@ pub fn routes(desk: Arc<dyn Desk>) -> Router<Shared> {
               headers: HeaderMap| {
             let desk = l.clone();
             async move {
-                shared.generated().await;
                 let scope = values(&params).into_iter().next();
                 list(&shared, &*desk, scope.as_deref(), &query, &headers)
             }
@@ -367,19 +346,26 @@ async fn update(
     let key = desk.key(params);
     let (reply, etag) = {
         let mut ledger = shared.ledger();
+        // Checked on a read-only view first: a refused update of a generated contact leaves it
+        // derived, not held.
+        let change = {
+            let Some(contact) = ledger.get(desk.id(), &key) else {
+                return desk.failure(Failure::NotFound);
+            };
+            if !if_match_allows(headers, &contact.etag()) {
+                return desk.failure(Failure::Stale);
+            }
+            let parsed: Json = match serde_json::from_slice(&body) {
+                Ok(json) => json,
+                Err(e) => return desk.failure(Failure::Malformed(e.to_string())),
+            };
+            match desk.check_update(&key, &contact.record, parsed) {
+                Ok(change) => change,
+                Err(f) => return desk.failure(f),
+            }
+        };
         let Some(contact) = ledger.get_mut(desk.id(), &key) else {
             return desk.failure(Failure::NotFound);
-        };
-        if !if_match_allows(headers, &contact.etag()) {
-            return desk.failure(Failure::Stale);
-        }
-        let parsed: Json = match serde_json::from_slice(&body) {
-            Ok(json) => json,
-            Err(e) => return desk.failure(Failure::Malformed(e.to_string())),
-        };
-        let change = match desk.check_update(&key, &contact.record, parsed) {
-            Ok(change) => change,
-            Err(f) => return desk.failure(f),
         };
         desk.apply(&mut contact.record, change);
         contact.revision += 1;
@@ -415,15 +401,24 @@ fn list(
     };
     let filter = Filter::from_query(query);
     let fields = desk.search_fields();
+    let vendor = desk.id();
+    // Generated contacts are searched by their kept text, and built only for the page.
+    let count = shared.ledger().generated();
+    let generated = (!filter.is_empty()).then(|| shared.generated_texts.of(vendor, &fields, count));
     let ledger = shared.ledger();
-    let mut all = ledger.list(desk.id(), scope).peekable();
+    let mut all = ledger.list(vendor, scope).peekable();
     // An unknown scope is a 404; a known one with no match is an empty page.
     if scope.is_some() && all.peek().is_none() {
         return desk.failure(Failure::NotFound);
     }
-    let found: Vec<(&String, &Json)> = all
-        .map(|(key, c)| (key, &c.record))
-        .filter(|(_, record)| filter.matches(&fields, record))
+    let found: Vec<Listed> = all
+        .filter(|listed| match (listed, &generated) {
+            (_, None) => true,
+            (Listed::Held { contact, .. }, _) => filter.matches(&fields, &contact.record),
+            (Listed::Derived { index, .. }, Some(texts)) => texts
+                .get(index - 1)
+                .is_some_and(|text| filter.matches_text(text)),
+        })
         .collect();
     let total = found.len();
     let end = page.start.saturating_add(page.per_page);
@@ -434,7 +429,12 @@ fn list(
         .into_iter()
         .skip(page.start)
         .take(page.per_page)
-        .map(|(key, record)| desk.list_item(key, record))
+        .map(|listed| match listed {
+            Listed::Held { key, contact } => desk.list_item(&key, &contact.record),
+            Listed::Derived { key, index } => {
+                desk.list_item(&key, &seed::generated_record(vendor, index))
+            }
+        })
         .collect();
     desk.list_response(scope, page, items, total)
 }

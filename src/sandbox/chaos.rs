@@ -130,9 +130,9 @@ pub async fn inject(State(shared): State<Shared>, request: Request, next: Next) 
 pub async fn writes(State(shared): State<Shared>, Path(vendor): Path<String>) -> Response {
     let ledger = shared.ledger.lock().unwrap_or_else(|p| p.into_inner());
     let counts: serde_json::Map<String, serde_json::Value> = ledger
-        .list(&vendor, None)
+        .held(&vendor)
         .filter(|(_, c)| c.revision > 1)
-        .map(|(key, c)| (key.clone(), json!(c.revision - 1)))
+        .map(|(key, c)| (key, json!(c.revision - 1)))
         .collect();
     axum::Json(serde_json::Value::Object(counts)).into_response()
 }

@@ -2,6 +2,7 @@
 //! across restarts. The file is replaced atomically (temp file, fsync, rename), so a killed
 //! sandbox leaves either the old file or the new one, never a torn one.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -51,21 +52,56 @@ pub enum StateError {
     },
 }
 
+/// One vendor's contacts. The generated ones are derived from their index when asked for
+/// (`seed`); only the ones written (or restored from the state file) are held.
+#[derive(Debug, Default)]
+struct Book {
+    /// The fixtures, then restored contacts that are neither fixtures nor generated.
+    held: IndexMap<String, Contact>,
+    /// Generated contacts that were written or restored, by index.
+    written: BTreeMap<usize, Contact>,
+}
+
+/// A contact in list order, as cheaply as the ledger can give it.
+pub enum Listed<'a> {
+    /// In memory: a fixture, a written or a restored contact.
+    Held {
+        key: Cow<'a, str>,
+        contact: &'a Contact,
+    },
+    /// A generated contact as it was generated: `seed::generated_record(vendor, index)`.
+    Derived { key: String, index: usize },
+}
+
+impl Listed<'_> {
+    pub fn key(&self) -> &str {
+        match self {
+            Listed::Held { key, .. } => key,
+            Listed::Derived { key, .. } => key,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Ledger {
-    vendors: BTreeMap<String, IndexMap<String, Contact>>,
+    books: BTreeMap<String, Book>,
     /// Keys updated since start (or loaded from the state file), per vendor.
     changed: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Generated contacts per vendor (`seed::GENERATED`, or `rolo sandbox --generated N`).
+    generated: usize,
 }
 
 impl Ledger {
-    /// The fixtures only: what the sandbox serves from its first moment.
-    pub fn fixtures(vendors: &[&str]) -> Self {
-        let mut ledger = Self::default();
+    /// The fixtures and the generated contacts (derived, so nothing is built for them here).
+    pub fn seeded(vendors: &[&str], generated: usize) -> Self {
+        let mut ledger = Self {
+            generated,
+            ..Self::default()
+        };
         for vendor in vendors {
-            let contacts = ledger.vendors.entry(vendor.to_string()).or_default();
+            let book = ledger.books.entry(vendor.to_string()).or_default();
             for (key, record) in seed::fixtures(vendor) {
-                contacts.insert(
+                book.held.insert(
                     key,
                     Contact {
                         revision: 1,
@@ -77,41 +113,89 @@ impl Ledger {
         ledger
     }
 
-    /// Adds generated contacts; a key already there (restored from the state file) is kept.
-    pub fn add_generated(&mut self, vendor: &str, generated: Vec<(String, Json)>) {
-        let contacts = self.vendors.entry(vendor.to_string()).or_default();
-        for (key, record) in generated {
-            contacts.entry(key).or_insert(Contact {
-                revision: 1,
-                record,
-            });
+    /// The contact under `key`; a generated one not written yet is derived.
+    pub fn get(&self, vendor: &str, key: &str) -> Option<Cow<'_, Contact>> {
+        let book = self.books.get(vendor)?;
+        if let Some(contact) = book.held.get(key) {
+            return Some(Cow::Borrowed(contact));
         }
+        let index = seed::generated_index(vendor, key, self.generated)?;
+        Some(match book.written.get(&index) {
+            Some(contact) => Cow::Borrowed(contact),
+            None => Cow::Owned(Contact {
+                revision: 1,
+                record: seed::generated_record(vendor, index),
+            }),
+        })
     }
 
-    pub fn get(&self, vendor: &str, key: &str) -> Option<&Contact> {
-        self.vendors.get(vendor)?.get(key)
-    }
-
+    /// The contact under `key`, to change: a generated one is held from now on.
     pub fn get_mut(&mut self, vendor: &str, key: &str) -> Option<&mut Contact> {
-        self.vendors.get_mut(vendor)?.get_mut(key)
+        let book = self.books.get_mut(vendor)?;
+        if book.held.contains_key(key) {
+            return book.held.get_mut(key);
+        }
+        let index = seed::generated_index(vendor, key, self.generated)?;
+        Some(book.written.entry(index).or_insert_with(|| Contact {
+            revision: 1,
+            record: seed::generated_record(vendor, index),
+        }))
     }
 
-    /// Contacts of a vendor in ledger order; with a scope, only keys under `scope/`.
+    /// Contacts of a vendor in ledger order (fixtures, restored others, generated); with a
+    /// scope, only keys under `scope/`. Generated contacts never written come as `Derived`.
     pub fn list<'a>(
         &'a self,
-        vendor: &str,
+        vendor: &'a str,
         scope: Option<&'a str>,
-    ) -> impl Iterator<Item = (&'a String, &'a Contact)> + 'a {
-        self.vendors
-            .get(vendor)
+    ) -> impl Iterator<Item = Listed<'a>> + 'a {
+        let book = self.books.get(vendor);
+        let held = book
             .into_iter()
-            .flat_map(|contacts| contacts.iter())
-            .filter(move |(key, _)| match scope {
-                None => true,
-                Some(prefix) => key
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| rest.starts_with('/')),
-            })
+            .flat_map(|b| b.held.iter())
+            .map(|(key, contact)| Listed::Held {
+                key: Cow::Borrowed(key.as_str()),
+                contact,
+            });
+        let generated = book
+            .into_iter()
+            .flat_map(|_| 1..=self.generated)
+            .map(move |index| {
+                let key = seed::generated_key(vendor, index);
+                match book.and_then(|b| b.written.get(&index)) {
+                    Some(contact) => Listed::Held {
+                        key: Cow::Owned(key),
+                        contact,
+                    },
+                    None => Listed::Derived { key, index },
+                }
+            });
+        held.chain(generated).filter(move |listed| match scope {
+            None => true,
+            Some(prefix) => listed
+                .key()
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/')),
+        })
+    }
+
+    /// Generated contacts per vendor.
+    pub fn generated(&self) -> usize {
+        self.generated
+    }
+
+    /// The contacts of a vendor held in memory (fixtures, written, restored), with their keys.
+    pub fn held<'a>(&'a self, vendor: &'a str) -> impl Iterator<Item = (String, &'a Contact)> {
+        let book = self.books.get(vendor);
+        let held = book
+            .into_iter()
+            .flat_map(|b| b.held.iter())
+            .map(|(key, contact)| (key.clone(), contact));
+        let written = book
+            .into_iter()
+            .flat_map(|b| b.written.iter())
+            .map(move |(index, contact)| (seed::generated_key(vendor, *index), contact));
+        held.chain(written)
     }
 
     pub fn mark_changed(&mut self, vendor: &str, key: &str) {
@@ -131,7 +215,7 @@ impl Ledger {
             let out = file.contacts.entry(vendor.clone()).or_default();
             for key in keys {
                 if let Some(contact) = self.get(vendor, key) {
-                    out.insert(key.clone(), contact.clone());
+                    out.insert(key.clone(), contact.into_owned());
                 }
             }
         }
@@ -141,11 +225,18 @@ impl Ledger {
     /// Puts the contacts of a state file over the seeded ones.
     pub fn restore(&mut self, state: StateFile) {
         for (vendor, contacts) in state.contacts {
-            let Some(stored) = self.vendors.get_mut(&vendor) else {
+            let Some(book) = self.books.get_mut(&vendor) else {
                 continue;
             };
             for (key, contact) in contacts {
-                stored.insert(key.clone(), contact);
+                match seed::generated_index(&vendor, &key, self.generated) {
+                    Some(index) if !book.held.contains_key(&key) => {
+                        book.written.insert(index, contact);
+                    }
+                    _ => {
+                        book.held.insert(key.clone(), contact);
+                    }
+                }
                 self.changed.entry(vendor.clone()).or_default().insert(key);
             }
         }
@@ -186,4 +277,45 @@ pub fn save_state(path: &Path, state: &StateFile) -> Result<(), StateError> {
     let bytes = serde_json::to_vec(state).map_err(|e| fail(std::io::Error::other(e)))?;
     // The same atomic writer as rolo's drafts: a file write judges nothing about the client.
     crate::store::write_atomically(path, &bytes).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_contacts_are_derived_until_written() {
+        let mut ledger = Ledger::seeded(&["cro"], seed::GENERATED);
+        let key = seed::generated_key("cro", 7);
+        let read = ledger.get("cro", &key).unwrap();
+        assert!(matches!(read, Cow::Owned(_)), "derived, not held");
+        assert_eq!(read.record, seed::generated_record("cro", 7));
+        let fixtures: Vec<String> = seed::fixtures("cro").into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            ledger.held("cro").count(),
+            fixtures.len(),
+            "the fixtures only"
+        );
+
+        ledger.get_mut("cro", &key).unwrap().revision = 2;
+        ledger.mark_changed("cro", &key);
+        assert!(matches!(ledger.get("cro", &key), Some(Cow::Borrowed(_))));
+        let held: Vec<String> = ledger.held("cro").map(|(k, _)| k).collect();
+        let mut expected = fixtures.clone();
+        expected.push(key.clone());
+        assert_eq!(held, expected);
+        // The written one keeps its place in the list.
+        let listed: Vec<String> = ledger
+            .list("cro", None)
+            .map(|l| l.key().to_string())
+            .take(fixtures.len() + 7)
+            .collect();
+        assert_eq!(listed[fixtures.len() + 6], key);
+        assert!(ledger.get("cro", "1001/7001").is_none());
+
+        let mut restored = Ledger::seeded(&["cro"], seed::GENERATED);
+        restored.restore(ledger.snapshot());
+        assert_eq!(restored.get("cro", &key).unwrap().revision, 2);
+        assert_eq!(restored.held("cro").count(), fixtures.len() + 1);
+    }
 }

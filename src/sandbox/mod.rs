@@ -34,9 +34,6 @@ pub use api::{Desk, Sandbox, Shared};
 pub use demo::{DemoError, DemoUser, DemoUsers};
 pub use ledger::StateError;
 
-/// How long after start the generated contacts begin to be made.
-const GENERATION_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
-
 /// The default address of `rolo sandbox`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
 
@@ -184,7 +181,7 @@ pub async fn start_with(
     } = options;
     let vendors = vendor_ids();
     let demo = DemoUsers::built_in(&vendors)?;
-    let mut ledger = ledger::Ledger::fixtures(&vendors);
+    let mut ledger = ledger::Ledger::seeded(&vendors, count);
     if let Some(path) = &state_file
         && let Some(state) = ledger::load_state(path)?
     {
@@ -202,30 +199,9 @@ pub async fn start_with(
             addr: listen,
             source,
         })?;
-    let (generated_tx, generated_rx) = watch::channel(false);
-    let mut sandbox = Sandbox::new(ledger, state_file, demo, generated_rx);
+    let mut sandbox = Sandbox::new(ledger, state_file, demo);
     sandbox.chaos = chaos;
     let shared: Shared = Arc::new(sandbox);
-    // The fixtures (the demo's contact among them) are served at once; the generated
-    // contacts per vendor are made off the serving threads and added when ready. They start a
-    // moment later so as not to compete with `rolo demo`'s first frame on a 2-core machine
-    // (lists and unknown contacts wait for them; see BENCHMARKS.md).
-    let filler = shared.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(GENERATION_DELAY).await;
-        let _ = tokio::task::spawn_blocking(move || {
-            for vendor in vendors {
-                let generated = seed::generated(vendor, count);
-                filler
-                    .ledger
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .add_generated(vendor, generated);
-            }
-            let _ = generated_tx.send(true);
-        })
-        .await;
-    });
     let (shutdown, stopped) = watch::channel(false);
     tokio::spawn(serve::serve(listener, router(shared.clone()), stopped));
     Ok(Running {

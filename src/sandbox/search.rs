@@ -3,10 +3,13 @@
 //! substring. Written apart from rolo's client and filter, so that it can catch their mistakes.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value as Json;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+
+use super::seed;
 
 /// Where a vendor's records keep their names and e-mails (dotted paths).
 pub struct SearchFields {
@@ -62,9 +65,28 @@ impl Filter {
     }
 
     pub fn matches(&self, fields: &SearchFields, record: &Json) -> bool {
-        if self.is_empty() {
-            return true;
-        }
+        self.is_empty() || self.matches_text(&Text::of(fields, record))
+    }
+
+    pub fn matches_text(&self, text: &Text) -> bool {
+        let in_name = |needle: &String| text.name.contains(needle.as_str());
+        let in_email = |needle: &String| text.emails.iter().any(|e| e.contains(needle.as_str()));
+        self.text.as_ref().is_none_or(|t| in_name(t) || in_email(t))
+            && self.email.as_ref().is_none_or(in_email)
+            && self.name.as_ref().is_none_or(in_name)
+    }
+}
+
+/// What search reads of a record: its name (the name fields joined by spaces) and its
+/// e-mails, folded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    name: Box<str>,
+    emails: Box<[Box<str>]>,
+}
+
+impl Text {
+    pub fn of(fields: &SearchFields, record: &Json) -> Self {
         let name = fold(
             &fields
                 .names
@@ -74,17 +96,36 @@ impl Filter {
                 .collect::<Vec<_>>()
                 .join(" "),
         );
-        let emails: Vec<String> = fields
+        let emails = fields
             .emails
             .iter()
             .filter_map(|p| at(record, p))
-            .map(fold)
+            .map(|e| fold(e).into_boxed_str())
             .collect();
-        let in_name = |needle: &String| name.contains(needle.as_str());
-        let in_email = |needle: &String| emails.iter().any(|e| e.contains(needle.as_str()));
-        self.text.as_ref().is_none_or(|t| in_name(t) || in_email(t))
-            && self.email.as_ref().is_none_or(in_email)
-            && self.name.as_ref().is_none_or(in_name)
+        Self {
+            name: name.into_boxed_str(),
+            emails,
+        }
+    }
+}
+
+/// The search text of each vendor's generated contacts, made on that vendor's first search
+/// and kept (generated contacts never change; written ones are searched in the ledger).
+/// Deriving the records anew for every search would cost each search the whole generation.
+#[derive(Debug, Default)]
+pub struct GeneratedTexts(Mutex<HashMap<String, Arc<[Text]>>>);
+
+impl GeneratedTexts {
+    /// The text of generated contact `i` is at `i - 1`.
+    pub fn of(&self, vendor: &str, fields: &SearchFields, count: usize) -> Arc<[Text]> {
+        let mut made = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        made.entry(vendor.to_string())
+            .or_insert_with(|| {
+                (1..=count)
+                    .map(|i| Text::of(fields, &seed::generated_record(vendor, i)))
+                    .collect()
+            })
+            .clone()
     }
 }
 

@@ -1,6 +1,8 @@
 //! The sandbox's starting data: the fixture records in `assets/sandbox/*.json` (including the
 //! records printed on the vendors' pages) and 1,000 generated contacts per vendor.
-//! Generation is deterministic, so every sandbox starts with the same data.
+//! A generated contact is a function of its vendor and index (1 to `GENERATED`): its key and
+//! record are derived when asked for, never stored, so every sandbox has the same data and an
+//! unread contact costs nothing (the ledger keeps only the ones that were written).
 
 use serde_json::{Value as Json, json};
 
@@ -8,8 +10,8 @@ use serde_json::{Value as Json, json};
 /// --generated N` asks for more, for batch benchmarks and tests).
 pub const GENERATED: usize = 1000;
 
-/// The most `--generated` accepts: every vendor's contacts are held in memory (100,000 per
-/// vendor took 2.2 GB).
+/// The most `--generated` accepts. Generated contacts are derived on demand, but a vendor's
+/// first search keeps the name and e-mail text of every one of them (`search::GeneratedTexts`).
 pub const MAX_GENERATED: usize = 100_000;
 
 const FIXTURES: [(&str, &str); 5] = [
@@ -77,14 +79,47 @@ pub fn generated(vendor: &str, count: usize) -> Vec<(String, Json)> {
     (1..=count).map(|i| generate(vendor, i)).collect()
 }
 
+/// The key of generated contact `i` (1-based).
+pub fn generated_key(vendor: &str, i: usize) -> String {
+    match vendor {
+        "clemta" => format!("65{i:022x}"),
+        "exsited" => format!("ACC-2000/CONTACT_{i}"),
+        "contactreg" => (2_000_000 + i).to_string(),
+        "cro" => format!("1001/{}", 6000 + i),
+        _ => format!("{:08x}-0000-4000-8000-{i:012x}", 0x5d00_0000u32),
+    }
+}
+
+/// The index of the generated contact with this key, if it is one: the inverse of
+/// `generated_key` (a key written any other way, "CONTACT_01" say, is not one).
+pub fn generated_index(vendor: &str, key: &str, count: usize) -> Option<usize> {
+    let i = match vendor {
+        "clemta" => usize::from_str_radix(key.strip_prefix("65")?, 16).ok()?,
+        "exsited" => key.strip_prefix("ACC-2000/CONTACT_")?.parse().ok()?,
+        "contactreg" => key.parse::<usize>().ok()?.checked_sub(2_000_000)?,
+        "cro" => key
+            .strip_prefix("1001/")?
+            .parse::<usize>()
+            .ok()?
+            .checked_sub(6000)?,
+        _ => usize::from_str_radix(key.strip_prefix("5d000000-0000-4000-8000-")?, 16).ok()?,
+    };
+    ((1..=count).contains(&i) && generated_key(vendor, i) == key).then_some(i)
+}
+
 fn generate(vendor: &str, i: usize) -> (String, Json) {
+    (generated_key(vendor, i), generated_record(vendor, i))
+}
+
+/// The record of generated contact `i` (1-based), as the sandbox first serves it.
+pub fn generated_record(vendor: &str, i: usize) -> Json {
     let (first, last) = person(i);
     let (city, state, post_code) = CITIES[i % CITIES.len()];
     match vendor {
         "clemta" => {
-            let id = format!("65{i:022x}");
+            let id = generated_key(vendor, i);
             let created = 1_650_000_000 + (i as i64) * 3_600;
-            let record = json!({
+            json!({
                 "id": id, "created_at": created, "updated_at": created,
                 "type": if i.is_multiple_of(3) { "vendor" } else { "customer" },
                 "status": if i.is_multiple_of(10) { "inactive" } else { "active" },
@@ -93,14 +128,13 @@ fn generate(vendor: &str, i: usize) -> (String, Json) {
                 "billing": {"email": email(first, last, i), "phone": format!("55501{i:05}"), "phone_code": "+61",
                     "iso_code": "AU", "country": "Australia", "address_1": format!("{i} Example Street"),
                     "postal_code": post_code, "state": state}
-            });
-            (id, record)
+            })
         }
         "exsited" => {
             let kind = format!("CONTACT_{i}");
             let phone = format!("9{i:07}");
             let salutation = ["Mr.", "Ms.", "Dr."][i % 3];
-            let record = json!({
+            json!({
                 "type": kind, "type_display_name": format!("Contact {i}"),
                 "billing_contact": "false", "shipping_contact": "false",
                 "salutation": {"id": 1 + (i % 3) as u64, "name": salutation, "link": format!("/api/v3/salutations/{}", 1 + i % 3)},
@@ -118,8 +152,7 @@ fn generate(vendor: &str, i: usize) -> (String, Json) {
                 "last_updated_by": "generator", "last_updated_on": "2024-01-01T00:00:00Z",
                 "uuid": format!("00000000-0000-4000-8000-{i:012x}"), "version": "1",
                 "custom_attributes": []
-            });
-            (format!("ACC-2000/CONTACT_{i}"), record)
+            })
         }
         "contactreg" => {
             let id = 2_000_000 + i as u64;
@@ -165,22 +198,21 @@ fn generate(vendor: &str, i: usize) -> (String, Json) {
                 }
                 _ => record["name"] = json!(format!("{last} Family Trust")),
             }
-            (id.to_string(), record)
+            record
         }
         "cro" => {
             let id = 6000 + i as u64;
-            let record = json!({
+            json!({
                 "id": id, "name": format!("{first} {last}"), "email": email(first, last, i),
                 "fax": format!("+61890{i:05}"), "number": format!("+61 8 9{i:03} {:04}", i % 10_000),
                 "notify_on_acknowledged_request": i.is_multiple_of(2), "notify_on_completed_request": true,
                 "notify_on_dispatched_request": i.is_multiple_of(3), "notify_on_failed_request": true,
                 "notify_on_new_request": i.is_multiple_of(5)
-            });
-            (format!("1001/{id}"), record)
+            })
         }
         _ => {
-            let id = format!("{:08x}-0000-4000-8000-{i:012x}", 0x5d00_0000u32);
-            let record = json!({
+            let id = generated_key(vendor, i);
+            json!({
                 "id": id, "firstname": first, "lastname": last,
                 "company_id": null, "company_code": format!("CUST-{:04}", i % 200), "company": null,
                 "db_language_id": null, "db_language_code": "en", "db_title_id": null, "archived": false,
@@ -190,8 +222,7 @@ fn generate(vendor: &str, i: usize) -> (String, Json) {
                 "email": email(first, last, i), "skype": null, "private_phone": null, "private_mobile": null,
                 "private_email": null, "reference_back_office": format!("ERP-{i:06}"),
                 "modified_dateutc": "2024-01-01T00:00:00.0000000+00:00"
-            });
-            (id, record)
+            })
         }
     }
 }
@@ -219,5 +250,39 @@ mod tests {
             }
             assert_eq!(generate(vendor, 7), generate(vendor, 7));
         }
+    }
+
+    #[test]
+    fn a_generated_key_gives_back_its_index_and_nothing_else_does() {
+        for (vendor, _) in FIXTURES {
+            for i in 1..=GENERATED {
+                assert_eq!(
+                    generated_index(vendor, &generated_key(vendor, i), GENERATED),
+                    Some(i)
+                );
+            }
+            for (key, _) in fixtures(vendor) {
+                assert_eq!(
+                    generated_index(vendor, &key, GENERATED),
+                    None,
+                    "{vendor} fixture {key}"
+                );
+            }
+            for i in [0, GENERATED + 1] {
+                assert_eq!(
+                    generated_index(vendor, &generated_key(vendor, i), GENERATED),
+                    None
+                );
+            }
+        }
+        assert_eq!(
+            generated_index("exsited", "ACC-2000/CONTACT_07", GENERATED),
+            None
+        );
+        assert_eq!(
+            generated_index("clemta", "65+0000000000000000000007", GENERATED),
+            None
+        );
+        assert_eq!(generated_index("cro", "1002/6007", GENERATED), None);
     }
 }

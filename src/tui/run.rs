@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures_util::{Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -31,8 +32,12 @@ fn draw(terminal: &mut Term, app: &mut App) -> std::io::Result<()> {
     if let Some(text) = app.clipboard.take() {
         terminal::copy_to_clipboard(&text)?;
     }
+    // One synchronized update per frame: a terminal that knows the marker shows the frame
+    // whole, never half drawn; others ignore it. (It also lets a test count frames.)
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     let mut drawn = None;
     terminal.draw(|frame| drawn = Some(views::draw(frame, app)))?;
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     if let Some(drawn) = drawn {
         app.drawn(drawn);
     }
