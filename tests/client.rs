@@ -449,6 +449,8 @@ async fn connection_failures_are_told_apart() {
     drop(closed);
     let e = read(format!("http://127.0.0.1:{port}")).await;
     assert!(matches!(e, ClientError::Refused { .. }), "{e}");
+    // The port says which service is not running (the editor shows this sentence as it is).
+    assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
     assert_eq!(e.exit_code(), 5);
 
     // TLS spoken to a plain-HTTP server.

@@ -352,7 +352,10 @@ impl Session {
         if io_kind == Some(std::io::ErrorKind::ConnectionRefused)
             || text.contains("connection refused")
         {
-            ClientError::Refused { host }
+            // With its port: the host alone does not say which service is not running.
+            ClientError::Refused {
+                host: self.address(),
+            }
         } else if text.contains("dns error")
             || text.contains("failed to lookup address")
             || text.contains("name or service not known")
