@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Modal, hint_rows, popup};
+use super::{Effect, Modal, Outcome, hint_rows, popup};
 use crate::search::{Hit, highlight, rank};
 use crate::tui::app::App;
 use crate::tui::keymap::Action;
@@ -87,6 +87,25 @@ impl FuzzyList {
             Action::Bottom => last,
             _ => self.selected,
         };
+    }
+
+    /// A modal's answer to a key on its list: Enter closes it with `effect` of the chosen item
+    /// (stays when nothing is chosen); any other key moves the highlight.
+    pub fn answer(
+        &mut self,
+        action: Action,
+        effect: impl FnOnce(usize) -> Option<Effect>,
+    ) -> Outcome {
+        match action {
+            Action::Confirm => match self.chosen().and_then(effect) {
+                Some(effect) => Outcome::CloseThen(effect),
+                None => Outcome::Stay,
+            },
+            other => {
+                self.moved(other, 10);
+                Outcome::Stay
+            }
+        }
     }
 
     /// The highlighted item's index among the items given to `new`.

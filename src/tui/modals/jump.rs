@@ -44,16 +44,8 @@ impl Modal for JumpModal {
     }
 
     fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
-        match action {
-            Action::Confirm => match self.list.chosen() {
-                Some(field) => Outcome::CloseThen(Effect::JumpTo(field)),
-                None => Outcome::Stay,
-            },
-            other => {
-                self.list.moved(other, 10);
-                Outcome::Stay
-            }
-        }
+        self.list
+            .answer(action, |field| Some(Effect::JumpTo(field)))
     }
 
     fn on_input(&mut self, key: KeyEvent, _app: &App) -> Outcome {

@@ -43,16 +43,9 @@ impl Modal for PaletteModal {
     }
 
     fn on_action(&mut self, action: Action, _app: &App) -> Outcome {
-        match action {
-            Action::Confirm => match self.list.chosen().and_then(|i| self.commands.get(i)) {
-                Some(command) => Outcome::CloseThen(Effect::Run(command.action)),
-                None => Outcome::Stay,
-            },
-            other => {
-                self.list.moved(other, 10);
-                Outcome::Stay
-            }
-        }
+        let commands = &self.commands;
+        self.list
+            .answer(action, |i| commands.get(i).map(|c| Effect::Run(c.action)))
     }
 
     fn on_input(&mut self, key: KeyEvent, _app: &App) -> Outcome {
