@@ -270,7 +270,10 @@ mod tests {
             unknown.is_span_of(&answer),
             "the unknown members were copied"
         );
-        let copied = parse(&answer.to_string(), Some(&answer), &Wanted::contact(sd)).unwrap();
+        // The same text held elsewhere: copied.
+        let elsewhere = answer.as_bytes().to_vec();
+        let elsewhere = std::str::from_utf8(&elsewhere).unwrap();
+        let copied = parse(elsewhere, Some(&answer), &Wanted::contact(sd)).unwrap();
         assert!(!copied.contact.unwrap().unknown().is_span_of(&answer));
         let parsed: Json =
             serde_json::from_str(r#"{"id":"x","Message":"m","birthdate":1E2}"#).unwrap();

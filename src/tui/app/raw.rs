@@ -53,9 +53,9 @@ impl RawText {
             return Self::default();
         }
         let mut marks = vec![0];
-        let mut lines = 1;
+        let mut lines: usize = 1;
         for (at, _) in text.match_indices('\n') {
-            if lines % MARK_EVERY == 0 {
+            if lines.is_multiple_of(MARK_EVERY) {
                 marks.push(at + 1);
             }
             lines += 1;
@@ -68,7 +68,7 @@ impl RawText {
         if self.lines > 0 {
             self.text.push('\n');
         }
-        if self.lines % MARK_EVERY == 0 {
+        if self.lines.is_multiple_of(MARK_EVERY) {
             self.marks.push(self.text.len());
         }
         self.lines += 1;
