@@ -105,7 +105,7 @@ fn five_mb_exchange() -> Exchange {
         response: Some(RecordedResponse {
             status: 200,
             headers: vec![],
-            body,
+            body: body.into(),
             elapsed: Duration::from_millis(5),
         }),
     }

@@ -295,7 +295,7 @@ fn the_raw_pane_shows_any_part_of_a_five_megabyte_body() {
         response: Some(RecordedResponse {
             status: 200,
             headers: vec![],
-            body,
+            body: body.into(),
             elapsed: std::time::Duration::from_millis(5),
         }),
     };

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
 
+use bytestring::ByteString;
 use serde_json::{Value as Json, json};
 
 use super::jsontext;
@@ -23,14 +24,17 @@ pub struct RecordedRequest {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
+    /// The prepared bytes themselves, shared, when nothing in them was masked.
+    pub body: Option<ByteString>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    /// The answer's bytes themselves when nothing was masked; a full-replace contact's
+    /// unknown members are spans of them (`edit::RawMembers`).
+    pub body: ByteString,
     pub elapsed: Duration,
 }
 

@@ -43,8 +43,21 @@ impl Answer {
                 .exchanges
                 .last()
                 .and_then(|e| e.response.as_ref())
-                .map_or(&[][..], |r| r.body.as_bytes())),
+                .map_or(&[][..], |r| &r.body.as_bytes()[..])),
             Err(e) => Err(e),
+        }
+    }
+
+    /// The recorded body when it is the answer's bytes (nothing was masked): what the
+    /// contact read from them may share.
+    pub(super) fn source(&self) -> Option<&bytestring::ByteString> {
+        match &self.body {
+            Ok(AnswerBody::Recorded) => self
+                .exchanges
+                .last()
+                .and_then(|e| e.response.as_ref())
+                .map(|r| &r.body),
+            _ => None,
         }
     }
 
@@ -147,11 +160,11 @@ impl Session {
                 )
             })
             .collect();
-        self.redactor.request(
+        self.redactor.request_shared(
             prepared.method.as_str(),
             &prepared.url,
             &headers,
-            prepared.body.as_deref(),
+            prepared.body.as_ref(),
         )
     }
 

@@ -1,6 +1,7 @@
 //! Reading an answer: the vendor's error, an envelope that says it failed, an HTML page or a
 //! body that is not JSON, each as its error; otherwise the JSON and the vendor's words.
 
+use bytestring::ByteString;
 use reqwest::header::HeaderMap;
 use serde_json::Value as Json;
 
@@ -21,10 +22,11 @@ impl Session {
         status: u16,
         headers: &HeaderMap,
         body: &[u8],
+        source: Option<&ByteString>,
         want_body: bool,
         wanted: &Wanted,
     ) -> std::result::Result<(Option<Pruned>, Outcome), ClientError> {
-        let judged = self.read_answer(status, headers, body, want_body, wanted);
+        let judged = self.read_answer(status, headers, body, source, want_body, wanted);
         // The outcome in the log: every text in it went through the redactor.
         match &judged {
             Ok((_, outcome)) => tracing::info!(
@@ -43,6 +45,7 @@ impl Session {
         status: u16,
         headers: &HeaderMap,
         body: &[u8],
+        source: Option<&ByteString>,
         want_body: bool,
         wanted: &Wanted,
     ) -> std::result::Result<(Option<Pruned>, Outcome), ClientError> {
@@ -84,7 +87,7 @@ impl Session {
             }
             return Ok((None, Outcome::default()));
         }
-        let pruned = match prune::parse(trimmed, wanted) {
+        let pruned = match prune::parse(trimmed, source, wanted) {
             Ok(pruned) => pruned,
             Err(_) if status >= 400 => {
                 return Err(ClientError::Status {

@@ -242,6 +242,7 @@ impl Session {
                 answer.status,
                 &answer.headers,
                 answer.body()?,
+                None,
                 true,
                 &self.list_wanted,
             )

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use bytestring::ByteString;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 use serde_json::value::RawValue;
@@ -119,7 +120,13 @@ struct Found {
 }
 
 /// Parses a whole JSON text (after a byte-order mark), keeping what `wanted` names.
-pub fn parse(text: &str, wanted: &Wanted) -> serde_json::Result<Pruned> {
+/// When `text` lies in `source` (the recorded answer), a split contact's unknown members are
+/// spans of it rather than a copy.
+pub fn parse(
+    text: &str,
+    source: Option<&ByteString>,
+    wanted: &Wanted,
+) -> serde_json::Result<Pruned> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     // Skipped values are not depth-checked by serde_json: checked here, so 10,000 nested
     // arrays are an unreadable answer whatever is kept of them.
@@ -128,7 +135,7 @@ pub fn parse(text: &str, wanted: &Wanted) -> serde_json::Result<Pruned> {
     }
     let found = RefCell::new(Found::default());
     let mut de = serde_json::Deserializer::from_str(text);
-    let json = Keep(wanted, &found).deserialize(&mut de)?;
+    let json = Keep(wanted, &found, source).deserialize(&mut de)?;
     de.end()?;
     let found = found.into_inner();
     Ok(Pruned {
@@ -139,7 +146,7 @@ pub fn parse(text: &str, wanted: &Wanted) -> serde_json::Result<Pruned> {
 }
 
 #[derive(Clone, Copy)]
-struct Keep<'w>(&'w Wanted, &'w RefCell<Found>);
+struct Keep<'w>(&'w Wanted, &'w RefCell<Found>, Option<&'w ByteString>);
 
 impl<'de> DeserializeSeed<'de> for Keep<'_> {
     type Value = Json;
@@ -153,7 +160,7 @@ impl<'de> DeserializeSeed<'de> for Keep<'_> {
                 known_text.push_str(text);
                 known_text.push('\n');
             };
-            return match Record::from_object_text(raw.get(), &is_known, &mut on_known) {
+            return match Record::from_object_text(raw.get(), self.2, &is_known, &mut on_known) {
                 Ok(record) => {
                     let members = record.members().clone();
                     let mut found = self.1.borrow_mut();
@@ -206,7 +213,7 @@ impl<'de> Visitor<'de> for Keep<'_> {
         while let Some(key) = map.next_key::<String>()? {
             match self.0.keys.get(&key) {
                 Some(wanted) => {
-                    let value = map.next_value_seed(Keep(wanted, self.1))?;
+                    let value = map.next_value_seed(Keep(wanted, self.1, self.2))?;
                     out.insert(key, value);
                 }
                 None => {
@@ -221,7 +228,7 @@ impl<'de> Visitor<'de> for Keep<'_> {
         let mut out = Vec::new();
         match &self.0.items {
             Some(wanted) => {
-                while let Some(item) = seq.next_element_seed(Keep(wanted, self.1))? {
+                while let Some(item) = seq.next_element_seed(Keep(wanted, self.1, self.2))? {
                     out.push(item);
                 }
             }
@@ -243,21 +250,31 @@ mod tests {
         let clemta = catalog.get("clemta").unwrap();
         let text = r#"{"success":true,"message":"ok","junk":[1,2,{"a":1e400}],
             "data":{"full_name":"A","k0":0,"k1":{"x":1},"billing":{"city":"B","zz":1}}}"#;
-        let json = parse(text, &Wanted::contact(clemta)).unwrap().json;
+        let json = parse(text, None, &Wanted::contact(clemta)).unwrap().json;
         assert_eq!(json["success"], json!(true));
         assert_eq!(json["data"]["full_name"], json!("A"));
         assert_eq!(json["data"].get("k0"), None);
         assert_eq!(json.get("junk"), None);
-        assert!(parse(&format!("\u{feff}{text}"), &Wanted::contact(clemta)).is_ok());
-        assert!(parse(&format!("{text} x"), &Wanted::contact(clemta)).is_err());
+        assert!(parse(&format!("\u{feff}{text}"), None, &Wanted::contact(clemta)).is_ok());
+        assert!(parse(&format!("{text} x"), None, &Wanted::contact(clemta)).is_err());
         // A full-replace vendor keeps the whole contact: the fields parsed, the rest as
         // written, the envelope's message too (an error answer is the same object).
         let sd = catalog.get("servicedesk").unwrap();
-        let pruned = parse(
+        // Read from the recorded answer: the members kept as text are spans of it, not a copy.
+        let answer = ByteString::from_static(
             r#"{"id":"x","big":1e400,"n":0.10000000000000000555,"Message":"m","birthdate":1E2}"#,
-            &Wanted::contact(sd),
-        )
-        .unwrap();
+        );
+        let pruned = parse(&answer, Some(&answer), &Wanted::contact(sd)).unwrap();
+        let unknown = pruned.contact.as_ref().unwrap().unknown();
+        assert!(
+            unknown.is_span_of(&answer),
+            "the unknown members were copied"
+        );
+        // The same text held elsewhere: copied.
+        let elsewhere = answer.as_bytes().to_vec();
+        let elsewhere = std::str::from_utf8(&elsewhere).unwrap();
+        let copied = parse(elsewhere, Some(&answer), &Wanted::contact(sd)).unwrap();
+        assert!(!copied.contact.unwrap().unknown().is_span_of(&answer));
         let parsed: Json =
             serde_json::from_str(r#"{"id":"x","Message":"m","birthdate":1E2}"#).unwrap();
         assert_eq!(pruned.json, parsed);
@@ -269,7 +286,7 @@ mod tests {
         );
         assert_eq!(pruned.known_text, "\"x\"\n\"m\"\n1E2\n");
         // Not an object: no contact, the value as it is.
-        let pruned = parse(r#"[1]"#, &Wanted::contact(sd)).unwrap();
+        let pruned = parse(r#"[1]"#, None, &Wanted::contact(sd)).unwrap();
         assert!(pruned.contact.is_none());
         assert_eq!(pruned.json, json!([1]));
     }

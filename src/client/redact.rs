@@ -20,6 +20,8 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use base64::Engine;
+use bytes::Bytes;
+use bytestring::ByteString;
 use regex::Regex;
 
 use super::exchange::{MASK, RecordedRequest, RecordedResponse};
@@ -245,7 +247,7 @@ impl Redactor {
 
     /// `body`, taking the bytes: the recorded text is them, moved, when nothing was masked
     /// (and they are UTF-8); otherwise the masked text, with the bytes given back.
-    pub fn body_owned(&self, bytes: Vec<u8>) -> (String, Option<Vec<u8>>) {
+    pub fn body_owned(&self, bytes: Vec<u8>) -> (ByteString, Option<Vec<u8>>) {
         match String::from_utf8(bytes) {
             Ok(text) => {
                 let masked = match self.mask(&text, true) {
@@ -253,14 +255,28 @@ impl Redactor {
                     Cow::Owned(masked) => Some(masked),
                 };
                 match masked {
-                    None => (text, None),
-                    Some(masked) => (masked, Some(text.into_bytes())),
+                    None => (ByteString::from(text), None),
+                    Some(masked) => (ByteString::from(masked), Some(text.into_bytes())),
                 }
             }
             Err(e) => {
                 let bytes = e.into_bytes();
-                (self.body(&bytes), Some(bytes))
+                (ByteString::from(self.body(&bytes)), Some(bytes))
             }
+        }
+    }
+
+    /// `body` of bytes kept elsewhere (a prepared request's): the recorded text shares them
+    /// when nothing was masked, so a large body is not held twice.
+    pub fn body_shared(&self, bytes: &Bytes) -> ByteString {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return ByteString::from(self.body(bytes));
+        };
+        match self.mask(text, true) {
+            Cow::Borrowed(_) => {
+                ByteString::try_from(bytes.clone()).unwrap_or_else(|_| ByteString::from(text))
+            }
+            Cow::Owned(masked) => ByteString::from(masked),
         }
     }
 
@@ -271,8 +287,20 @@ impl Redactor {
         headers: &[(String, String)],
         body: Option<&[u8]>,
     ) -> RecordedRequest {
+        let body = body.map(Bytes::copy_from_slice);
+        self.request_shared(method, url, headers, body.as_ref())
+    }
+
+    /// `request`, its body shared with `body`'s bytes when nothing in them is masked.
+    pub fn request_shared(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<&Bytes>,
+    ) -> RecordedRequest {
         // The body first: a secret field value it carries is masked in the URL and headers too.
-        let body = body.map(|b| self.body(b));
+        let body = body.map(|b| self.body_shared(b));
         RecordedRequest {
             method: method.to_string(),
             url: self.text(url),
@@ -295,7 +323,7 @@ impl Redactor {
         body: &[u8],
         elapsed: std::time::Duration,
     ) -> RecordedResponse {
-        let body = self.body(body);
+        let body = ByteString::from(self.body(body));
         RecordedResponse {
             status,
             headers: self.headers(headers),

@@ -298,6 +298,7 @@ impl Session {
             answer.status,
             &answer.headers,
             answer.body()?,
+            answer.source(),
             true,
             &self.contact_wanted,
         );

@@ -105,7 +105,17 @@ impl Session {
         // Read before the exchanges move: the body may be the recorded one.
         let judged = answer
             .bytes()
-            .map(|body| self.judge(status, &answer.headers, body, false, &self.contact_wanted))
+            .map(|body| {
+                let source = answer.source();
+                self.judge(
+                    status,
+                    &answer.headers,
+                    body,
+                    source,
+                    false,
+                    &self.contact_wanted,
+                )
+            })
             .map_err(Clone::clone);
         let etag_after = etag(&answer.headers);
         // Moved, not copied: a recorded body may be large.

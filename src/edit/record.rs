@@ -4,45 +4,81 @@
 //! members cost ~15× its text per copy (BENCHMARKS.md, "A full-replace vendor").
 
 use std::fmt;
-use std::ops::{Deref, Index};
+use std::ops::{Deref, Index, Range};
 use std::sync::Arc;
+
+use bytestring::ByteString;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value as Json;
 use serde_json::value::RawValue;
 
-/// Members of a JSON object kept as text, exactly as read: `{"k0":0,"k1":[1,2]}`. Shared by
-/// every copy of the record, the forms made from it and the update body built on it.
+/// Members of a JSON object kept as text, exactly as read: `{"k0":0,"k1":[1,2]}`. They are
+/// spans of the text they were read from (the recorded answer, shared, not copied), and are
+/// shared by every copy of the record, the forms made from it and the update body built on it.
 #[derive(Clone, Default)]
-pub struct RawMembers(Option<Arc<String>>);
+pub struct RawMembers(Option<Arc<Spans>>);
+
+/// Runs of consecutive members in `source` (`"k0":0,"k1":1`; what lies between two members,
+/// a comma and whitespace, is kept as written).
+struct Spans {
+    source: ByteString,
+    runs: Vec<Range<usize>>,
+}
 
 impl RawMembers {
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }
 
-    /// The members' text without the braces (`"k0":0,"k1":[1,2]`), or `""`.
-    pub fn inner(&self) -> &str {
+    /// The runs of members' text, each without braces (`"k0":0,"k1":[1,2]`).
+    fn runs(&self) -> impl Iterator<Item = &str> {
         self.0
-            .as_deref()
-            .map_or("", |text| &text[1..text.len() - 1])
+            .iter()
+            .flat_map(|spans| spans.runs.iter().map(|run| &spans.source[run.clone()]))
     }
 
-    /// The members as an object text, or `{}`.
-    pub fn object_text(&self) -> &str {
-        self.0.as_deref().map_or("{}", String::as_str)
+    /// The members' text without the braces, runs joined by commas, appended to `out`.
+    fn write_inner(&self, out: &mut String) {
+        for (i, run) in self.runs().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(run);
+        }
     }
 
-    /// Bytes of text held.
+    /// The members as an object text, or `{}` (built: for tests and the rare comparison).
+    pub fn object_text(&self) -> String {
+        let mut text = String::with_capacity(self.len() + 2);
+        text.push('{');
+        self.write_inner(&mut text);
+        text.push('}');
+        text
+    }
+
+    /// Bytes of the members' text (without braces).
     pub fn len(&self) -> usize {
-        self.0.as_deref().map_or(0, String::len)
+        let runs = self.0.as_ref().map_or(0, |spans| spans.runs.len());
+        self.runs().map(str::len).sum::<usize>() + runs.saturating_sub(1)
+    }
+
+    /// Whether the members' text lies in `text` (shared with it, not a copy).
+    pub fn is_span_of(&self, text: &str) -> bool {
+        self.0.as_ref().is_some_and(|spans| {
+            let (at, range) = (
+                spans.source.as_ptr() as usize,
+                text.as_bytes().as_ptr_range(),
+            );
+            at >= range.start as usize && at + spans.source.len() <= range.end as usize
+        })
     }
 
     /// Parsed, for the rare reader that needs values (comparing a record read back from a
     /// plan file with a fresh one).
     fn parsed(&self) -> serde_json::Map<String, Json> {
-        match serde_json::from_str(self.object_text()) {
+        match serde_json::from_str(&self.object_text()) {
             Ok(Json::Object(map)) => map,
             // Built only from text serde_json read as an object: cannot happen.
             _ => Default::default(),
@@ -53,7 +89,7 @@ impl RawMembers {
 impl PartialEq for RawMembers {
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || self.object_text() == other.object_text(),
             (a, b) => a.is_none() && b.is_none(),
         }
     }
@@ -71,15 +107,23 @@ impl Record {
     /// Reads a JSON object text, parsing the members `known` names and keeping the others as
     /// their text. Members that are `null` are left out: a body never sends null (under a
     /// full replace a member left out is cleared just the same; `Form::build_update`).
-    /// `on_known` sees each parsed member's text (numbers as the vendor wrote them).
+    /// `on_known` sees each parsed member's text (numbers as the vendor wrote them). When
+    /// `text` lies inside `source` (the recorded answer), the others are spans of it, not a
+    /// copy.
     pub fn from_object_text(
         text: &str,
+        source: Option<&ByteString>,
         known: &dyn Fn(&str) -> bool,
         on_known: &mut dyn FnMut(&str),
     ) -> serde_json::Result<Self> {
+        let within = source.and_then(|source| {
+            let start = (text.as_ptr() as usize).checked_sub(source.as_ptr() as usize)?;
+            (start + text.len() <= source.len()).then(|| (source.clone(), start))
+        });
         let mut de = serde_json::Deserializer::from_str(text);
         let record = de.deserialize_map(Split {
             text,
+            within,
             known,
             on_known,
         })?;
@@ -288,7 +332,6 @@ impl<'de> Deserialize<'de> for Body {
 /// `text` (a compact JSON text whose object `depth` single-member objects down is the
 /// contact) with `members` added at the end of the contact object.
 fn splice(text: String, members: &RawMembers, depth: usize) -> String {
-    let members = members.inner();
     if members.is_empty() {
         return text;
     }
@@ -307,7 +350,7 @@ fn splice(text: String, members: &RawMembers, depth: usize) -> String {
     if !empty {
         out.push(',');
     }
-    out.push_str(members);
+    members.write_inner(&mut out);
     out.push_str(&text[at..]);
     out
 }
@@ -315,6 +358,9 @@ fn splice(text: String, members: &RawMembers, depth: usize) -> String {
 /// Splits an object's members into parsed and text, by position in the source text.
 struct Split<'t, 'k, 'o> {
     text: &'t str,
+    /// The text `text` lies in and where: the unknown members are spans of it. None: a copy
+    /// of `text` is made when there are any.
+    within: Option<(ByteString, usize)>,
     known: &'k dyn Fn(&str) -> bool,
     on_known: &'o mut dyn FnMut(&str),
 }
@@ -335,7 +381,9 @@ impl<'de, 't: 'de> Visitor<'de> for Split<'t, '_, '_> {
             None => return Err(serde::de::Error::custom("not an object")),
         };
         let mut members = serde_json::Map::new();
-        let mut unknown = String::new();
+        // Runs of consecutive unknown members, in `text`; the last one may still grow.
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        let mut growing = false;
         while let Some(key) = map.next_key::<String>()? {
             let value: &'de RawValue = map.next_value()?;
             let value_text = value.get();
@@ -346,27 +394,34 @@ impl<'de, 't: 'de> Visitor<'de> for Split<'t, '_, '_> {
                 let parsed: Json = serde_json::from_str(value_text)
                     .map_err(|e| serde::de::Error::custom(format!("member {key:?}: {e}")))?;
                 members.insert(key, parsed);
+                growing = false;
             } else if value_text != "null" {
-                let key_start = self.text[after..start]
-                    .find('"')
-                    .map_or(after, |at| after + at);
-                if unknown.is_empty() {
-                    // Sized once: most of a contact this large is unknown members.
-                    unknown.reserve(self.text.len());
-                    unknown.push('{');
-                } else {
-                    unknown.push(',');
+                match runs.last_mut() {
+                    Some(run) if growing => run.end = end,
+                    _ => {
+                        let key_start = self.text[after..start]
+                            .find('"')
+                            .map_or(after, |at| after + at);
+                        runs.push(key_start..end);
+                    }
                 }
-                unknown.push_str(&self.text[key_start..end]);
+                growing = true;
+            } else {
+                growing = false;
             }
             after = end;
         }
-        let unknown = if unknown.is_empty() {
+        let unknown = if runs.is_empty() {
             RawMembers::default()
         } else {
-            unknown.push('}');
-            unknown.shrink_to_fit();
-            RawMembers(Some(Arc::new(unknown)))
+            let (source, offset) = self
+                .within
+                .unwrap_or_else(|| (ByteString::from(self.text.to_string()), 0));
+            for run in &mut runs {
+                *run = run.start + offset..run.end + offset;
+            }
+            runs.shrink_to_fit();
+            RawMembers(Some(Arc::new(Spans { source, runs })))
         };
         Ok(Record {
             members: Json::Object(members),
@@ -381,7 +436,7 @@ mod tests {
     use serde_json::json;
 
     fn split(text: &str) -> Record {
-        Record::from_object_text(text, &|k| k == "id" || k == "name", &mut |_| {}).unwrap()
+        Record::from_object_text(text, None, &|k| k == "id" || k == "name", &mut |_| {}).unwrap()
     }
 
     #[test]
@@ -392,11 +447,11 @@ mod tests {
         assert_eq!(record.members(), &json!({"id": "x", "name": "N"}));
         assert_eq!(
             record.unknown().object_text(),
-            r#"{"k\u0041" : 1e400,"n":{"a":[1, 2]},"s":"é\"\n"}"#
+            r#"{"k\u0041" : 1e400 ,"n":{"a":[1, 2]},"s":"é\"\n"}"#
         );
         assert_eq!(
             record.text(),
-            r#"{"id":"x","name":"N","k\u0041" : 1e400,"n":{"a":[1, 2]},"s":"é\"\n"}"#
+            r#"{"id":"x","name":"N","k\u0041" : 1e400 ,"n":{"a":[1, 2]},"s":"é\"\n"}"#
         );
         let big: Json = serde_json::from_str("1e400").unwrap();
         assert_eq!(record.to_json()["kA"], big);

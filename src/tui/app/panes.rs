@@ -1,7 +1,7 @@
 //! Keys that act on the focused pane (the raw pane scrolls, wraps and jumps to the latest
 //! exchange), seeing and copying a field's value whole, and the fields a vendor's refusal names.
 
-use super::{App, PAGE, Pane, RawText, Workspace};
+use super::{App, PAGE, Pane, Workspace};
 use crate::client::Failed;
 use crate::client::envelope::field_errors;
 use crate::edit::{Form, Value};
@@ -41,7 +41,7 @@ impl App {
                 self.clamp_raw();
             }
             Action::Latest => {
-                self.ws_mut().raw_scroll = latest_start(&self.ws().raw);
+                self.ws_mut().raw_scroll = self.ws().raw.last_exchange_start();
                 self.clamp_raw();
             }
             Action::Up
@@ -199,13 +199,4 @@ impl App {
         }
         w.vendor_issues = issues;
     }
-}
-
-/// The first line of the last exchange in the raw pane's text (each starts `> METHOD URL`
-/// after a blank line).
-fn latest_start(raw: &RawText) -> usize {
-    (0..raw.len())
-        .rev()
-        .find(|&i| raw.line(i).starts_with("> ") && (i == 0 || raw.line(i - 1).is_empty()))
-        .unwrap_or(0)
 }

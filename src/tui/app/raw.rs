@@ -1,17 +1,24 @@
-//! The raw pane's text: every exchange as `-v` prints it, in one string with where each line
-//! starts. One string, not a string per line: a capped 8 MiB body of small keys is a million
-//! indented lines, and a `String` each would cost several times the text.
+//! The raw pane's text: every exchange as `-v` prints it, in one string with where every
+//! `MARK_EVERY`th line starts. One string, not a string per line: a capped 8 MiB body of small
+//! keys is a million indented lines, and a `String` each would cost several times the text
+//! (an offset each cost 8 MiB of the editor's budget per capped body).
 
 use std::borrow::Borrow;
 use std::path::Path;
 
 use crate::client::Exchange;
 
+/// Lines between two marks: finding a line scans at most this many `\n` (fast: `memchr`).
+const MARK_EVERY: usize = 64;
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RawText {
     text: String,
-    /// Where each line starts in `text`; a line ends at the next one's `\n`.
-    starts: Vec<usize>,
+    /// Where lines 0, `MARK_EVERY`, 2 × `MARK_EVERY`… start in `text`; a line ends at the next
+    /// `\n`.
+    marks: Vec<usize>,
+    /// Lines in `text`.
+    lines: usize,
 }
 
 impl RawText {
@@ -45,45 +52,76 @@ impl RawText {
         if text.is_empty() {
             return Self::default();
         }
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
-        Self { text, starts }
+        let mut marks = vec![0];
+        let mut lines: usize = 1;
+        for (at, _) in text.match_indices('\n') {
+            if lines.is_multiple_of(MARK_EVERY) {
+                marks.push(at + 1);
+            }
+            lines += 1;
+        }
+        Self { text, marks, lines }
     }
 
     /// Adds a line at the end.
     pub fn push(&mut self, line: &str) {
-        if !self.starts.is_empty() {
+        if self.lines > 0 {
             self.text.push('\n');
         }
-        self.starts.push(self.text.len());
+        if self.lines.is_multiple_of(MARK_EVERY) {
+            self.marks.push(self.text.len());
+        }
+        self.lines += 1;
         self.text.push_str(line);
     }
 
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.lines
     }
 
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        self.lines == 0
+    }
+
+    /// Where line `n` (< `len`) starts in `text`.
+    fn start(&self, n: usize) -> usize {
+        let mut at = self.marks[n / MARK_EVERY];
+        for _ in 0..n % MARK_EVERY {
+            // Lines before the last end with a `\n`.
+            at += self.text[at..].find('\n').map_or(0, |end| end + 1);
+        }
+        at
     }
 
     /// Line `n` (without its `\n`, nor a `\r` before it); empty past the end.
     pub fn line(&self, n: usize) -> &str {
-        let Some(&start) = self.starts.get(n) else {
-            return "";
-        };
-        let end = self
-            .starts
-            .get(n + 1)
-            .map_or(self.text.len(), |next| next - 1);
-        let line = &self.text[start..end];
-        line.strip_suffix('\r').unwrap_or(line)
+        self.lines_from(n).next().unwrap_or("")
     }
 
     /// The lines from `first` on.
     pub fn lines_from(&self, first: usize) -> impl Iterator<Item = &str> {
-        (first.min(self.len())..self.len()).map(|n| self.line(n))
+        let (rest, count) = if first < self.lines {
+            (&self.text[self.start(first)..], self.lines - first)
+        } else {
+            ("", 0)
+        };
+        rest.split('\n')
+            .take(count)
+            .map(|line| line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// The first line of the last exchange (each starts `> METHOD URL` after a blank line),
+    /// or 0. Searched in the text: asking each line from the end costs a scan per line.
+    pub fn last_exchange_start(&self) -> usize {
+        let mut end = self.text.len();
+        while let Some(at) = self.text[..end].rfind("\n> ") {
+            let previous = self.text[..at].rsplit('\n').next().unwrap_or("");
+            if previous.is_empty() || previous == "\r" {
+                return self.text[..=at].matches('\n').count();
+            }
+            end = at;
+        }
+        0
     }
 
     pub fn lines(&self) -> impl Iterator<Item = &str> {
@@ -131,11 +169,33 @@ mod tests {
         let got: Vec<&str> = raw.lines().collect();
         assert_eq!(got, want);
         assert_eq!(raw.line(0), "> GET http://h/a");
+        let second = raw.lines().position(|l| l == "> GET http://h/b").unwrap();
+        assert_eq!(raw.last_exchange_start(), second);
+        assert_eq!(
+            RawText::format(&exchanges[..1], None).last_exchange_start(),
+            0
+        );
         assert_eq!(raw.line(raw.len()), "");
         assert_eq!(raw.lines_from(raw.len() + 5).count(), 0);
         let mut raw = raw;
         raw.push("filler");
         assert_eq!(raw.line(raw.len() - 1), "filler");
+        // Lines past a few marks, each found where it is, pushed or formatted.
+        let text: Vec<String> = (0..3 * MARK_EVERY + 5).map(|n| format!("l{n}")).collect();
+        let formatted = RawText::from_text(text.join("\n"));
+        let mut pushed = RawText::default();
+        for line in &text {
+            pushed.push(line);
+        }
+        assert_eq!(formatted, pushed);
+        for (n, line) in text.iter().enumerate() {
+            assert_eq!(formatted.line(n), line);
+        }
+        assert_eq!(
+            formatted.lines_from(MARK_EVERY + 1).next(),
+            Some(text[MARK_EVERY + 1].as_str())
+        );
+        assert_eq!(formatted.lines_from(2).count(), text.len() - 2);
         assert!(RawText::format::<Exchange>(&[], None).is_empty());
     }
 

@@ -14,13 +14,19 @@ use crate::tui::keymap::Action;
 use crate::tui::modals::{ConflictModal, ReviewModal};
 
 impl App {
-    /// Sends exactly the reviewed request: no re-read, no rebuild.
+    /// Sends exactly the reviewed request: no re-read, no rebuild. The editor's form becomes
+    /// the reviewed one, the user's edits moved onto the fresh read (as a reload does): the
+    /// form as first loaded would otherwise keep that older read's body alive through the
+    /// send (a full-replace contact's unknown members are spans of it).
     pub(super) fn send(&mut self, review: Box<Review>) {
         let ws = self.active;
-        let w = &self.workspaces[ws];
+        let w = &mut self.workspaces[ws];
         let (Some(session), Some(reference)) = (w.session.clone(), w.reference.clone()) else {
             return;
         };
+        if let Some(form) = w.form.as_mut() {
+            *form = review.form.clone();
+        }
         self.spawn(ws, RequestState::Sending, async move {
             let result = session
                 .send_update(&reference, review.prepared.clone())

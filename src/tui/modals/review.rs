@@ -61,7 +61,7 @@ impl ReviewModal {
         let whole = request.write_text(&mut first, None).is_ok();
         let mut text = String::from_utf8_lossy(&first.text).into_owned();
         if !whole {
-            let bytes = request.body.as_ref().map_or(0, String::len);
+            let bytes = request.body.as_ref().map_or(0, |b| b.len());
             text.push_str(&format!(
                 "… the first {REQUEST_LINES} lines of a {bytes}-byte body; the raw pane shows all of it after sending, `rolo patch --dry-run` before\n"
             ));
