@@ -228,3 +228,23 @@ fn one_value_alone_reads_back_as_its_field_takes_it() {
         Ok(Some(Value::text("First line\n\nthird line")))
     );
 }
+
+#[test]
+fn controls_and_bidi_overrides_are_escapes_in_the_document_and_read_back_as_they_were() {
+    let mut form = form("clemta", 0);
+    let name = index(&form, "full_name");
+    let description = index(&form, "description");
+    let hostile = "Eve\u{1b}]52;c;aGk=\u{7}\u{202e}gnp.exe\u{85}";
+    form.set_text(name, hostile).unwrap();
+    form.set_text(description, &format!("line\n{hostile}"))
+        .unwrap();
+    let text = render(&form, "t");
+    for hidden in ['\u{1b}', '\u{7}', '\u{202e}', '\u{85}'] {
+        assert!(!text.contains(hidden), "{hidden:?} written raw:\n{text}");
+    }
+    assert!(
+        text.contains("\\u001B]52;c;aGk=\\u0007\\u202Egnp.exe\\u0085"),
+        "{text}"
+    );
+    assert_eq!(parse(&form, &text), Ok(Vec::new()), "{text}");
+}
