@@ -256,7 +256,10 @@ mod tests {
     fn a_generated_key_gives_back_its_index_and_nothing_else_does() {
         for (vendor, _) in FIXTURES {
             for i in 1..=GENERATED {
-                assert_eq!(generated_index(vendor, &generated_key(vendor, i), GENERATED), Some(i));
+                assert_eq!(
+                    generated_index(vendor, &generated_key(vendor, i), GENERATED),
+                    Some(i)
+                );
             }
             for (key, _) in fixtures(vendor) {
                 assert_eq!(
@@ -266,11 +269,20 @@ mod tests {
                 );
             }
             for i in [0, GENERATED + 1] {
-                assert_eq!(generated_index(vendor, &generated_key(vendor, i), GENERATED), None);
+                assert_eq!(
+                    generated_index(vendor, &generated_key(vendor, i), GENERATED),
+                    None
+                );
             }
         }
-        assert_eq!(generated_index("exsited", "ACC-2000/CONTACT_07", GENERATED), None);
-        assert_eq!(generated_index("clemta", "65+0000000000000000000007", GENERATED), None);
+        assert_eq!(
+            generated_index("exsited", "ACC-2000/CONTACT_07", GENERATED),
+            None
+        );
+        assert_eq!(
+            generated_index("clemta", "65+0000000000000000000007", GENERATED),
+            None
+        );
         assert_eq!(generated_index("cro", "1002/6007", GENERATED), None);
     }
 }

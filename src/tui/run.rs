@@ -65,9 +65,15 @@ pub async fn event_loop(
         // A fresh stream each time: the one before is dropped while the editor has the terminal.
         let events = EventStream::new();
         let wait = first_frame_wait.take();
-        let ended = run_loop(app, rx, events, &mut signals, ready, wait, |app: &mut App| {
-            draw(terminal, app)
-        })
+        let ended = run_loop(
+            app,
+            rx,
+            events,
+            &mut signals,
+            ready,
+            wait,
+            |app: &mut App| draw(terminal, app),
+        )
         .await?;
         match ended {
             Ended::Quit => return Ok(()),
@@ -219,11 +225,21 @@ mod tests {
     use crate::tui::theme::Theme;
 
     /// An app whose active workspace is opening its profile (a request in flight).
-    fn busy_app() -> (App, UnboundedReceiver<Msg>, tokio::sync::mpsc::UnboundedSender<Msg>) {
+    fn busy_app() -> (
+        App,
+        UnboundedReceiver<Msg>,
+        tokio::sync::mpsc::UnboundedSender<Msg>,
+    ) {
         let catalog = Catalog::built_in();
         let config = Config::built_in(&catalog);
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx.clone());
+        let mut app = App::new(
+            config,
+            catalog,
+            Theme::monochrome(),
+            Keymap::default(),
+            tx.clone(),
+        );
         let task = tokio::spawn(std::future::pending::<()>()).abort_handle();
         app.workspaces[app.active].request =
             crate::tui::app::RequestState::OpeningProfile(crate::tui::app::InFlight::new(task));
@@ -236,10 +252,14 @@ mod tests {
         assert!(app.busy());
         let ws = app.active;
         // The answer comes once the loop waits (a task that runs after the loop's first look).
+        let wake = tx.clone();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(5)).await;
             let error = crate::tui::TuiError::OpenTask("gone".into());
-            let _ = tx.send(Msg::ProfileOpened { ws, result: Err(error) });
+            let _ = tx.send(Msg::ProfileOpened {
+                ws,
+                result: Err(error),
+            });
         });
         let mut frames = Vec::new();
         run_loop(
@@ -253,6 +273,13 @@ mod tests {
             |app: &mut App| {
                 frames.push(app.busy());
                 app.quit = true;
+                // The loop looks at `quit` once something wakes it: a message it ignores.
+                let lines = std::sync::Arc::default();
+                let _ = wake.send(Msg::Raw {
+                    ws,
+                    generation: u64::MAX,
+                    lines,
+                });
                 Ok(())
             },
         )
