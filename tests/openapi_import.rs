@@ -181,8 +181,8 @@ fn differences(vendor: &str, built: &VendorSpec, got: &VendorSpec) -> Vec<String
         );
         differ(
             format!("{name}: pattern"),
-            format!("{:?}", a.pattern.as_ref().map(|p| p.regex.as_str())),
-            format!("{:?}", b.pattern.as_ref().map(|p| p.regex.as_str())),
+            format!("{:?}", a.pattern.as_ref().map(|p| p.source())),
+            format!("{:?}", b.pattern.as_ref().map(|p| p.source())),
         );
         differ(
             format!("{name}: json_type"),

@@ -95,7 +95,7 @@ pub fn check_value(field: &Field, value: &Value) -> Result<(), Issue> {
     }
     if let Some(pattern) = &limits.pattern
         && !text.is_empty()
-        && !pattern.regex.is_match(text)
+        && !pattern.is_match(text)
     {
         return Err(Issue::field(
             field,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{SpecError, VendorSpec, parse_spec};
+use super::{SpecError, VendorSpec, parse_built_in, parse_spec};
 
 /// The built-in specs, compiled into the binary: (file name, contents).
 pub const BUILT_IN: [(&str, &str); 5] = [
@@ -42,7 +42,7 @@ impl Catalog {
     pub fn built_in() -> Self {
         let mut catalog = Self::default();
         for (file, source) in BUILT_IN {
-            catalog.add(parse_spec(&format!("built-in {file}"), source));
+            catalog.add(parse_built_in(&format!("built-in {file}"), source));
         }
         catalog
     }
@@ -126,5 +126,44 @@ impl Catalog {
 
     pub fn ids(&self) -> Vec<&str> {
         self.specs.iter().map(|s| s.id.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Built-in patterns are compiled when first used (not at start), so this is where one that
+    /// does not compile is caught.
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        let catalog = Catalog::built_in();
+        assert!(catalog.problems().is_empty(), "{:?}", catalog.problems());
+        let mut patterns = 0;
+        for spec in catalog.specs() {
+            for field in &spec.fields {
+                if let Some(pattern) = &field.limits.pattern {
+                    let compiled = regex::Regex::new(pattern.source());
+                    assert!(compiled.is_ok(), "{} {}: {compiled:?}", spec.id, field.name);
+                    patterns += 1;
+                }
+            }
+        }
+        assert!(patterns > 0, "the built-in specs have patterns");
+    }
+
+    #[test]
+    fn a_user_spec_with_a_broken_pattern_is_refused_at_load() {
+        let (_, built_in) = BUILT_IN
+            .iter()
+            .find(|(file, _)| *file == "servicedesk.toml")
+            .unwrap();
+        let source = built_in.replacen("pattern = '", "pattern = '(", 1);
+        assert_ne!(&source, built_in, "servicedesk has a pattern");
+        let error = parse_spec("user servicedesk.toml", &source).unwrap_err();
+        assert!(
+            error.message.contains("pattern does not compile"),
+            "{error}"
+        );
     }
 }

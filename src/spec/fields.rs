@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -186,14 +185,18 @@ pub(super) fn convert_fields(
         }
         let pattern = match &r.pattern {
             None => None,
-            Some(p) => Some(Pattern {
-                regex: Regex::new(p.get_ref())
-                    .map_err(|e| err(p.span(), format!("pattern does not compile: {e}")))?,
-                hint: r
+            Some(p) => {
+                let hint = r
                     .pattern_hint
                     .clone()
-                    .unwrap_or_else(|| format!("the pattern {}", p.get_ref())),
-            }),
+                    .unwrap_or_else(|| format!("the pattern {}", p.get_ref()));
+                Some(if lines.built_in {
+                    Pattern::deferred(p.get_ref(), hint)
+                } else {
+                    Pattern::compiled(p.get_ref(), hint)
+                        .map_err(|e| err(p.span(), format!("pattern does not compile: {e}")))?
+                })
+            }
         };
         let json_type = match &r.json_type {
             None => None,

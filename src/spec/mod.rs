@@ -13,7 +13,7 @@ pub use list::{
     DEFAULT_PAGE_SIZE, ListSource, ListSpec, MAX_PAGE_SIZE, Paging, PagingStyle, SearchParams,
 };
 pub use param::ParamType;
-pub use raw::{MAX_FIELDS, MAX_NAME_CHARS, humanize, parse_spec};
+pub use raw::{MAX_FIELDS, MAX_NAME_CHARS, humanize, parse_built_in, parse_spec};
 pub use template::{Piece, Template, TemplateError};
 pub use types::*;
 

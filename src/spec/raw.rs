@@ -115,6 +115,9 @@ pub const MAX_FIELDS: usize = 100_000;
 pub(super) struct Lines<'a> {
     pub(super) origin: &'a str,
     source: &'a str,
+    /// A built-in spec (compiled in, its patterns compiled by a test): its `pattern` regexes
+    /// are compiled when first used, not at every start.
+    pub(super) built_in: bool,
 }
 
 impl Lines<'_> {
@@ -138,7 +141,24 @@ impl Lines<'_> {
 
 /// Parses and checks one spec file. `origin` names it in errors (a path, or `built-in NAME`).
 pub fn parse_spec(origin: &str, source: &str) -> Result<VendorSpec, SpecError> {
-    let lines = Lines { origin, source };
+    parse(Lines {
+        origin,
+        source,
+        built_in: false,
+    })
+}
+
+/// A spec compiled into rolo (`catalog::BUILT_IN`).
+pub fn parse_built_in(origin: &str, source: &str) -> Result<VendorSpec, SpecError> {
+    parse(Lines {
+        origin,
+        source,
+        built_in: true,
+    })
+}
+
+fn parse(lines: Lines) -> Result<VendorSpec, SpecError> {
+    let (origin, source) = (lines.origin, lines.source);
     let raw: RawSpec = toml::from_str(source).map_err(|err| SpecError {
         origin: origin.to_string(),
         line: err.span().map(|s| lines.line_of(s.start)),

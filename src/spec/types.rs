@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde_json::Value as Json;
@@ -207,9 +208,47 @@ pub struct Condition {
 
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    pub regex: Regex,
+    source: String,
+    /// Compiled when first asked: a start-up that validates nothing compiles nothing.
+    regex: OnceLock<Option<Regex>>,
     /// What the pattern means, for messages ("a GUID").
     pub hint: String,
+}
+
+impl Pattern {
+    /// A pattern compiled now (its error said now: a user's spec).
+    pub fn compiled(source: &str, hint: String) -> Result<Self, regex::Error> {
+        let regex = Regex::new(source)?;
+        Ok(Self {
+            source: source.to_string(),
+            regex: OnceLock::from(Some(regex)),
+            hint,
+        })
+    }
+
+    /// A pattern compiled when first used: a built-in spec's, which a test compiles.
+    pub fn deferred(source: &str, hint: String) -> Self {
+        Self {
+            source: source.to_string(),
+            regex: OnceLock::new(),
+            hint,
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether `text` matches. A pattern that does not compile (only a built-in one could,
+    /// and a test forbids that) is logged and matches everything: it cannot refuse a value.
+    pub fn is_match(&self, text: &str) -> bool {
+        let regex = self.regex.get_or_init(|| {
+            Regex::new(&self.source)
+                .inspect_err(|e| tracing::error!("pattern {:?} does not compile: {e}", self.source))
+                .ok()
+        });
+        regex.as_ref().is_none_or(|r| r.is_match(text))
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -69,8 +69,10 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
     let keymap = Keymap::with_bindings(&config.keys)?;
     // With no profile asked for and no default configured, `rolo` is the demo.
     let demo = args.demo || (args.profile.is_none() && config.default_profile.is_none());
+    // The render loop runs on this thread (`block_on`), the tasks (reads, the in-process sandbox)
+    // on one worker: a second worker only added a thread to start and to hand work to.
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;

@@ -14,6 +14,12 @@ use super::external;
 use super::terminal::{self, Term};
 use super::views;
 
+/// How long the first frame waits for a read already in flight (the contact asked for on the
+/// command line): a loading frame that the contact replaces a few milliseconds later is a full
+/// screen drawn for nothing, and it delays the contact's own frame. A slower answer shows the
+/// loading frame after this wait, as before.
+const FIRST_FRAME_WAIT: Duration = Duration::from_millis(16);
+
 /// Applies one terminal event; `false` when it changed nothing worth a frame.
 fn on_event(app: &mut App, event: Event) -> bool {
     match event {
@@ -54,12 +60,20 @@ pub async fn event_loop(
     // `poll` with a zero timeout only looks; the stream then reads the event without waiting.
     let ready = || crossterm::event::poll(Duration::ZERO);
     let mut signals = signals()?;
+    let mut first_frame_wait = Some(FIRST_FRAME_WAIT);
     loop {
         // A fresh stream each time: the one before is dropped while the editor has the terminal.
         let events = EventStream::new();
-        let ended = run_loop(app, rx, events, &mut signals, ready, |app: &mut App| {
-            draw(terminal, app)
-        })
+        let wait = first_frame_wait.take();
+        let ended = run_loop(
+            app,
+            rx,
+            events,
+            &mut signals,
+            ready,
+            wait,
+            |app: &mut App| draw(terminal, app),
+        )
         .await?;
         match ended {
             Ended::Quit => return Ok(()),
@@ -107,7 +121,8 @@ fn signals() -> std::io::Result<impl Stream<Item = i32> + Unpin> {
 }
 
 /// The loop itself, over any event source: `ready` says whether `events` has an event that
-/// can be read without waiting; `draw` draws a frame. It returns to quit, or to run the user's
+/// can be read without waiting; `draw` draws a frame; `first_frame_wait`, how long the first
+/// frame may wait for a request in flight to answer. It returns to quit, or to run the user's
 /// editor (dropping `events`, so nothing reads the terminal while the editor has it).
 async fn run_loop<E>(
     app: &mut App,
@@ -115,14 +130,20 @@ async fn run_loop<E>(
     mut events: E,
     mut signals: impl Stream<Item = i32> + Unpin,
     mut ready: impl FnMut() -> std::io::Result<bool>,
+    first_frame_wait: Option<Duration>,
     mut draw: impl FnMut(&mut App) -> std::io::Result<()>,
 ) -> std::io::Result<Ended>
 where
     E: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let mut dirty = true;
+    // Until the first frame is drawn: the moment it is drawn even if the request is still busy.
+    let mut first_frame_by = first_frame_wait.map(|wait| tokio::time::Instant::now() + wait);
     // Ticks only while a request is in flight, to show its progress; idle, nothing wakes up.
-    let mut progress = tokio::time::interval(Duration::from_millis(250));
+    // Its first tick is a period away: an interval's first tick is at once, which would redraw
+    // the frame just drawn.
+    let period = Duration::from_millis(250);
+    let mut progress = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     // Ticks missed while idle are skipped, not replayed in a burst when the next request starts.
     progress.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -153,11 +174,16 @@ where
         if let Some(launch) = app.take_launch() {
             return Ok(Ended::Editor(launch));
         }
-        if dirty {
+        let holding = dirty
+            && app.busy()
+            && first_frame_by.is_some_and(|by| tokio::time::Instant::now() < by);
+        if dirty && !holding {
             draw(app)?;
             dirty = false;
+            first_frame_by = None;
         }
         let busy = app.busy();
+        let hold_ends = first_frame_by.unwrap_or_else(tokio::time::Instant::now);
         tokio::select! {
             biased;
             msg = rx.recv() => {
@@ -171,7 +197,8 @@ where
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Ended::Quit),
             },
-            _ = progress.tick(), if busy => dirty = true,
+            _ = progress.tick(), if busy && !holding => dirty = true,
+            () = tokio::time::sleep_until(hold_ends), if holding => {}
             Some(n) = signals.next() => {
                 // The open editor's text is already journaled (with every key); what is queued
                 // is written before exit, and the terminal restored by the caller.
@@ -197,6 +224,92 @@ mod tests {
     use crate::tui::keymap::Keymap;
     use crate::tui::theme::Theme;
 
+    /// An app whose active workspace is opening its profile (a request in flight).
+    fn busy_app() -> (
+        App,
+        UnboundedReceiver<Msg>,
+        tokio::sync::mpsc::UnboundedSender<Msg>,
+    ) {
+        let catalog = Catalog::built_in();
+        let config = Config::built_in(&catalog);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut app = App::new(
+            config,
+            catalog,
+            Theme::monochrome(),
+            Keymap::default(),
+            tx.clone(),
+        );
+        let task = tokio::spawn(std::future::pending::<()>()).abort_handle();
+        app.workspaces[app.active].request =
+            crate::tui::app::RequestState::OpeningProfile(crate::tui::app::InFlight::new(task));
+        (app, rx, tx)
+    }
+
+    #[tokio::test]
+    async fn the_first_frame_waits_for_an_answer_on_its_way() {
+        let (mut app, mut rx, tx) = busy_app();
+        assert!(app.busy());
+        let ws = app.active;
+        // The answer comes once the loop waits (a task that runs after the loop's first look).
+        let wake = tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            let error = crate::tui::TuiError::OpenTask("gone".into());
+            let _ = tx.send(Msg::ProfileOpened {
+                ws,
+                result: Err(error),
+            });
+        });
+        let mut frames = Vec::new();
+        run_loop(
+            &mut app,
+            &mut rx,
+            futures_util::stream::pending(),
+            futures_util::stream::pending(),
+            || Ok(false),
+            // Long enough that only the answer can end the wait on a loaded machine.
+            Some(Duration::from_secs(60)),
+            |app: &mut App| {
+                frames.push(app.busy());
+                app.quit = true;
+                // The loop looks at `quit` once something wakes it: a message it ignores.
+                let lines = std::sync::Arc::default();
+                let _ = wake.send(Msg::Raw {
+                    ws,
+                    generation: u64::MAX,
+                    lines,
+                });
+                Ok(())
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(frames, [false], "one frame, drawn with the answer");
+    }
+
+    #[tokio::test]
+    async fn the_first_frame_is_drawn_after_the_wait_when_no_answer_comes() {
+        let (mut app, mut rx, _tx) = busy_app();
+        let mut frames = Vec::new();
+        run_loop(
+            &mut app,
+            &mut rx,
+            futures_util::stream::pending(),
+            futures_util::stream::pending(),
+            || Ok(false),
+            Some(Duration::from_millis(20)),
+            |app: &mut App| {
+                frames.push(app.busy());
+                app.quit = true;
+                Ok(())
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(frames, [true], "the loading frame, once the wait is over");
+    }
+
     #[tokio::test]
     async fn a_burst_of_keys_costs_one_frame() {
         let catalog = Catalog::built_in();
@@ -220,6 +333,7 @@ mod tests {
             events,
             futures_util::stream::pending(),
             || Ok(left.get() > 0),
+            None,
             |_| {
                 frames.set(frames.get() + 1);
                 Ok(())
@@ -249,6 +363,7 @@ mod tests {
             events.inspect(|_| left.set(0)),
             futures_util::stream::pending(),
             || Ok(left.get() > 0),
+            None,
             |_| {
                 frames.set(frames.get() + 1);
                 Ok(())
@@ -300,6 +415,7 @@ mod tests {
             events,
             futures_util::stream::pending(),
             || Ok(left.get() > 0),
+            None,
             |_| Ok(()),
         )
         .await

@@ -2,7 +2,7 @@
 //! path: normal return, error, and panic (a hook restores it before the message prints).
 //! Nothing here asks the terminal a question: a harness or pipe that never answers would hang.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{
@@ -15,7 +15,13 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Frames go through a buffer of their own: stdout's line buffer would write a full screen to the
+/// terminal in a hundred 1 KiB pieces (a system call and a wake-up of the terminal each), and
+/// lock stdout for every cell's command. ratatui flushes it at the end of each frame.
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Room for a whole frame at common sizes, so that one frame is one write.
+const FRAME_BUFFER: usize = 64 * 1024;
 
 /// Restores the terminal when dropped.
 pub struct Guard;
@@ -57,7 +63,10 @@ pub fn enter() -> io::Result<(Term, Guard)> {
         EnableBracketedPaste,
         Hide
     )?;
-    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        io::stdout(),
+    )))?;
     Ok((terminal, guard))
 }
 

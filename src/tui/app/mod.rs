@@ -214,6 +214,19 @@ pub struct App {
 /// Rows a page-up/down moves.
 const PAGE: usize = 10;
 
+/// The most body bytes (requests' and answers' together) the raw pane formats on the render loop.
+const RAW_IN_PLACE: usize = 16 * 1024;
+
+fn body_bytes(exchanges: &[Arc<Exchange>]) -> usize {
+    exchanges
+        .iter()
+        .map(|e| {
+            e.request.body.as_ref().map_or(0, String::len)
+                + e.response.as_ref().map_or(0, |r| r.body.len())
+        })
+        .sum()
+}
+
 /// Whether tasks can be spawned (widget tests and benches run without a runtime and do the
 /// work in place).
 fn runtime() -> bool {
@@ -424,7 +437,9 @@ impl App {
         let exchanges = w.exchanges.clone();
         let bodies = self.bodies.clone();
         let tx = self.tx.clone();
-        if !runtime() {
+        // Small bodies (a contact's usual size) are formatted in place: a task costs a thread's
+        // hand-off and a second frame when its text arrives, more than the formatting itself.
+        if !runtime() || body_bytes(&exchanges) <= RAW_IN_PLACE {
             w.raw = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
             return;
         }

@@ -151,6 +151,54 @@ mod tests {
         }
     }
 
+    /// The app's raw pane text, formatted for `exchanges` as after a read.
+    fn app_with(
+        body: &str,
+    ) -> (
+        super::super::App,
+        tokio::sync::mpsc::UnboundedReceiver<super::super::Msg>,
+    ) {
+        use crate::config::Config;
+        use crate::spec::Catalog;
+        use crate::tui::keymap::Keymap;
+        use crate::tui::theme::Theme;
+        let catalog = Catalog::built_in();
+        let config = Config::built_in(&catalog);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut app =
+            super::super::App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        let ws = app.active;
+        app.workspaces[ws].exchanges = vec![std::sync::Arc::new(exchange("http://h/a", body))];
+        app.refresh_raw(ws);
+        (app, rx)
+    }
+
+    #[tokio::test]
+    async fn a_small_body_is_formatted_in_place_with_no_second_frame_to_wait_for() {
+        let (app, mut rx) = app_with("{\"full_name\":\"John Doe\"}");
+        let raw = &app.workspaces[app.active].raw;
+        assert!(
+            raw.lines()
+                .any(|l| l.contains("\"full_name\": \"John Doe\"")),
+            "{raw:?}"
+        );
+        assert!(rx.try_recv().is_err(), "no task answers later");
+    }
+
+    #[tokio::test]
+    async fn a_large_body_is_formatted_on_a_task() {
+        let body = format!("{{\"k\":\"{}\"}}", "x".repeat(super::super::RAW_IN_PLACE));
+        let (app, mut rx) = app_with(&body);
+        assert!(
+            app.workspaces[app.active].raw.is_empty(),
+            "not on the render loop"
+        );
+        let Some(super::super::Msg::Raw { lines, .. }) = rx.recv().await else {
+            panic!("the task's text")
+        };
+        assert!(lines.lines().any(|l| l.contains("\"k\": \"xxx")));
+    }
+
     #[test]
     fn lines_are_the_exchanges_text_with_a_blank_line_between() {
         let exchanges = [

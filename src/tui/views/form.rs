@@ -146,7 +146,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines), list);
+    super::draw_lines(frame, &lines, list);
     if details.height > 0 {
         frame.render_widget(
             Paragraph::new(details_text(app, form, ws.selected)).wrap(Wrap { trim: true }),

@@ -100,7 +100,7 @@ pub fn raw(frame: &mut Frame, app: &App, area: Rect) {
             inner,
         );
     } else {
-        frame.render_widget(Paragraph::new(lines), inner);
+        super::draw_lines(frame, &lines, inner);
     }
 }
 
