@@ -221,7 +221,7 @@ fn body_bytes(exchanges: &[Arc<Exchange>]) -> usize {
     exchanges
         .iter()
         .map(|e| {
-            e.request.body.as_ref().map_or(0, String::len)
+            e.request.body.as_ref().map_or(0, |b| b.len())
                 + e.response.as_ref().map_or(0, |r| r.body.len())
         })
         .sum()
