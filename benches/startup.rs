@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+mod programs;
+
 /// A program running in a pty: the child, how long until the text showed, a count of the bytes
 /// it wrote afterwards, and the pty (kept open while the child runs).
 type Started = (
@@ -130,41 +132,12 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list`
     }
-    // ROLO_BENCH_BIN: another build of rolo to measure (a profile variant); minimal_draw is
-    // still looked up beside the one cargo built.
-    let built_rolo = PathBuf::from(env!("CARGO_BIN_EXE_rolo"));
-    let rolo = std::env::var_os("ROLO_BENCH_BIN").map_or(built_rolo.clone(), PathBuf::from);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = std::process::Command::new(cargo)
-        .args(["build", "--release", "--example", "minimal_draw"])
-        .status()
-        .unwrap();
-    assert!(built.success());
-    let minimal = built_rolo.parent().unwrap().join("examples/minimal_draw");
-    let home = std::env::temp_dir().join(format!("rolo-bench-{}", std::process::id()));
-    // portable-pty starts the program in its HOME: it must exist.
-    std::fs::create_dir_all(&home).unwrap();
-    // Every folder rolo may touch points inside `home` (benches cannot use tests/common's
-    // harness): no run reads or writes the developer's config, data, state or log.
-    let env = vec![
-        ("HOME", home.display().to_string()),
-        (
-            "XDG_CONFIG_HOME",
-            home.join("xdg-config").display().to_string(),
-        ),
-        ("XDG_DATA_HOME", home.join("xdg-data").display().to_string()),
-        (
-            "XDG_STATE_HOME",
-            home.join("xdg-state").display().to_string(),
-        ),
-        (
-            "XDG_CACHE_HOME",
-            home.join("xdg-cache").display().to_string(),
-        ),
-        ("ROLO_CONFIG_DIR", home.join("config").display().to_string()),
-        ("ROLO_DATA_DIR", home.join("data").display().to_string()),
-        ("ROLO_STATE_DIR", home.join("state").display().to_string()),
-    ];
+    let programs::Programs {
+        rolo,
+        minimal,
+        home,
+        env,
+    } = programs::programs("startup");
 
     let (mut rolo_runs, mut minimal_runs) = (Vec::new(), Vec::new());
     for i in 0..42 {

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+mod programs;
+
 const ROWS: u16 = 45;
 const COLS: u16 = 140;
 const DOWN: &[u8] = b"\x1b[B";
@@ -134,33 +136,12 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list`
     }
-    // ROLO_BENCH_BIN: another build of rolo to measure (a profile variant); minimal_draw is
-    // still looked up beside the one cargo built.
-    let built_rolo = PathBuf::from(env!("CARGO_BIN_EXE_rolo"));
-    let rolo = std::env::var_os("ROLO_BENCH_BIN").map_or(built_rolo.clone(), PathBuf::from);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = std::process::Command::new(cargo)
-        .args(["build", "--release", "--example", "minimal_draw"])
-        .status()
-        .unwrap();
-    assert!(built.success());
-    let minimal = built_rolo.parent().unwrap().join("examples/minimal_draw");
-    let home = std::env::temp_dir().join(format!("rolo-bench-terminal-{}", std::process::id()));
-    // portable-pty starts the program in its HOME: it must exist.
-    std::fs::create_dir_all(&home).unwrap();
-    let env: Vec<(&str, String)> = [
-        ("HOME", ""),
-        ("XDG_CONFIG_HOME", "xdg-config"),
-        ("XDG_DATA_HOME", "xdg-data"),
-        ("XDG_STATE_HOME", "xdg-state"),
-        ("XDG_CACHE_HOME", "xdg-cache"),
-        ("ROLO_CONFIG_DIR", "config"),
-        ("ROLO_DATA_DIR", "data"),
-        ("ROLO_STATE_DIR", "state"),
-    ]
-    .into_iter()
-    .map(|(k, sub)| (k, home.join(sub).display().to_string()))
-    .collect();
+    let programs::Programs {
+        rolo,
+        minimal,
+        home,
+        env,
+    } = programs::programs("terminal");
 
     let mut demo = Program::start(&rolo, &["demo"], &env);
     demo.wait_for("John Doe");
