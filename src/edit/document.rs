@@ -431,19 +431,14 @@ fn basic_string(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if is_hidden(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            // What must not reach a terminal as it is, so a value cannot make the document show
+            // other text; TOML reads the escape back to the same character.
+            c if crate::sanitize::is_unsafe(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
     out.push('"');
     out
-}
-
-/// Characters written as escapes in the document: controls (C0, DEL, C1) and bidirectional
-/// overrides, which a vendor could use to make the editor show text other than the value.
-/// TOML reads the escapes back to the same characters.
-fn is_hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A TOML multi-line basic string, so a note reads as its lines: `"""` then the text.
@@ -457,7 +452,9 @@ fn multiline_string(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' | '\t' => out.push(c),
             '\r' => out.push_str("\\r"),
-            c if is_hidden(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            // What must not reach a terminal as it is, so a value cannot make the document show
+            // other text; TOML reads the escape back to the same character.
+            c if crate::sanitize::is_unsafe(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
