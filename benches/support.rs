@@ -12,7 +12,6 @@ pub fn largest_vendor_form() -> Form {
     let catalog = Catalog::built_in();
     let spec = catalog
         .specs()
-        .iter()
         .max_by_key(|s| s.fields.len())
         .unwrap()
         .clone();

@@ -310,7 +310,7 @@ fn a_missing_user_folder_is_not_a_problem() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = Catalog::load(Some(&dir.path().join("nope")));
     assert!(catalog.problems().is_empty());
-    assert_eq!(catalog.specs().len(), 5);
+    assert_eq!(catalog.specs().count(), 5);
 }
 
 #[test]

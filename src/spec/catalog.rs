@@ -1,12 +1,18 @@
 //! The set of vendors rolo knows: the built-in specs, overridden or extended by the user's
 //! `vendors/*.toml` in the config folder.
+//!
+//! A built-in spec is parsed when it is first asked for: a profile needs one vendor, and
+//! parsing all five was a fifth of the editor's start-up (issue 18). Its id is its file's stem,
+//! so the catalog knows every id without parsing (a test holds each spec to its file name). A
+//! user spec is parsed at load, so that a broken one is refused then, with its line.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::{SpecError, VendorSpec, parse_built_in, parse_spec};
 
-/// The built-in specs, compiled into the binary: (file name, contents).
+/// The built-in specs, compiled into the binary: (file name, contents). The file's stem is the
+/// vendor's id.
 pub const BUILT_IN: [(&str, &str); 5] = [
     (
         "clemta.toml",
@@ -27,10 +33,61 @@ pub const BUILT_IN: [(&str, &str); 5] = [
     ),
 ];
 
+/// One vendor of the catalog: a parsed spec, or a built-in one not parsed yet.
+#[derive(Debug)]
+struct Entry {
+    id: String,
+    origin: String,
+    spec: OnceLock<Option<Arc<VendorSpec>>>,
+    /// The compiled-in text, for a built-in spec not asked for yet.
+    built_in: Option<&'static str>,
+}
+
+impl Entry {
+    fn built_in(file: &'static str, source: &'static str) -> Self {
+        Self {
+            id: file.trim_end_matches(".toml").to_string(),
+            origin: format!("built-in {file}"),
+            spec: OnceLock::new(),
+            built_in: Some(source),
+        }
+    }
+
+    fn parsed(spec: VendorSpec) -> Self {
+        Self {
+            id: spec.id.clone(),
+            origin: spec.origin.clone(),
+            spec: OnceLock::from(Some(Arc::new(spec))),
+            built_in: None,
+        }
+    }
+
+    /// The spec, parsing a built-in one the first time. A built-in spec that does not parse
+    /// (a defect the tests catch) is logged and is no vendor.
+    fn spec(&self) -> Option<&Arc<VendorSpec>> {
+        self.spec
+            .get_or_init(|| {
+                let source = self.built_in?;
+                match parse_built_in(&self.origin, source) {
+                    Ok(spec) if spec.id == self.id => Some(Arc::new(spec)),
+                    Ok(spec) => {
+                        tracing::error!("{}: id {:?} is not its file's name", self.origin, spec.id);
+                        None
+                    }
+                    Err(problem) => {
+                        tracing::error!("{problem}");
+                        None
+                    }
+                }
+            })
+            .as_ref()
+    }
+}
+
 /// Loaded specs plus the problems met on the way; one bad file never hides the others.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    specs: Vec<Arc<VendorSpec>>,
+    entries: Vec<Entry>,
     problems: Vec<SpecError>,
     /// User specs that replaced a built-in one: said aloud (and logged by the front ends), since
     /// the user's file then decides where that vendor's credentials go.
@@ -38,13 +95,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Only the built-in specs.
+    /// Only the built-in specs (each parsed when first asked for).
     pub fn built_in() -> Self {
-        let mut catalog = Self::default();
-        for (file, source) in BUILT_IN {
-            catalog.add(parse_built_in(&format!("built-in {file}"), source));
+        Self {
+            entries: BUILT_IN
+                .iter()
+                .map(|(file, source)| Entry::built_in(file, source))
+                .collect(),
+            ..Self::default()
         }
-        catalog
     }
 
     /// The built-in specs, then every `*.toml` in `dir` (in file-name order). A user spec with a
@@ -88,31 +147,34 @@ impl Catalog {
 
     fn add(&mut self, loaded: Result<VendorSpec, SpecError>) {
         match loaded {
-            Ok(spec) => match self.specs.iter_mut().find(|s| s.id == spec.id) {
+            Ok(spec) => match self.entries.iter_mut().find(|e| e.id == spec.id) {
                 Some(existing) => {
                     let notice = format!(
                         "vendor {:?} from {} replaces the one from {}",
                         spec.id, spec.origin, existing.origin
                     );
                     self.replaced.push(notice);
-                    *existing = Arc::new(spec);
+                    *existing = Entry::parsed(spec);
                 }
-                None => self.specs.push(Arc::new(spec)),
+                None => self.entries.push(Entry::parsed(spec)),
             },
             Err(problem) => self.problems.push(problem),
         }
     }
 
-    pub fn specs(&self) -> &[Arc<VendorSpec>] {
-        &self.specs
+    /// Every spec, in the catalog's order (parsing the built-in ones not asked for yet).
+    pub fn specs(&self) -> impl Iterator<Item = &Arc<VendorSpec>> {
+        self.entries.iter().filter_map(Entry::spec)
     }
 
-    /// The spec of a vendor id in any case (`CLEMTA`, `Clemta`), an exact match first.
+    /// The spec of a vendor id in any case (`CLEMTA`, `Clemta`), an exact match first. Only that
+    /// vendor's spec is parsed.
     pub fn get(&self, id: &str) -> Option<&Arc<VendorSpec>> {
-        self.specs
+        self.entries
             .iter()
-            .find(|s| s.id == id)
-            .or_else(|| self.specs.iter().find(|s| s.id.eq_ignore_ascii_case(id)))
+            .find(|e| e.id == id)
+            .or_else(|| self.entries.iter().find(|e| e.id.eq_ignore_ascii_case(id)))
+            .and_then(Entry::spec)
     }
 
     pub fn problems(&self) -> &[SpecError] {
@@ -125,13 +187,39 @@ impl Catalog {
     }
 
     pub fn ids(&self) -> Vec<&str> {
-        self.specs.iter().map(|s| s.id.as_str()).collect()
+        self.entries.iter().map(|e| e.id.as_str()).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A built-in spec is parsed only when asked for, under the id its file name gives: every
+    /// one must parse, and under that id.
+    #[test]
+    fn every_built_in_spec_parses_under_its_file_name() {
+        for (file, source) in BUILT_IN {
+            let spec = parse_built_in(file, source).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(format!("{}.toml", spec.id), file);
+        }
+        let catalog = Catalog::built_in();
+        assert_eq!(catalog.specs().count(), BUILT_IN.len());
+    }
+
+    #[test]
+    fn asking_for_one_vendor_parses_only_that_spec() {
+        let catalog = Catalog::built_in();
+        assert_eq!(catalog.get("CRO").map(|s| s.id.as_str()), Some("cro"));
+        let parsed: Vec<&str> = catalog
+            .entries
+            .iter()
+            .filter(|e| e.spec.get().is_some())
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(parsed, ["cro"]);
+        assert_eq!(catalog.ids().len(), BUILT_IN.len());
+    }
 
     /// Built-in patterns are compiled when first used (not at start), so this is where one that
     /// does not compile is caught.
