@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock, RwLock};
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine;
 use bytes::Bytes;
 use bytestring::ByteString;
@@ -56,20 +57,54 @@ struct Known {
     /// Every secret in every encoding of the class, one alternation. Compiling it is most of
     /// what opening a session costs, so it is built when a text first needs it (one with a `\`,
     /// a `%` or a `+`), and again after a new secret is learned.
-    encoded: OnceLock<Option<Regex>>,
-    /// The secrets as written, the same alternation in the same order: on a text without those
-    /// characters no other encoding can match, so this finds exactly what `encoded` would.
-    literal: OnceLock<Option<Regex>>,
+    encoded: OnceLock<Option<Matcher>>,
+    /// The secrets as written, in the same order: on a text without those characters no other
+    /// encoding can match, so this finds exactly what `encoded` would.
+    literal: OnceLock<Option<Matcher>>,
+}
+
+/// Finds secrets in a text and masks them.
+enum Matcher {
+    /// As written: an Aho-Corasick automaton, leftmost-first over the longest-first list, finds
+    /// what the regex alternation `a|b|…` of the same list finds, and is built for a quarter of
+    /// a regex compile (which was 4% of the editor's start-up, issue 18).
+    Literal(AhoCorasick),
+    /// In every encoding.
+    Encoded(Regex),
+}
+
+impl Matcher {
+    fn replace_all<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        match self {
+            Self::Encoded(regex) => regex.replace_all(text, MASK),
+            Self::Literal(automaton) if !automaton.is_match(text) => Cow::Borrowed(text),
+            Self::Literal(automaton) => {
+                let mut masked = String::with_capacity(text.len());
+                automaton.replace_all_with(text, &mut masked, |_, _, out| {
+                    out.push_str(MASK);
+                    true
+                });
+                Cow::Owned(masked)
+            }
+        }
+    }
 }
 
 impl Known {
-    fn literal_matcher(&self) -> Option<Regex> {
-        let literal: Vec<String> = self.plain.iter().map(|s| regex::escape(s)).collect();
-        Regex::new(&literal.join("|")).ok()
+    fn literal_matcher(&self) -> Option<Matcher> {
+        // A contiguous NFA: built for under half of what the default (a DFA for a few
+        // patterns) costs, and as fast on a 5 MB text, where the prefilter does the skipping.
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&self.plain)
+            .map(Matcher::Literal)
+            .inspect_err(|e| tracing::error!("the secrets' literal matcher: {e}"))
+            .ok()
     }
 
     /// The matcher for a text; `encodings` when it may hold a secret in another encoding.
-    fn matcher(&self, encodings_possible: bool) -> Option<&Regex> {
+    fn matcher(&self, encodings_possible: bool) -> Option<&Matcher> {
         if self.plain.is_empty() {
             return None;
         }
@@ -83,6 +118,7 @@ impl Known {
                     .size_limit(64 << 20)
                     .build()
                     .ok()
+                    .map(Matcher::Encoded)
                     // Too many or too long to match in every encoding: as written, at least.
                     .or_else(|| self.literal_matcher())
             })
@@ -207,7 +243,7 @@ impl Redactor {
             if let Some(decoded) = jsontext::decode(raw)
                 && known.plain.iter().any(|s| decoded.contains(s.as_str()))
             {
-                let masked = matcher.replace_all(&decoded, MASK);
+                let masked = matcher.replace_all(&decoded);
                 edits.push((
                     token.range(),
                     serde_json::to_string(&masked).unwrap_or_else(|_| format!("\"{MASK}\"")),
@@ -215,7 +251,7 @@ impl Redactor {
             }
         }
         let edited = apply(text, edits);
-        match matcher.replace_all(&edited, MASK) {
+        match matcher.replace_all(&edited) {
             Cow::Borrowed(_) => edited,
             Cow::Owned(masked) => Cow::Owned(masked),
         }
@@ -463,6 +499,32 @@ mod tests {
             catalog.get(vendor).unwrap(),
             secrets.iter().map(|s| s.to_string()).collect(),
         )
+    }
+
+    proptest::proptest! {
+        /// The literal matcher masks exactly what the regex alternation of the same
+        /// longest-first list did (overlapping secrets, secrets inside secrets).
+        #[test]
+        fn the_literal_matcher_masks_what_the_alternation_did(
+            secrets in proptest::collection::vec("[ab]{1,4}|x[ab]y", 1..5),
+            text in "[abxy ]{0,40}",
+        ) {
+            let mut known = Known::default();
+            for secret in secrets {
+                if !known.plain.contains(&secret) {
+                    known.plain.push(secret);
+                }
+            }
+            known.plain.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            let escaped: Vec<String> = known.plain.iter().map(|s| regex::escape(s)).collect();
+            let alternation = Regex::new(&escaped.join("|")).unwrap();
+            let literal = known.literal_matcher().unwrap();
+            proptest::prop_assert!(matches!(literal, Matcher::Literal(_)));
+            proptest::prop_assert_eq!(
+                literal.replace_all(&text),
+                alternation.replace_all(&text, MASK)
+            );
+        }
     }
 
     #[test]
