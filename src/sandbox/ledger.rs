@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,26 @@ struct Book {
     written: BTreeMap<usize, Contact>,
 }
 
+impl Book {
+    /// A vendor's fixtures, nothing written yet.
+    fn seeded(vendor: &str) -> Self {
+        let held = seed::fixtures(vendor)
+            .into_iter()
+            .map(|(key, record)| {
+                let contact = Contact {
+                    revision: 1,
+                    record,
+                };
+                (key, contact)
+            })
+            .collect();
+        Self {
+            held,
+            written: BTreeMap::new(),
+        }
+    }
+}
+
 /// A contact in list order, as cheaply as the ledger can give it.
 pub enum Listed<'a> {
     /// In memory: a fixture, a written or a restored contact.
@@ -84,7 +105,9 @@ impl Listed<'_> {
 
 #[derive(Debug, Default)]
 pub struct Ledger {
-    books: BTreeMap<String, Book>,
+    /// Per vendor; a vendor's fixtures are parsed when its book is first used (the editor's
+    /// demo asks one vendor, and parsing all five was a tenth of its start-up, issue 18).
+    books: BTreeMap<String, OnceLock<Book>>,
     /// Keys updated since start (or loaded from the state file), per vendor.
     changed: BTreeMap<String, std::collections::BTreeSet<String>>,
     /// Generated contacts per vendor (`seed::GENERATED`, or `rolo sandbox --generated N`).
@@ -94,28 +117,34 @@ pub struct Ledger {
 impl Ledger {
     /// The fixtures and the generated contacts (derived, so nothing is built for them here).
     pub fn seeded(vendors: &[&str], generated: usize) -> Self {
-        let mut ledger = Self {
+        Self {
+            books: vendors
+                .iter()
+                .map(|vendor| (vendor.to_string(), OnceLock::new()))
+                .collect(),
             generated,
             ..Self::default()
-        };
-        for vendor in vendors {
-            let book = ledger.books.entry(vendor.to_string()).or_default();
-            for (key, record) in seed::fixtures(vendor) {
-                book.held.insert(
-                    key,
-                    Contact {
-                        revision: 1,
-                        record,
-                    },
-                );
-            }
         }
-        ledger
+    }
+
+    fn book(&self, vendor: &str) -> Option<&Book> {
+        let cell = self.books.get(vendor)?;
+        Some(cell.get_or_init(|| Book::seeded(vendor)))
+    }
+
+    /// The books alone, so that the ledger's other fields stay free to borrow.
+    fn book_mut<'b>(
+        books: &'b mut BTreeMap<String, OnceLock<Book>>,
+        vendor: &str,
+    ) -> Option<&'b mut Book> {
+        let cell = books.get_mut(vendor)?;
+        cell.get_or_init(|| Book::seeded(vendor));
+        cell.get_mut()
     }
 
     /// The contact under `key`; a generated one not written yet is derived.
     pub fn get(&self, vendor: &str, key: &str) -> Option<Cow<'_, Contact>> {
-        let book = self.books.get(vendor)?;
+        let book = self.book(vendor)?;
         if let Some(contact) = book.held.get(key) {
             return Some(Cow::Borrowed(contact));
         }
@@ -131,11 +160,12 @@ impl Ledger {
 
     /// The contact under `key`, to change: a generated one is held from now on.
     pub fn get_mut(&mut self, vendor: &str, key: &str) -> Option<&mut Contact> {
-        let book = self.books.get_mut(vendor)?;
+        let generated = self.generated;
+        let book = Self::book_mut(&mut self.books, vendor)?;
         if book.held.contains_key(key) {
             return book.held.get_mut(key);
         }
-        let index = seed::generated_index(vendor, key, self.generated)?;
+        let index = seed::generated_index(vendor, key, generated)?;
         Some(book.written.entry(index).or_insert_with(|| Contact {
             revision: 1,
             record: seed::generated_record(vendor, index),
@@ -149,7 +179,7 @@ impl Ledger {
         vendor: &'a str,
         scope: Option<&'a str>,
     ) -> impl Iterator<Item = Listed<'a>> + 'a {
-        let book = self.books.get(vendor);
+        let book = self.book(vendor);
         let held = book
             .into_iter()
             .flat_map(|b| b.held.iter())
@@ -186,7 +216,7 @@ impl Ledger {
 
     /// The contacts of a vendor held in memory (fixtures, written, restored), with their keys.
     pub fn held<'a>(&'a self, vendor: &'a str) -> impl Iterator<Item = (String, &'a Contact)> {
-        let book = self.books.get(vendor);
+        let book = self.book(vendor);
         let held = book
             .into_iter()
             .flat_map(|b| b.held.iter())
@@ -225,11 +255,12 @@ impl Ledger {
     /// Puts the contacts of a state file over the seeded ones.
     pub fn restore(&mut self, state: StateFile) {
         for (vendor, contacts) in state.contacts {
-            let Some(book) = self.books.get_mut(&vendor) else {
+            let generated = self.generated;
+            let Some(book) = Self::book_mut(&mut self.books, &vendor) else {
                 continue;
             };
             for (key, contact) in contacts {
-                match seed::generated_index(&vendor, &key, self.generated) {
+                match seed::generated_index(&vendor, &key, generated) {
                     Some(index) if !book.held.contains_key(&key) => {
                         book.written.insert(index, contact);
                     }

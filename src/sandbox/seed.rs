@@ -52,12 +52,15 @@ pub fn fixtures(vendor: &str) -> Vec<(String, Json)> {
     };
     // The fixtures are compiled in and checked by this module's tests.
     let all: Vec<Json> = serde_json::from_str(text).unwrap_or_default();
+    // Each item's record is moved out, not cloned (the sandbox starts with the editor's demo).
     all.into_iter()
-        .filter_map(|item| {
-            Some((
-                item.get("reference")?.as_str()?.to_string(),
-                item.get("record")?.clone(),
-            ))
+        .filter_map(|mut item| {
+            let item = item.as_object_mut()?;
+            let record = item.remove("record")?;
+            match item.remove("reference")? {
+                Json::String(key) => Some((key, record)),
+                _ => None,
+            }
         })
         .collect()
 }
