@@ -2,6 +2,7 @@
 //! modals. Views only read the state; where things landed (for the mouse) is returned.
 
 mod form;
+mod lines;
 mod panes;
 
 pub use panes::wrapped;
@@ -119,15 +120,9 @@ pub fn header_text(app: &App, width: usize) -> String {
     format!(" rolo │ {profile} │ {vendor} │ {host} │ {reference} │ {unsaved}{progress}")
 }
 
-/// Lines, one a row from the top of `area`, each cut at the area's width: what an unwrapped,
-/// unscrolled `Paragraph` draws, without its line composer (which re-buffers every line's
-/// graphemes each frame). The form and the raw pane redraw with every key.
+/// Lines, one a row from the top of `area`, each cut at the area's width (`lines`).
 pub fn draw_lines(frame: &mut Frame, lines: &[Line], area: Rect) {
-    let buffer = frame.buffer_mut();
-    for (line, y) in lines.iter().zip(area.y..area.bottom()) {
-        // Styles only the cells the line fills, as the paragraph did (not the row's rest).
-        buffer.set_line(area.x, y, line, area.width);
-    }
+    lines::draw_lines(frame.buffer_mut(), lines, area);
 }
 
 /// A pane's title: the focused one is marked `▶`, so the focus reads without colour (NO_COLOR).

@@ -1,0 +1,107 @@
+//! Lines set straight into the buffer. The form and the raw pane redraw with every key, and
+//! `Buffer::set_line` splits every span into graphemes and measures each one: a third of a
+//! key's frame (issue 18). Printable ASCII (one cell a byte) is set byte by byte; any other
+//! span goes through `set_stringn` as before. A property test holds the two to the same cells.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+/// Lines, one a row from the top of `area`, each cut at the area's width: what an unwrapped,
+/// unscrolled `Paragraph` draws (styling only the cells a line fills, not the row's rest).
+pub fn draw_lines(buffer: &mut Buffer, lines: &[Line], area: Rect) {
+    for (line, y) in lines.iter().zip(area.y..area.bottom()) {
+        set_line(buffer, area.x, y, line, area.width);
+    }
+}
+
+/// `Buffer::set_line`, with printable ASCII spans set without grapheme segmentation.
+fn set_line(buffer: &mut Buffer, mut x: u16, y: u16, line: &Line, max_width: u16) {
+    let mut remaining = max_width;
+    for span in line {
+        if remaining == 0 {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let text = span.content.as_ref();
+        let end = if is_printable_ascii(text) {
+            set_ascii(buffer, x, y, text, remaining, style)
+        } else {
+            buffer
+                .set_stringn(x, y, text, usize::from(remaining), style)
+                .0
+        };
+        remaining = remaining.saturating_sub(end.saturating_sub(x));
+        x = end;
+    }
+}
+
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// Sets one cell per byte from (x, y), at most `max_width` and not past the buffer's right
+/// edge; the x after the last cell set.
+fn set_ascii(buffer: &mut Buffer, x: u16, y: u16, text: &str, max_width: u16, style: Style) -> u16 {
+    let area = buffer.area;
+    if y < area.top() || y >= area.bottom() || x < area.left() || x >= area.right() {
+        return x;
+    }
+    let room = area.right().saturating_sub(x).min(max_width);
+    let count = text.len().min(usize::from(room));
+    let start = buffer.index_of(x, y);
+    for (cell, byte) in buffer.content[start..start + count]
+        .iter_mut()
+        .zip(text.bytes())
+    {
+        cell.set_char(char::from(byte)).set_style(style);
+    }
+    // `count` is at most `room`, a u16.
+    x + u16::try_from(count).unwrap_or(room)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::text::Span;
+
+    fn style_of(pick: u8) -> Style {
+        match pick % 4 {
+            0 => Style::default(),
+            1 => Style::default().fg(Color::Red),
+            2 => Style::default()
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            _ => Style::default().add_modifier(Modifier::REVERSED),
+        }
+    }
+
+    proptest! {
+        /// The same cells as ratatui's `set_line`, for ASCII, wide, combining and control
+        /// characters, at any offset and width, inside a buffer that does not start at 0.
+        #[test]
+        fn the_cells_are_those_set_line_sets(
+            spans in proptest::collection::vec(("[ -~]{0,12}|[a-zé東\u{301}\t\u{1b}]{0,6}", any::<u8>()), 0..5),
+            line_style in any::<u8>(),
+            x in 2u16..16,
+            width in 0u16..16,
+        ) {
+            let line = Line::from(
+                spans
+                    .iter()
+                    .map(|(text, pick)| Span::styled(text.clone(), style_of(*pick)))
+                    .collect::<Vec<_>>(),
+            )
+            .style(style_of(line_style));
+            let area = Rect::new(2, 1, 12, 3);
+            let mut ours = Buffer::empty(area);
+            let mut theirs = Buffer::empty(area);
+            set_line(&mut ours, x, 2, &line, width);
+            theirs.set_line(x, 2, &line, width);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+}
