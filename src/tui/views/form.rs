@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::edit::{Access, Form, Value};
 use crate::tui::app::{App, Pane};
@@ -32,12 +32,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
         None => "Contact".into(),
     };
     let title = super::pane_title(focused, &name);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(if focused { theme.focus } else { theme.border });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let border = if focused { theme.focus } else { theme.border };
+    let inner = super::pane_box::draw_box(frame.buffer_mut(), area, &title, border);
     let Some(form) = &ws.form else {
         let message = match ws.request.label() {
             Some(what) => {

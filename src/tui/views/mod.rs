@@ -3,6 +3,7 @@
 
 mod form;
 mod lines;
+mod pane_box;
 mod panes;
 
 pub use panes::wrapped;

@@ -3,28 +3,26 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::app::{App, Banner, Pane};
 use crate::tui::keymap::Action;
 
-fn block<'a>(app: &App, name: &str, pane: Pane) -> Block<'a> {
+/// Draws the pane's box (marked when focused) and returns the area inside it.
+fn draw_box(frame: &mut Frame, app: &App, name: &str, pane: Pane, area: Rect) -> Rect {
     let focused = app.focus == pane;
-    Block::default()
-        .borders(Borders::ALL)
-        .title(super::pane_title(focused, name))
-        .border_style(if focused {
-            app.theme.focus
-        } else {
-            app.theme.border
-        })
+    let style = if focused {
+        app.theme.focus
+    } else {
+        app.theme.border
+    };
+    let title = super::pane_title(focused, name);
+    super::pane_box::draw_box(frame.buffer_mut(), area, &title, style)
 }
 
 pub fn response(frame: &mut Frame, app: &App, area: Rect) {
     let ws = app.ws();
-    let b = block(app, "Response", Pane::Response);
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
+    let inner = draw_box(frame, app, "Response", Pane::Response, area);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(progress) = ws.progress(&app.keymap) {
         lines.push(Line::styled(format!("… {progress}"), app.theme.muted));
@@ -67,9 +65,7 @@ pub fn raw(frame: &mut Frame, app: &App, area: Rect) {
         app.keymap.label(Action::Latest),
         app.keymap.label(Action::Raw)
     );
-    let b = block(app, &name, Pane::Raw);
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
+    let inner = draw_box(frame, app, &name, Pane::Raw, area);
     let start = ws.raw_scroll.min(total.saturating_sub(1));
     let (width, height) = (inner.width as usize, inner.height as usize);
     let mut lines: Vec<Line> = Vec::with_capacity(height);
