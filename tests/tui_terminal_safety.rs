@@ -335,3 +335,45 @@ fn no_escape_byte_from_a_hostile_vendor_reaches_the_terminal() {
         .collect();
     assert!(found.is_empty(), "written to the terminal: {found:?}");
 }
+
+/// A spec's own text is anyone's too (an imported document, a shared file): a direction mark in
+/// a field's label is dropped on its way to the terminal wherever it is drawn, the form's row and
+/// the editor's title (where ratatui joins it to the cell before) alike.
+#[test]
+fn a_direction_mark_in_a_spec_label_never_reaches_the_terminal() {
+    let env = Vendor::start();
+    let document = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openapi/exsited.yaml");
+    let out = env.run(
+        &[
+            "vendors",
+            "import",
+            document.to_str().unwrap(),
+            "--update",
+            "updateAccountContact",
+            "--id",
+            "exsited",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let spec = env.config_dir().join("vendors/exsited.toml");
+    let text = std::fs::read_to_string(&spec).expect("the imported spec");
+    let field = "name = \"first_name\"\n";
+    assert!(text.contains(field), "{text}");
+    let labelled = text.replace(field, &format!("{field}label = \"First\\u202Ename\"\n"));
+    std::fs::write(&spec, labelled).unwrap();
+    let mut tty = env.rolo(&["-p", "sandbox-exsited", "ACC-1001/CONTACT_1"]);
+    tty.wait_for("Liam");
+    tty.select("Firstname");
+    tty.keys(ENTER);
+    tty.wait_for("(first_name)");
+    tty.keys(ESC);
+    tty.wait_until("the editor to close", |screen| {
+        !screen.contains("(first_name)")
+    });
+    tty.keys("q");
+    assert_eq!(tty.exit_code(), Some(0));
+    let out = String::from_utf8_lossy(&tty.bytes.lock().unwrap()).into_owned();
+    assert!(!out.contains('\u{202e}'), "the mark reached the terminal");
+}

@@ -8,6 +8,7 @@ mod external;
 pub mod keymap;
 pub mod modals;
 mod run;
+mod safe_backend;
 mod terminal;
 pub mod theme;
 pub mod views;

@@ -15,10 +15,13 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+use super::safe_backend::SafeBackend;
+
 /// Frames go through a buffer of their own: stdout's line buffer would write a full screen to the
 /// terminal in a hundred 1 KiB pieces (a system call and a wake-up of the terminal each), and
-/// lock stdout for every cell's command. ratatui flushes it at the end of each frame.
-pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// lock stdout for every cell's command. ratatui flushes it at the end of each frame. Every cell
+/// passes the `SafeBackend` gate on its way out.
+pub type Term = Terminal<SafeBackend<CrosstermBackend<BufWriter<Stdout>>>>;
 
 /// Room for a whole frame at common sizes, so that one frame is one write.
 const FRAME_BUFFER: usize = 64 * 1024;
@@ -63,9 +66,8 @@ pub fn enter() -> io::Result<(Term, Guard)> {
         EnableBracketedPaste,
         Hide
     )?;
-    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        FRAME_BUFFER,
-        io::stdout(),
+    let terminal = Terminal::new(SafeBackend::new(CrosstermBackend::new(
+        BufWriter::with_capacity(FRAME_BUFFER, io::stdout()),
     )))?;
     Ok((terminal, guard))
 }
