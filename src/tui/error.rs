@@ -40,6 +40,8 @@ pub enum TuiError {
     Keymap(#[from] KeymapError),
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
+    #[error("the built-in sandbox stopped while starting ({0}); try again")]
+    SandboxTask(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot use the terminal: {0}")]

@@ -1,5 +1,5 @@
 //! Running the user's own editor with the terminal handed over. The event loop drops its
-//! crossterm `EventStream` first (so nothing of rolo's reads the keys meant for the editor);
+//! terminal events first (so nothing of rolo's waits on the keys meant for the editor);
 //! here rolo's screen and modes are undone (`terminal::suspend`), the editor runs on a blocking
 //! thread (the runtime's workers carry on with other tasks; rolo draws nothing meanwhile), and
 //! the terminal is taken back and drawn whole (`terminal::resume`).
@@ -116,10 +116,9 @@ pub async fn run(
     launch: Launch,
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> std::io::Result<(EditorRun, Option<i32>)> {
-    // crossterm's reader thread (of the stream just dropped) holds its lock while it polls; once
-    // this poll gets the lock, that thread has let go of the terminal. A key typed ahead is read
-    // into crossterm's queue, for rolo after the editor: never the editor's.
-    if let Err(e) = crossterm::event::poll(Duration::from_millis(20)) {
+    // Keys typed ahead, already in the terminal's queue, are read into crossterm's: they are
+    // rolo's after the editor, never the editor's.
+    if let Err(e) = crossterm::event::poll(Duration::ZERO) {
         tracing::warn!("reading the terminal before the editor: {e}");
     }
     terminal::suspend()?;

@@ -11,6 +11,8 @@ mod run;
 mod safe_backend;
 mod terminal;
 pub mod theme;
+#[cfg(unix)]
+mod tty_events;
 pub mod views;
 
 use std::io::Write;
@@ -70,17 +72,26 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
     let keymap = Keymap::with_bindings(&config.keys)?;
     // With no profile asked for and no default configured, `rolo` is the demo.
     let demo = args.demo || (args.profile.is_none() && config.default_profile.is_none());
-    // The render loop runs on this thread (`block_on`), the tasks (reads, the in-process sandbox)
-    // on one worker: a second worker only added a thread to start and to hand work to.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The render loop has this thread to itself, on a runtime of its own (current-thread): the
+    // terminal's input wakes it directly, never through another thread. The tasks (reads, the
+    // in-process sandbox) run on one worker: a second only added a thread to start and to hand
+    // work to.
+    let workers = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;
-    let outcome = runtime.block_on(async {
+    let ui = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(TuiError::Runtime)?;
+    let outcome = ui.block_on(async {
         let (config, _sandbox, profile, reference) = if demo {
             let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-            let sandbox = crate::sandbox::start(loopback, None).await?;
+            let sandbox = workers
+                .spawn(crate::sandbox::start(loopback, None))
+                .await
+                .map_err(|e| TuiError::SandboxTask(e.to_string()))??;
             let config = config.with_sandbox_url(&sandbox.url());
             let reference = args
                 .reference
@@ -110,6 +121,7 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
         }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut app = App::new(config, catalog, theme, keymap, tx)
+            .with_workers(workers.handle().clone())
             .with_stores(paths::drafts(), paths::history())
             .with_bodies(paths::data_dir().map(|d| d.join("bodies")));
         // A skipped or replacing user spec is said once on screen (the log has each).
@@ -138,7 +150,8 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
     });
     // A cancelled secret lookup kills its command and returns at once; anything else still on a
     // blocking thread (a stuck keyring call) is not waited for long.
-    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    workers.shutdown_timeout(std::time::Duration::from_secs(2));
+    ui.shutdown_timeout(std::time::Duration::from_secs(2));
     outcome
 }
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
+use crossterm::event::{Event, KeyEventKind, MouseEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures_util::{Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -63,7 +63,7 @@ pub async fn event_loop(
     let mut first_frame_wait = Some(FIRST_FRAME_WAIT);
     loop {
         // A fresh stream each time: the one before is dropped while the editor has the terminal.
-        let events = EventStream::new();
+        let events = terminal_events()?;
         let wait = first_frame_wait.take();
         let ended = run_loop(
             app,
@@ -90,6 +90,17 @@ pub async fn event_loop(
             }
         }
     }
+}
+
+/// The terminal's events, read on this thread (see `tty_events`).
+#[cfg(unix)]
+fn terminal_events() -> std::io::Result<super::tty_events::TtyEvents> {
+    super::tty_events::TtyEvents::new()
+}
+
+#[cfg(not(unix))]
+fn terminal_events() -> std::io::Result<crossterm::event::EventStream> {
+    Ok(crossterm::event::EventStream::new())
 }
 
 /// Why the loop returned.

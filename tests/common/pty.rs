@@ -15,7 +15,7 @@ pub struct Tty {
     pub bytes: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 pub const DOWN: &str = "\x1b[B";
@@ -63,8 +63,24 @@ impl Tty {
             bytes,
             writer,
             child,
-            _master: pair.master,
+            master: pair.master,
         }
+    }
+
+    /// Resizes the terminal as a window does (the program gets SIGWINCH); the screen read here
+    /// takes the new size, blank until the program draws again.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        let mut parser = self.parser.lock().unwrap();
+        parser.screen_mut().set_size(rows, cols);
+        parser.process(b"\x1b[2J");
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("the pty takes the new size");
     }
 
     pub fn screen(&self) -> String {

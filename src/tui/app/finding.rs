@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{App, Msg, runtime};
+use super::{App, Msg};
 use crate::client::{Failed, Listing, PageAt, Query, Session};
 use crate::tui::modals::{OpenModal, Page};
 
@@ -74,11 +74,11 @@ impl App {
             }
             return;
         }
-        if !runtime() {
+        let Some(tasks) = self.tasks() else {
             return;
-        }
+        };
         let tx = self.tx.clone();
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             let result = session.list(&scope, page, LIST_PAGE).await;
             // The app is gone only when quitting; nothing then waits for the page.
             let _ = tx.send(Msg::Listed { ws, page, result });
@@ -88,11 +88,11 @@ impl App {
     /// Starts the pause after a keystroke in the open-contact list: a timer task that reports
     /// when it is over. Every keystroke starts one; the modal heeds only the latest.
     pub(super) fn search_soon(&mut self, generation: u64) {
-        if !runtime() {
+        let Some(tasks) = self.tasks() else {
             return;
-        }
+        };
         let (ws, tx) = (self.active, self.tx.clone());
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             tokio::time::sleep(SEARCH_PAUSE).await;
             let _ = tx.send(Msg::SearchDue { ws, generation });
         });
@@ -129,15 +129,15 @@ impl App {
             .list
             .as_ref()
             .is_some_and(|l| l.search.is_some() && (l.across.is_some() || missing.is_none()));
-        if !searchable || !runtime() {
+        let Some(tasks) = self.tasks().filter(|_| searchable) else {
             // Nothing will answer: the search is done, with what is loaded.
             if let Some(open) = self.modals.find_mut::<OpenModal>() {
                 open.searched(&query, Ok(Page::default()));
             }
             return;
-        }
+        };
         let tx = self.tx.clone();
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             let result = session
                 .search(&Query::text(&query), &scope, at.as_ref())
                 .await;

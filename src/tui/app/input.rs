@@ -5,7 +5,7 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 use tui_textarea::TextArea;
 
-use super::{AfterOpen, App, Banner, LoadPurpose, Msg, PAGE, Pane, WriteJob, runtime};
+use super::{AfterOpen, App, Banner, LoadPurpose, Msg, PAGE, Pane, WriteJob};
 use crate::client::Reference;
 use crate::edit::{Access, Form, Value, codec};
 use crate::spec::Kind;
@@ -462,12 +462,12 @@ impl App {
                 .read(Some(&profile), Some(&wanted))
                 .map_err(|e| e.to_string())
         };
-        if !runtime() {
+        let Some(tasks) = self.tasks() else {
             let result = read();
             self.on_history_read(ws, reference, result);
             return;
-        }
-        tokio::task::spawn_blocking(move || {
+        };
+        tasks.spawn_blocking(move || {
             let result = read();
             // The app is gone only when quitting; nothing then waits for the history.
             let _ = tx.send(Msg::HistoryRead {

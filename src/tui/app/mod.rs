@@ -209,6 +209,9 @@ pub struct App {
     pub bodies: Option<PathBuf>,
     writer: Writer,
     tx: UnboundedSender<Msg>,
+    /// The runtime tasks run on, when it is not the one the app is driven from (the editor:
+    /// its UI runtime has the one thread, which tasks must not hold).
+    workers: Option<tokio::runtime::Handle>,
 }
 
 /// Rows a page-up/down moves.
@@ -225,12 +228,6 @@ fn body_bytes(exchanges: &[Arc<Exchange>]) -> usize {
                 + e.response.as_ref().map_or(0, |r| r.body.len())
         })
         .sum()
-}
-
-/// Whether tasks can be spawned (widget tests and benches run without a runtime and do the
-/// work in place).
-fn runtime() -> bool {
-    tokio::runtime::Handle::try_current().is_ok()
 }
 
 impl App {
@@ -269,7 +266,22 @@ impl App {
             bodies: None,
             writer: Writer::none(),
             tx,
+            workers: None,
         }
+    }
+
+    /// Runs tasks on `workers` rather than the runtime the app is driven from.
+    pub fn with_workers(mut self, workers: tokio::runtime::Handle) -> Self {
+        self.workers = Some(workers);
+        self
+    }
+
+    /// Where tasks are spawned: the workers, else the runtime the app is driven from; `None`
+    /// without either (widget tests and benches, which do the work in place).
+    pub(crate) fn tasks(&self) -> Option<tokio::runtime::Handle> {
+        self.workers
+            .clone()
+            .or_else(|| tokio::runtime::Handle::try_current().ok())
     }
 
     /// Journals drafts and keeps history in these stores, written by a writer thread.
@@ -385,10 +397,15 @@ impl App {
     where
         F: std::future::Future<Output = Msg> + Send + 'static,
     {
+        let Some(tasks) = self.tasks() else {
+            // Only widget tests run without a runtime, and they send no requests.
+            tracing::error!("a request for workspace {ws} with no runtime to run it");
+            return;
+        };
         let tx = self.tx.clone();
         let w = &mut self.workspaces[ws];
         w.request.cancel();
-        let handle = tokio::spawn(async move {
+        let handle = tasks.spawn(async move {
             // The app is gone only when quitting; nothing then waits for the result.
             let _ = tx.send(work.await);
         });
@@ -431,6 +448,7 @@ impl App {
     /// Formats the raw pane's text off the render loop (bodies can be megabytes; one past the
     /// display cap is also written to a file). The task shares the exchanges, never copies them.
     fn refresh_raw(&mut self, ws: usize) {
+        let tasks = self.tasks();
         let w = &mut self.workspaces[ws];
         w.raw_generation += 1;
         let generation = w.raw_generation;
@@ -439,11 +457,14 @@ impl App {
         let tx = self.tx.clone();
         // Small bodies (a contact's usual size) are formatted in place: a task costs a thread's
         // hand-off and a second frame when its text arrives, more than the formatting itself.
-        if !runtime() || body_bytes(&exchanges) <= RAW_IN_PLACE {
-            w.raw = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
-            return;
-        }
-        tokio::task::spawn_blocking(move || {
+        let tasks = match tasks {
+            Some(tasks) if body_bytes(&exchanges) > RAW_IN_PLACE => tasks,
+            _ => {
+                w.raw = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
+                return;
+            }
+        };
+        tasks.spawn_blocking(move || {
             let lines = Arc::new(RawText::format(&exchanges, bodies.as_deref()));
             // Let go of the exchanges before handing the text over: a workspace that has moved
             // on to others frees them now.

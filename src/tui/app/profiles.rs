@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{AfterOpen, App, Banner, InFlight, Msg, RequestState, runtime};
+use super::{AfterOpen, App, Banner, InFlight, Msg, RequestState};
 use crate::client::secret::SecretLookup;
 use crate::client::{OpenError, Session};
 use crate::config::Config;
@@ -35,13 +35,13 @@ impl App {
             w.after_open = then;
             return Ok(());
         }
-        if !runtime() {
+        let Some(tasks) = self.tasks() else {
             let session = Session::open(name, &self.config, &self.catalog)?;
             self.workspaces[index].session = Some(Arc::new(session));
             self.offer_pending_draft();
             return self.after_open(then);
-        }
-        w.after_open = then;
+        };
+        self.workspaces[index].after_open = then;
         // The secret lookup starts here so that Esc (or quitting) can stop it and kill its
         // command; the wait happens on a blocking thread.
         let lookup = self
@@ -52,7 +52,7 @@ impl App {
         self.workspaces[index].secret_lookup = lookup.as_ref().map(SecretLookup::canceller);
         let (name, config, catalog) = (name.to_string(), self.config.clone(), self.catalog.clone());
         let tx = self.tx.clone();
-        let task = tokio::spawn(async move {
+        let task = tasks.spawn(async move {
             let open = move || match lookup {
                 Some(lookup) => open_with(&name, &config, &catalog, lookup),
                 // Unknown profile or vendor: Session::open says which.
@@ -83,10 +83,14 @@ impl App {
         if self.workspaces[index].session.is_none() {
             let (owned, config, catalog) =
                 (name.to_string(), self.config.clone(), self.catalog.clone());
-            let session =
-                tokio::task::spawn_blocking(move || Session::open(&owned, &config, &catalog))
+            let open = move || Session::open(&owned, &config, &catalog);
+            let session = match self.tasks() {
+                Some(tasks) => tasks
+                    .spawn_blocking(open)
                     .await
-                    .map_err(|e| TuiError::OpenTask(e.to_string()))??;
+                    .map_err(|e| TuiError::OpenTask(e.to_string()))??,
+                None => open()?,
+            };
             self.workspaces[index].session = Some(Arc::new(session));
         }
         self.activate(name)

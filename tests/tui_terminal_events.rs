@@ -1,0 +1,65 @@
+//! The terminal's events reach the editor through its own reader (`tui/tty_events.rs`): keys,
+//! a window resize (a signal, not input) and keys sent in one burst, in the real binary in a pty.
+
+mod common;
+
+use common::pty::{DOWN, Vendor};
+
+const CLEMTA: &str = "64b8f1a2e4b0c8d9f0123456";
+
+/// The rows of the screen as text, one string each.
+fn rows(screen: &str) -> Vec<String> {
+    screen.lines().map(str::to_string).collect()
+}
+
+/// How far the top border of the boxes under the header reaches (its last column is a corner).
+fn box_top_width(rows: &[String]) -> Option<usize> {
+    let top = rows.get(1)?.trim_end();
+    top.ends_with('┐').then(|| top.chars().count())
+}
+
+#[test]
+fn a_resized_window_is_drawn_again_at_its_new_size() {
+    let vendor = Vendor::start();
+    let mut tty = vendor.rolo_sized(&["-p", "sandbox-clemta", CLEMTA], &[], 24, 80);
+    tty.wait_for("John Doe");
+    tty.resize(40, 120);
+    // The pane boxes reach the new right edge, and rows below the old bottom are drawn.
+    tty.wait_until("a frame at 120x40", |screen| {
+        let rows = rows(screen);
+        box_top_width(&rows) == Some(120) && rows.iter().skip(30).any(|row| row.contains('│'))
+    });
+    tty.wait_for("John Doe");
+    // Smaller again, and keys still arrive afterwards.
+    tty.resize(20, 70);
+    tty.wait_until("a frame at 70x20", |screen| {
+        box_top_width(&rows(screen)) == Some(70)
+    });
+    let before = tty.selected_row();
+    tty.keys(DOWN);
+    tty.wait_until("the selection to move", |_| tty.selected_row() != before);
+    tty.keys("q");
+    assert_eq!(tty.exit_code(), Some(0));
+}
+
+#[test]
+fn keys_sent_in_one_burst_are_all_applied() {
+    let vendor = Vendor::start();
+    let mut tty = vendor.rolo_sized(&["-p", "sandbox-clemta", CLEMTA], &[], 40, 120);
+    tty.wait_for("John Doe");
+    let first = tty.selected_row();
+    // Five downs and five ups in one write: the selection ends where it started, and then one
+    // more down moves it (no key was lost or left unread).
+    tty.keys(&format!("{}{}", DOWN.repeat(5), common::pty::UP.repeat(5)));
+    tty.keys(DOWN);
+    tty.wait_until("the selection one row down", |_| {
+        let now = tty.selected_row();
+        now != first && !now.is_empty()
+    });
+    tty.keys(common::pty::UP);
+    tty.wait_until("the selection back on the first row", |_| {
+        tty.selected_row() == first
+    });
+    tty.keys("q");
+    assert_eq!(tty.exit_code(), Some(0));
+}
