@@ -144,9 +144,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Opt
     }
     super::draw_lines(frame, &lines, list);
     if details.height > 0 {
-        frame.render_widget(
-            Paragraph::new(details_text(app, form, ws.selected)).wrap(Wrap { trim: true }),
+        super::draw_paragraph(
+            frame,
+            details_text(app, form, ws.selected),
             details,
+            Style::default(),
+            Some(Wrap { trim: true }),
         );
     }
     (hits, Some(scroll))

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as Split, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::Wrap;
 
 use super::app::{App, Drawn, Layout, Pane};
 use super::keymap::{Action, Context, TABLE};
@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let text = header_text(app, area.width as usize);
-    frame.render_widget(Paragraph::new(text).style(app.theme.header), area);
+    draw_paragraph(frame, vec![Line::from(text)], area, app.theme.header, None);
 }
 
 /// The header line, fitted to `width`: the unsaved count always shows whole; the host, then
@@ -124,6 +124,17 @@ pub fn header_text(app: &App, width: usize) -> String {
 /// Lines, one a row from the top of `area`, each cut at the area's width (`lines`).
 pub fn draw_lines(frame: &mut Frame, lines: &[Line], area: Rect) {
     lines::draw_lines(frame.buffer_mut(), lines, area);
+}
+
+/// What `Paragraph::new(lines).style(style)`, wrapped as `wrap` says, draws (`lines`).
+pub fn draw_paragraph(
+    frame: &mut Frame,
+    lines: Vec<Line>,
+    area: Rect,
+    style: Style,
+    wrap: Option<Wrap>,
+) {
+    lines::draw_paragraph(frame.buffer_mut(), lines, area, style, wrap);
 }
 
 /// A pane's title: the focused one is marked `▶`, so the focus reads without colour (NO_COLOR).
@@ -207,8 +218,5 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
             spans.push(Span::styled(format!(" {name} "), app.theme.muted));
         }
     }
-    frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(Style::default()),
-        area,
-    );
+    draw_paragraph(frame, vec![Line::from(spans)], area, Style::default(), None);
 }

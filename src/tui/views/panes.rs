@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -45,7 +46,13 @@ pub fn response(frame: &mut Frame, app: &App, area: Rect) {
         }
         None => {}
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    super::draw_paragraph(
+        frame,
+        lines,
+        inner,
+        Style::default(),
+        Some(Wrap { trim: false }),
+    );
 }
 
 /// Only the visible lines are drawn, so a multi-megabyte body scrolls as fast as a small one.
