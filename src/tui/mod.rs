@@ -1,6 +1,7 @@
 //! The terminal UI: the contact editor. It renders state and turns keys into actions; the
 //! vendor specs, the edit model and the client do the work.
 
+mod ansi;
 pub mod app;
 pub mod countries;
 pub mod error;

@@ -13,7 +13,6 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
 use super::safe_backend::SafeBackend;
 
@@ -21,7 +20,7 @@ use super::safe_backend::SafeBackend;
 /// terminal in a hundred 1 KiB pieces (a system call and a wake-up of the terminal each), and
 /// lock stdout for every cell's command. ratatui flushes it at the end of each frame. Every cell
 /// passes the `SafeBackend` gate on its way out.
-pub type Term = Terminal<SafeBackend<CrosstermBackend<BufWriter<Stdout>>>>;
+pub type Term = Terminal<SafeBackend<BufWriter<Stdout>>>;
 
 /// Room for a whole frame at common sizes, so that one frame is one write.
 const FRAME_BUFFER: usize = 64 * 1024;
@@ -66,8 +65,9 @@ pub fn enter() -> io::Result<(Term, Guard)> {
         EnableBracketedPaste,
         Hide
     )?;
-    let terminal = Terminal::new(SafeBackend::new(CrosstermBackend::new(
-        BufWriter::with_capacity(FRAME_BUFFER, io::stdout()),
+    let terminal = Terminal::new(SafeBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        io::stdout(),
     )))?;
     Ok((terminal, guard))
 }
