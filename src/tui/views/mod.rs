@@ -5,11 +5,12 @@ mod form;
 mod lines;
 mod pane_box;
 mod panes;
+mod split;
 
 pub use panes::wrapped;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout as Split, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
@@ -22,27 +23,19 @@ pub const WIDE: u16 = 100;
 
 pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
-    let [header, body, footer] = Split::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = split::header_body_footer(area);
     draw_header(frame, app, header);
     let mut layout = Layout::default();
     if app.raw_maximized {
         layout.raw = body;
     } else if body.width >= WIDE {
-        let [left, right] =
-            Split::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-        let [response, raw] =
-            Split::vertical([Constraint::Length(8), Constraint::Min(3)]).areas(right);
+        let [left, right] = split::form_and_side(body);
+        let [response, raw] = split::response_and_raw(right);
         layout.form = left;
         layout.response = response;
         layout.raw = raw;
     } else {
-        let [form, response] =
-            Split::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(body);
+        let [form, response] = split::form_and_response(body);
         layout.form = form;
         layout.response = response;
     }
