@@ -22,6 +22,9 @@ pub struct SafeBackend<W: Write> {
     inner: CrosstermBackend<W>,
     /// Whether colours are written (not under NO_COLOR, as crossterm decides).
     colors: bool,
+    /// A frame's bytes, gathered before they go to the writer in one piece: appending to a
+    /// `Vec` costs a few instructions a cell, a writer's `write_all` a call each.
+    frame: Vec<u8>,
 }
 
 impl<W: Write> SafeBackend<W> {
@@ -29,6 +32,7 @@ impl<W: Write> SafeBackend<W> {
         Self {
             inner: CrosstermBackend::new(writer),
             colors: !Colored::ansi_color_disabled_memoized(),
+            frame: Vec::new(),
         }
     }
 }
@@ -40,7 +44,9 @@ impl<W: Write> Backend for SafeBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        ansi::write_cells(&mut self.inner, content, self.colors)
+        self.frame.clear();
+        ansi::write_cells(&mut self.frame, content, self.colors)?;
+        self.inner.write_all(&self.frame)
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
