@@ -1,7 +1,8 @@
 //! Lines set straight into the buffer. The form and the raw pane redraw with every key, and
 //! `Buffer::set_line` splits every span into graphemes and measures each one: a third of a
-//! key's frame (issue 18). Printable ASCII (one cell a byte) is set byte by byte; any other
-//! span goes through `set_stringn` as before. A property test holds the two to the same cells.
+//! key's frame (issue 18). Spans of characters that are each one cell (printable ASCII, and
+//! the narrow punctuation and shapes the editor draws with) are set character by character;
+//! any other span goes through `set_stringn` as before. A property test holds the two to the same cells.
 //!
 //! `draw_paragraph` does the same for what a `Paragraph` would draw when no line needs laying
 //! out (each fits its row): the header, the footer, the response pane and the field's details
@@ -13,7 +14,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Lines, one a row from the top of `area`, each cut at the area's width: what an unwrapped,
 /// unscrolled `Paragraph` draws (styling only the cells a line fills, not the row's rest).
@@ -67,10 +68,14 @@ fn starts_with_space(line: &Line) -> bool {
 
 /// A line's width in cells, when no grapheme in it is wider than one cell (`Paragraph` and
 /// `set_stringn` leave the cell a wide one hides differently: those lines go to `Paragraph`);
-/// printable ASCII is not measured character by character.
+/// characters that are each one cell are counted, not measured.
 fn width(line: &Line) -> usize {
-    if line.spans.iter().all(|s| is_printable_ascii(&s.content)) {
-        return line.spans.iter().map(|s| s.content.len()).sum();
+    let mut cells = 0;
+    if line.spans.iter().all(|s| {
+        cells += s.content.chars().count();
+        s.content.chars().all(is_standalone_narrow)
+    }) {
+        return cells;
     }
     let narrow = line
         .spans
@@ -79,7 +84,7 @@ fn width(line: &Line) -> usize {
     if narrow { line.width() } else { usize::MAX }
 }
 
-/// `Buffer::set_line`, with printable ASCII spans set without grapheme segmentation.
+/// `Buffer::set_line`, with spans of one-cell characters set without grapheme segmentation.
 fn set_line(buffer: &mut Buffer, mut x: u16, y: u16, line: &Line, max_width: u16) {
     let mut remaining = max_width;
     for span in line {
@@ -88,8 +93,8 @@ fn set_line(buffer: &mut Buffer, mut x: u16, y: u16, line: &Line, max_width: u16
         }
         let style = line.style.patch(span.style);
         let text = span.content.as_ref();
-        let end = if is_printable_ascii(text) {
-            set_ascii(buffer, x, y, text, remaining, style)
+        let end = if text.chars().all(is_standalone_narrow) {
+            set_chars(buffer, x, y, text, remaining, style)
         } else {
             buffer
                 .set_stringn(x, y, text, usize::from(remaining), style)
@@ -100,28 +105,42 @@ fn set_line(buffer: &mut Buffer, mut x: u16, y: u16, line: &Line, max_width: u16
     }
 }
 
-fn is_printable_ascii(text: &str) -> bool {
-    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+/// A character that is a grapheme of its own, one cell wide, whatever stands beside it (no
+/// character of this set joins another): printable ASCII, and, when one cell wide, the Latin
+/// letters and signs, punctuation, arrows, box drawing and shapes the editor draws with (`▶`,
+/// `·`, `—`, `…`, `│`). Spans of these need no grapheme segmentation.
+fn is_standalone_narrow(c: char) -> bool {
+    match c {
+        ' '..='~' => true,
+        '\u{a1}'..='\u{ac}'
+        | '\u{ae}'..='\u{17f}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205e}'
+        | '\u{2190}'..='\u{21ff}'
+        | '\u{2500}'..='\u{25ff}' => c.width() == Some(1),
+        _ => false,
+    }
 }
 
-/// Sets one cell per byte from (x, y), at most `max_width` and not past the buffer's right
-/// edge; the x after the last cell set.
-fn set_ascii(buffer: &mut Buffer, x: u16, y: u16, text: &str, max_width: u16, style: Style) -> u16 {
+/// Sets one cell per character from (x, y), at most `max_width` and not past the buffer's
+/// right edge; the x after the last cell set. Every character is `is_standalone_narrow`.
+fn set_chars(buffer: &mut Buffer, x: u16, y: u16, text: &str, max_width: u16, style: Style) -> u16 {
     let area = buffer.area;
     if y < area.top() || y >= area.bottom() || x < area.left() || x >= area.right() {
         return x;
     }
-    let room = area.right().saturating_sub(x).min(max_width);
-    let count = text.len().min(usize::from(room));
+    let room = usize::from(area.right().saturating_sub(x).min(max_width));
     let start = buffer.index_of(x, y);
-    for (cell, byte) in buffer.content[start..start + count]
+    let mut count = 0;
+    for (cell, c) in buffer.content[start..start + room]
         .iter_mut()
-        .zip(text.bytes())
+        .zip(text.chars())
     {
-        cell.set_char(char::from(byte)).set_style(style);
+        cell.set_char(c).set_style(style);
+        count += 1;
     }
     // `count` is at most `room`, a u16.
-    x + u16::try_from(count).unwrap_or(room)
+    x + u16::try_from(count).unwrap_or(u16::MAX)
 }
 
 #[cfg(test)]
@@ -147,7 +166,7 @@ mod tests {
         /// characters, at any offset and width, inside a buffer that does not start at 0.
         #[test]
         fn the_cells_are_those_set_line_sets(
-            spans in proptest::collection::vec(("[ -~]{0,12}|[a-zé東\u{301}\t\u{1b}]{0,6}", any::<u8>()), 0..5),
+            spans in proptest::collection::vec(("[ -~]{0,12}|[a-zé東\u{301}\t\u{1b}]{0,6}|[a▶·—…│─¡¿Āž←⇿◽◾\u{ad}\u{2028}\u{2060}\u{301}]{0,6}", any::<u8>()), 0..5),
             line_style in any::<u8>(),
             x in 2u16..16,
             width in 0u16..16,
@@ -173,7 +192,7 @@ mod tests {
         #[test]
         fn a_paragraph_is_the_one_paragraph_draws(
             lines in proptest::collection::vec(
-                (proptest::collection::vec(("[ -~]{0,9}|[ a-zé東\u{301}\t\u{1b}]{0,5}", any::<u8>()), 0..3), any::<u8>(), any::<bool>()),
+                (proptest::collection::vec(("[ -~]{0,9}|[ a-zé東\u{301}\t\u{1b}]{0,5}|[ ▶·—…│¡Ā←◽\u{2028}\u{301}]{0,5}", any::<u8>()), 0..3), any::<u8>(), any::<bool>()),
                 0..5,
             ),
             style in any::<u8>(),
