@@ -53,24 +53,52 @@ impl WriteKind {
 }
 
 pub struct Writer {
+    /// What the thread writes to, until it starts: with the first job, since most starts write
+    /// nothing and a thread is one more thing start-up pays for (issue 18).
+    stores: Option<Stores>,
     jobs: Option<mpsc::Sender<(usize, WriteJob)>>,
     thread: Option<JoinHandle<()>>,
+}
+
+struct Stores {
+    drafts: Option<DraftStore>,
+    history: Option<History>,
+    results: UnboundedSender<Msg>,
 }
 
 impl Writer {
     /// Nothing kept on disk: jobs are dropped (widget tests, benches).
     pub fn none() -> Self {
         Self {
+            stores: None,
             jobs: None,
             thread: None,
         }
     }
 
+    /// A writer to these stores; its thread starts with the first job.
     pub fn start(
         drafts: Option<DraftStore>,
         history: Option<History>,
         results: UnboundedSender<Msg>,
     ) -> Self {
+        Self {
+            stores: Some(Stores {
+                drafts,
+                history,
+                results,
+            }),
+            jobs: None,
+            thread: None,
+        }
+    }
+
+    fn spawn(stores: Stores) -> Self {
+        let Stores {
+            drafts,
+            history,
+            results,
+        } = stores;
         let (jobs, queue) = mpsc::channel::<(usize, WriteJob)>();
         let thread = std::thread::Builder::new()
             .name("rolo-writer".into())
@@ -133,6 +161,7 @@ impl Writer {
             });
         match thread {
             Ok(thread) => Self {
+                stores: None,
                 jobs: Some(jobs),
                 thread: Some(thread),
             },
@@ -144,8 +173,11 @@ impl Writer {
         }
     }
 
-    /// Queues a write; `false` if nothing can write it.
-    pub fn queue(&self, ws: usize, job: WriteJob) -> bool {
+    /// Queues a write (starting the thread with the first); `false` if nothing can write it.
+    pub fn queue(&mut self, ws: usize, job: WriteJob) -> bool {
+        if let Some(stores) = self.stores.take() {
+            *self = Self::spawn(stores);
+        }
         self.jobs
             .as_ref()
             .is_some_and(|j| j.send((ws, job)).is_ok())
@@ -153,6 +185,8 @@ impl Writer {
 
     /// Waits until everything queued is written.
     pub fn flush(&mut self) {
+        // A writer that never started has nothing queued.
+        self.stores = None;
         self.jobs = None;
         if let Some(thread) = self.thread.take() {
             // A panicked writer has nothing left to flush.
@@ -253,5 +287,31 @@ mod tests {
             .map(|(_, j)| named(j))
             .collect();
         assert_eq!(kept, vec!["a:Des", "remove b"]);
+    }
+
+    /// No thread until there is something to write; the first job starts it and is written,
+    /// and a flush waits for it.
+    #[test]
+    fn the_thread_starts_with_the_first_job() {
+        let dir = std::env::temp_dir().join(format!("rolo-writer-{}", std::process::id()));
+        let drafts = DraftStore::new(&dir);
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut writer = Writer::start(Some(drafts.clone()), None, tx);
+        assert!(writer.thread.is_none(), "a thread before any job");
+        let (ws, job) = save("a", "Desk 2");
+        assert!(writer.queue(ws, job));
+        assert!(writer.thread.is_some());
+        writer.flush();
+        let draft = drafts
+            .read("p", "a")
+            .unwrap()
+            .expect("the draft is written");
+        assert_eq!(draft.reference, "a");
+        // A writer that never wrote flushes at once.
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut idle = Writer::start(Some(drafts), None, tx);
+        idle.flush();
+        assert!(idle.thread.is_none() && idle.jobs.is_none());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
