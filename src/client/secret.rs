@@ -136,6 +136,15 @@ impl fmt::Debug for CommandLine {
 }
 
 impl SecretSource {
+    /// Whether the secret is at hand (the environment, the config, the built-in sandbox): no
+    /// command to run and no keyring to ask, so nothing that may take long or start a runtime.
+    pub fn is_at_hand(&self) -> bool {
+        matches!(
+            self,
+            SecretSource::Env(_) | SecretSource::Literal(_) | SecretSource::BuiltIn(_)
+        )
+    }
+
     /// How the source is shown (`rolo profiles`): never the value, never a command's arguments.
     pub fn describe(&self) -> String {
         match self {
@@ -238,6 +247,24 @@ mod tests {
             "Literal(***)"
         );
         assert_eq!(SecretSource::Literal(s).describe(), "in config.toml");
+    }
+
+    /// Only what needs no command and no keyring is at hand (opened on the UI thread at
+    /// start-up); the two that wait are not.
+    #[test]
+    fn only_sources_without_a_wait_are_at_hand() {
+        let at_hand = [
+            SecretSource::Env("K".into()),
+            SecretSource::Literal(Secret::new("v")),
+            SecretSource::BuiltIn(Secret::new("v")),
+        ];
+        assert!(at_hand.iter().all(SecretSource::is_at_hand));
+        let keyring = SecretSource::Keyring {
+            entry: "e".into(),
+            timeout: DEFAULT_SECRET_TIMEOUT,
+        };
+        assert!(!keyring.is_at_hand());
+        assert!(!command("pass show x").is_at_hand());
     }
 
     fn command(line: &str) -> SecretSource {

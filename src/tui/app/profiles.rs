@@ -77,19 +77,27 @@ impl App {
     }
 
     /// Makes a profile active and waits for its session (at start-up, so a profile that
-    /// cannot open stops rolo with the reason before the screen is taken).
+    /// cannot open stops rolo with the reason before the screen is taken). A profile whose
+    /// secret is at hand opens right here: nothing is drawn yet, and a blocking thread would
+    /// only be one more thread to start. A secret command or the keyring is waited for on a
+    /// blocking thread (a keyring lookup may start a runtime of its own, which tokio refuses
+    /// inside this one).
     pub async fn activate_now(&mut self, name: &str) -> Result<(), TuiError> {
         let index = self.index_of(name)?;
         if self.workspaces[index].session.is_none() {
             let (owned, config, catalog) =
                 (name.to_string(), self.config.clone(), self.catalog.clone());
             let open = move || Session::open(&owned, &config, &catalog);
+            let at_hand = self
+                .config
+                .profile(name)
+                .is_none_or(|profile| profile.secret.is_at_hand());
             let session = match self.tasks() {
-                Some(tasks) => tasks
+                Some(tasks) if !at_hand => tasks
                     .spawn_blocking(open)
                     .await
                     .map_err(|e| TuiError::OpenTask(e.to_string()))??,
-                None => open()?,
+                _ => open()?,
             };
             self.workspaces[index].session = Some(Arc::new(session));
         }
