@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::pty::{DOWN, Vendor};
+use common::pty::{DOWN, UP, Vendor};
 
 const CLEMTA: &str = "64b8f1a2e4b0c8d9f0123456";
 
@@ -48,17 +48,27 @@ fn keys_sent_in_one_burst_are_all_applied() {
     let mut tty = vendor.rolo_sized(&["-p", "sandbox-clemta", CLEMTA], &[], 40, 120);
     tty.wait_for("John Doe");
     let first = tty.selected_row();
-    // Five downs and five ups in one write: the selection ends where it started, and then one
-    // more down moves it (no key was lost or left unread).
-    tty.keys(&format!("{}{}", DOWN.repeat(5), common::pty::UP.repeat(5)));
-    tty.keys(DOWN);
-    tty.wait_until("the selection one row down", |_| {
-        let now = tty.selected_row();
-        now != first && !now.is_empty()
-    });
-    tty.keys(common::pty::UP);
-    tty.wait_until("the selection back on the first row", |_| {
-        tty.selected_row() == first
+    // The row three moves down, reached one key at a time; then back to the first.
+    let mut rows = vec![first.clone()];
+    for _ in 0..3 {
+        let before = tty.selected_row();
+        tty.keys(DOWN);
+        tty.wait_until("the selection to move down", |_| {
+            tty.selected_row() != before
+        });
+        rows.push(tty.selected_row());
+    }
+    for _ in 0..3 {
+        let before = tty.selected_row();
+        tty.keys(UP);
+        tty.wait_until("the selection to move up", |_| tty.selected_row() != before);
+    }
+    assert_eq!(tty.selected_row(), first);
+    // Four downs and one up in one write land on that same row: a lost down ends above it, a
+    // lost up below it (and the top row never stops a move here).
+    tty.keys(&format!("{}{UP}", DOWN.repeat(4)));
+    tty.wait_until("the selection three rows down", |_| {
+        tty.selected_row() == rows[3]
     });
     tty.keys("q");
     assert_eq!(tty.exit_code(), Some(0));

@@ -25,15 +25,12 @@ pub fn shown_value(form: &Form, i: usize) -> (String, bool) {
 /// used (kept for the next frame).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> (Vec<(u16, usize)>, Option<usize>) {
     let theme = &app.theme;
-    let focused = app.focus == Pane::Form;
     let ws = &app.workspaces[app.active];
     let name = match &ws.form {
         Some(form) => format!("{} · {} fields", form.spec().name, form.len()),
         None => "Contact".into(),
     };
-    let title = super::pane_title(focused, &name);
-    let border = if focused { theme.focus } else { theme.border };
-    let inner = super::pane_box::draw_box(frame.buffer_mut(), area, &title, border);
+    let inner = super::draw_pane_box(frame, app, &name, Pane::Form, area);
     let Some(form) = &ws.form else {
         let message = match ws.request.label() {
             Some(what) => {

@@ -2,7 +2,8 @@
 //! `Buffer::set_line` splits every span into graphemes and measures each one: a third of a
 //! key's frame (issue 18). Spans of characters that are each one cell (printable ASCII, and
 //! the narrow punctuation and shapes the editor draws with) are set character by character;
-//! any other span goes through `set_stringn` as before. A property test holds the two to the same cells.
+//! any other span goes through `set_stringn` as before. A property test holds the two to the
+//! same cells.
 //!
 //! `draw_paragraph` does the same for what a `Paragraph` would draw when no line needs laying
 //! out (each fits its row): the header, the footer, the response pane and the field's details
@@ -70,12 +71,12 @@ fn starts_with_space(line: &Line) -> bool {
 /// `set_stringn` leave the cell a wide one hides differently: those lines go to `Paragraph`);
 /// characters that are each one cell are counted, not measured.
 fn width(line: &Line) -> usize {
-    let mut cells = 0;
-    if line.spans.iter().all(|s| {
-        cells += s.content.chars().count();
-        s.content.chars().all(is_standalone_narrow)
-    }) {
-        return cells;
+    if line
+        .spans
+        .iter()
+        .all(|s| s.content.chars().all(is_standalone_narrow))
+    {
+        return line.spans.iter().map(|s| s.content.chars().count()).sum();
     }
     let narrow = line
         .spans

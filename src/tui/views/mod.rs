@@ -130,6 +130,19 @@ pub fn draw_paragraph(
     lines::draw_paragraph(frame.buffer_mut(), lines, area, style, wrap);
 }
 
+/// Draws a pane's box, titled `name`, in the focus style when the pane has the focus; the area
+/// inside it.
+fn draw_pane_box(frame: &mut Frame, app: &App, name: &str, pane: Pane, area: Rect) -> Rect {
+    let focused = app.focus == pane;
+    let style = if focused {
+        app.theme.focus
+    } else {
+        app.theme.border
+    };
+    let title = pane_title(focused, name);
+    pane_box::draw_box(frame.buffer_mut(), area, &title, style)
+}
+
 /// A pane's title: the focused one is marked `▶`, so the focus reads without colour (NO_COLOR).
 pub fn pane_title(focused: bool, name: &str) -> String {
     if focused {

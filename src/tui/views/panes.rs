@@ -9,21 +9,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::tui::app::{App, Banner, Pane};
 use crate::tui::keymap::Action;
 
-/// Draws the pane's box (marked when focused) and returns the area inside it.
-fn draw_box(frame: &mut Frame, app: &App, name: &str, pane: Pane, area: Rect) -> Rect {
-    let focused = app.focus == pane;
-    let style = if focused {
-        app.theme.focus
-    } else {
-        app.theme.border
-    };
-    let title = super::pane_title(focused, name);
-    super::pane_box::draw_box(frame.buffer_mut(), area, &title, style)
-}
-
 pub fn response(frame: &mut Frame, app: &App, area: Rect) {
     let ws = app.ws();
-    let inner = draw_box(frame, app, "Response", Pane::Response, area);
+    let inner = super::draw_pane_box(frame, app, "Response", Pane::Response, area);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(progress) = ws.progress(&app.keymap) {
         lines.push(Line::styled(format!("… {progress}"), app.theme.muted));
@@ -72,7 +60,7 @@ pub fn raw(frame: &mut Frame, app: &App, area: Rect) {
         app.keymap.label(Action::Latest),
         app.keymap.label(Action::Raw)
     );
-    let inner = draw_box(frame, app, &name, Pane::Raw, area);
+    let inner = super::draw_pane_box(frame, app, &name, Pane::Raw, area);
     let start = ws.raw_scroll.min(total.saturating_sub(1));
     let (width, height) = (inner.width as usize, inner.height as usize);
     let mut lines: Vec<Line> = Vec::with_capacity(height);
