@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::pty::{DOWN, UP, Vendor};
+use std::time::{Duration, Instant};
+
+use common::pty::{DOWN, ENTER, UP, Vendor};
 
 const CLEMTA: &str = "64b8f1a2e4b0c8d9f0123456";
 
@@ -72,4 +74,42 @@ fn keys_sent_in_one_burst_are_all_applied() {
     });
     tty.keys("q");
     assert_eq!(tty.exit_code(), Some(0));
+}
+
+/// A window that closes under rolo (the terminal hangs up; rolo, started by a shell, gets no
+/// SIGHUP of its own, only the end of its input): rolo ends as on SIGHUP, with the open
+/// editor's text in the draft, instead of reading the ended terminal again and again.
+#[test]
+fn a_terminal_that_hangs_up_ends_rolo_as_sighup_with_the_text_kept() {
+    let vendor = Vendor::start();
+    let exit_file = vendor.home.path().join("exit-code");
+    let mut tty = vendor.rolo_under_shell(&["-p", "sandbox-clemta", CLEMTA], &exit_file);
+    tty.wait_for("John Doe");
+    tty.select("Full name");
+    tty.keys(ENTER);
+    tty.wait_for("Edit ");
+    tty.keys(" typed before the window closed");
+    tty.wait_for("typed before the window closed");
+    tty.hang_up();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        let written = std::fs::read_to_string(&exit_file).unwrap_or_default();
+        if written.ends_with('\n') {
+            break written.trim().to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "rolo is still running after its terminal hung up"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, "129", "ended as on SIGHUP, not by a panic");
+    assert!(
+        vendor
+            .files()
+            .iter()
+            .any(|(p, t)| p.extension().is_some_and(|e| e == "json")
+                && t.contains("John Doe typed before the window closed")),
+        "the editor's text is in the draft"
+    );
 }

@@ -136,7 +136,7 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
         }
         let (mut terminal, guard) = terminal::enter().map_err(TuiError::TerminalSetup)?;
         let result = run::event_loop(&mut terminal, &mut app, &mut rx).await;
-        drop(guard);
+        terminal::leave(terminal, guard);
         // A secret command still running is killed, not left behind.
         app.stop_secret_lookups();
         // Everything queued reaches the disk before rolo exits; a write that failed is said.

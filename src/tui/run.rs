@@ -57,13 +57,13 @@ pub async fn event_loop(
     app: &mut App,
     rx: &mut UnboundedReceiver<Msg>,
 ) -> std::io::Result<()> {
-    // `poll` with a zero timeout only looks; the stream then reads the event without waiting.
-    let ready = || crossterm::event::poll(Duration::ZERO);
     let mut signals = signals()?;
     let mut first_frame_wait = Some(FIRST_FRAME_WAIT);
     loop {
         // A fresh stream each time: the one before is dropped while the editor has the terminal.
         let events = terminal_events()?;
+        // Only looks (a zero timeout); the stream then reads the event without waiting.
+        let ready = ready_check(&events)?;
         let wait = first_frame_wait.take();
         let ended = run_loop(
             app,
@@ -101,6 +101,36 @@ fn terminal_events() -> std::io::Result<super::tty_events::TtyEvents> {
 #[cfg(not(unix))]
 fn terminal_events() -> std::io::Result<crossterm::event::EventStream> {
     Ok(crossterm::event::EventStream::new())
+}
+
+/// Whether `events` has an event to read without waiting.
+#[cfg(unix)]
+fn ready_check(
+    events: &super::tty_events::TtyEvents,
+) -> std::io::Result<impl FnMut() -> std::io::Result<bool> + use<>> {
+    let probe = events.probe()?;
+    Ok(move || probe.ready())
+}
+
+#[cfg(not(unix))]
+fn ready_check(
+    _: &crossterm::event::EventStream,
+) -> std::io::Result<impl FnMut() -> std::io::Result<bool> + use<>> {
+    Ok(|| crossterm::event::poll(Duration::ZERO))
+}
+
+/// The terminal's events ended: its window is gone. rolo ends as on SIGHUP (which a closed
+/// window does not always send to rolo itself): the open editor's text journaled, what is
+/// queued written, exit 128+1.
+fn hung_up(app: &mut App) -> Ended {
+    tracing::info!("the terminal hung up");
+    app.journal(app.active);
+    #[cfg(unix)]
+    {
+        app.signal = Some(libc::SIGHUP);
+    }
+    app.quit = true;
+    Ended::Quit
 }
 
 /// Why the loop returned.
@@ -171,7 +201,7 @@ where
                 match events.next().await {
                     Some(Ok(event)) => dirty |= on_event(app, event),
                     Some(Err(e)) => return Err(e),
-                    None => return Ok(Ended::Quit),
+                    None => return Ok(hung_up(app)),
                 }
                 handled = true;
             }
@@ -206,7 +236,7 @@ where
             event = events.next() => match event {
                 Some(Ok(event)) => dirty |= on_event(app, event),
                 Some(Err(e)) => return Err(e),
-                None => return Ok(Ended::Quit),
+                None => return Ok(hung_up(app)),
             },
             _ = progress.tick(), if busy && !holding => dirty = true,
             () = tokio::time::sleep_until(hold_ends), if holding => {}
@@ -319,6 +349,31 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(frames, [true], "the loading frame, once the wait is over");
+    }
+
+    /// Events that end (a terminal whose window closed) end rolo as SIGHUP does, after a frame:
+    /// never a loop that looks for input again and again.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn events_that_end_end_rolo_as_a_hangup() {
+        let catalog = Catalog::built_in();
+        let config = Config::built_in(&catalog);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        let ended = run_loop(
+            &mut app,
+            &mut rx,
+            futures_util::stream::empty(),
+            futures_util::stream::pending(),
+            || Ok(false),
+            None,
+            |_| Ok(()),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(ended, Ended::Quit));
+        assert!(app.quit);
+        assert_eq!(app.signal, Some(libc::SIGHUP));
     }
 
     #[tokio::test]

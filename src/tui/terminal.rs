@@ -72,6 +72,18 @@ pub fn enter() -> io::Result<(Term, Guard)> {
     Ok((terminal, guard))
 }
 
+/// Gives the terminal back at the end: the cursor shown, then `guard` restores the rest. On a
+/// terminal that is gone (its window closed) showing the cursor fails, and ratatui's own drop
+/// would say so with `eprintln!` on the same closed terminal, which panics: that terminal is
+/// then let go without its drop (nothing in it is left to write anywhere).
+pub fn leave(mut terminal: Term, guard: Guard) {
+    if let Err(e) = terminal.show_cursor() {
+        tracing::info!("the terminal could not be given back: {e}");
+        std::mem::forget(terminal);
+    }
+    drop(guard);
+}
+
 /// Hands the terminal to another program (the user's editor): undoes what `enter` set up, in
 /// the reverse order (rolo sets no keyboard enhancement flags, so there are none to pop).
 pub fn suspend() -> io::Result<()> {

@@ -8,7 +8,7 @@
 //! and a SIGWINCH stream here wakes the loop to read it.
 
 use std::io::{self, IsTerminal};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -43,6 +43,43 @@ impl TtyEvents {
             resized: signal(SignalKind::window_change())?,
         })
     }
+
+    /// A look at the same terminal that the loop keeps while the stream is polled.
+    pub fn probe(&self) -> io::Result<TtyProbe> {
+        Ok(TtyProbe {
+            tty: self.tty.get_ref().try_clone()?,
+        })
+    }
+}
+
+pub struct TtyProbe {
+    tty: OwnedFd,
+}
+
+impl TtyProbe {
+    /// Whether an event can be read without waiting: crossterm's `poll` with a zero timeout,
+    /// except on a terminal that hung up, where it is `true` so that the stream is read and
+    /// ends (see `hung_up`).
+    pub fn ready(&self) -> io::Result<bool> {
+        if hung_up(&self.tty) {
+            return Ok(true);
+        }
+        event::poll(Duration::ZERO)
+    }
+}
+
+/// Whether the terminal hung up (its window closed). crossterm must not be asked then: on a
+/// terminal that reads as ended it reads again without end (crossterm 0.29, `mio.rs`), which
+/// on this thread would stop the loop, signals and all.
+fn hung_up(tty: &OwnedFd) -> bool {
+    let mut poll = libc::pollfd {
+        fd: tty.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout.
+    let found = unsafe { libc::poll(&mut poll, 1, 0) };
+    found > 0 && poll.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 impl Stream for TtyEvents {
@@ -50,6 +87,9 @@ impl Stream for TtyEvents {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
+            if hung_up(self.tty.get_ref()) {
+                return Poll::Ready(None);
+            }
             // crossterm may hold events parsed from an earlier read: those come first.
             match event::poll(Duration::ZERO) {
                 Ok(true) => return Poll::Ready(Some(event::read())),

@@ -123,6 +123,35 @@ impl Home {
     pub fn pty(&self, args: &[&str], extra: &[(&str, &str)], rows: u16, cols: u16) -> Tty {
         let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_rolo"));
         cmd.args(args);
+        self.pty_command(cmd, extra, rows, cols)
+    }
+
+    /// rolo in a pseudo-terminal, started by a shell as a terminal's window starts it: the
+    /// shell, not rolo, leads the session (and alone gets SIGHUP when the window closes). The
+    /// shell waits for rolo and writes its exit code to `exit_file`.
+    pub fn pty_under_shell(
+        &self,
+        args: &[&str],
+        extra: &[(&str, &str)],
+        exit_file: &Path,
+        rows: u16,
+        cols: u16,
+    ) -> Tty {
+        let mut cmd = portable_pty::CommandBuilder::new("/bin/sh");
+        cmd.args(["-c", r#"trap : HUP; "$0" "$@"; echo $? > "$EXIT_FILE""#]);
+        cmd.arg(env!("CARGO_BIN_EXE_rolo"));
+        cmd.args(args);
+        cmd.env("EXIT_FILE", exit_file);
+        self.pty_command(cmd, extra, rows, cols)
+    }
+
+    fn pty_command(
+        &self,
+        mut cmd: portable_pty::CommandBuilder,
+        extra: &[(&str, &str)],
+        rows: u16,
+        cols: u16,
+    ) -> Tty {
         cmd.env("TERM", "xterm-256color");
         let (remove, set) = self.env();
         for name in remove {

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,7 +17,11 @@ pub struct Tty {
     pub bytes: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
+    /// `None` once the terminal has hung up.
+    master: Option<Box<dyn portable_pty::MasterPty + Send>>,
+    /// Tells the reader to let go of its end of the terminal.
+    stop_reading: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 pub const DOWN: &str = "\x1b[B";
@@ -42,20 +48,34 @@ impl Tty {
             .spawn_command(cmd)
             .expect("rolo starts in the pty");
         drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
+        // The reader's own copy of the terminal's end, which it closes when told to stop (a
+        // blocking read would hold it open for ever, and a terminal never hangs up then).
+        let raw = pair.master.as_raw_fd().expect("a unix pty");
+        // SAFETY: the master is open here; the copy is owned by the reader from now on.
+        let copy = unsafe { BorrowedFd::borrow_raw(raw) }
+            .try_clone_to_owned()
+            .unwrap();
         let writer = pair.master.take_writer().unwrap();
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let feed = parser.clone();
         let bytes = Arc::new(Mutex::new(Vec::new()));
         let log = bytes.clone();
-        std::thread::spawn(move || {
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = stop_reading.clone();
+        let reader = std::thread::spawn(move || {
+            let mut file = std::fs::File::from(copy);
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            while !stop.load(Ordering::Relaxed) {
+                if !readable(&file, 50) {
+                    continue;
                 }
-                feed.lock().unwrap().process(&buf[..n]);
-                log.lock().unwrap().extend_from_slice(&buf[..n]);
+                match file.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        feed.lock().unwrap().process(&buf[..n]);
+                        log.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
             }
         });
         Tty {
@@ -63,8 +83,21 @@ impl Tty {
             bytes,
             writer,
             child,
-            master: pair.master,
+            master: Some(pair.master),
+            stop_reading,
+            reader: Some(reader),
         }
+    }
+
+    /// Closes the terminal as a closed window does: every copy of its end is let go, so the
+    /// program reads the end of its input (and only a session leader gets SIGHUP).
+    pub fn hang_up(&mut self) {
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader stops");
+        }
+        self.writer = Box::new(std::io::sink());
+        self.master = None;
     }
 
     /// Resizes the terminal as a window does (the program gets SIGWINCH); the screen read here
@@ -74,6 +107,8 @@ impl Tty {
         parser.screen_mut().set_size(rows, cols);
         parser.process(b"\x1b[2J");
         self.master
+            .as_ref()
+            .expect("a terminal that has not hung up")
             .resize(PtySize {
                 rows,
                 cols,
@@ -194,8 +229,21 @@ impl Tty {
     }
 }
 
+/// Whether `file` has something to read within `ms` milliseconds.
+fn readable(file: &std::fs::File, ms: i32) -> bool {
+    let mut poll = libc::pollfd {
+        fd: file.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut poll, 1, ms) > 0 }
+}
+
 impl Drop for Tty {
     fn drop(&mut self) {
+        // The terminal closes too: a program the child started is not left behind on it.
+        self.stop_reading.store(true, Ordering::Relaxed);
         let _ = self.child.kill();
     }
 }
@@ -257,6 +305,13 @@ impl Vendor {
     pub fn rolo_sized(&self, args: &[&str], extra: &[(&str, &str)], rows: u16, cols: u16) -> Tty {
         let url = self.running.url();
         self.home.pty(args, &self.extra(&url, extra), rows, cols)
+    }
+
+    /// rolo started by a shell in a 100×32 terminal (see `Home::pty_under_shell`).
+    pub fn rolo_under_shell(&self, args: &[&str], exit_file: &std::path::Path) -> Tty {
+        let url = self.running.url();
+        self.home
+            .pty_under_shell(args, &self.extra(&url, &[]), exit_file, 32, 100)
     }
 
     /// rolo as a plain command (no terminal), run to the end.
