@@ -203,7 +203,11 @@ pub async fn start_with(
     sandbox.chaos = chaos;
     let shared: Shared = Arc::new(sandbox);
     let (shutdown, stopped) = watch::channel(false);
-    tokio::spawn(serve::serve(listener, router(shared.clone()), stopped));
+    let served = shared.clone();
+    // The routes are built on the serving task, not before returning: the caller goes on
+    // meanwhile (the editor opens its profile), and a request that comes first waits in the
+    // listener's queue.
+    tokio::spawn(async move { serve::serve(listener, router(served), stopped).await });
     Ok(Running {
         addr,
         shared,

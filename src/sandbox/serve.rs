@@ -24,12 +24,15 @@ pub async fn serve(listener: TcpListener, app: Router, mut shutdown: watch::Rece
         let stream = match accepted {
             Ok((stream, _)) => stream,
             // Out of file descriptors and the like: wait a moment rather than spin.
-            Err(_) => {
+            Err(e) => {
+                tracing::warn!("the sandbox could not accept a connection: {e}");
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 continue;
             }
         };
-        let _ = stream.set_nodelay(true);
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!("the sandbox's connection keeps Nagle's delay: {e}");
+        }
         let app = app.clone();
         tokio::spawn(async move {
             let kill = Arc::new(Notify::new());

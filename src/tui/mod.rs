@@ -66,13 +66,6 @@ pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
 
 /// Runs the editor; the signal that ended it, if one did.
 fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiError> {
-    let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
-    let spec_notice = spec_notice(&catalog);
-    let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
-    let theme = pick_theme(args.theme.as_deref(), &config)?;
-    let keymap = Keymap::with_bindings(&config.keys)?;
-    // With no profile asked for and no default configured, `rolo` is the demo.
-    let demo = args.demo || (args.profile.is_none() && config.default_profile.is_none());
     // The render loop has this thread to itself, on a runtime of its own (current-thread): the
     // terminal's input wakes it directly, never through another thread. The tasks (reads, the
     // in-process sandbox) run on one worker: a second only added a thread to start and to hand
@@ -82,15 +75,27 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    // `rolo demo`'s sandbox starts on the worker while this thread reads the specs, the config
+    // and the theme.
+    let early_sandbox = args
+        .demo
+        .then(|| workers.spawn(crate::sandbox::start(loopback, None)));
+    let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
+    let spec_notice = spec_notice(&catalog);
+    let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
+    let theme = pick_theme(args.theme.as_deref(), &config)?;
+    let keymap = Keymap::with_bindings(&config.keys)?;
+    // With no profile asked for and no default configured, `rolo` is the demo.
+    let demo = args.demo || (args.profile.is_none() && config.default_profile.is_none());
     let ui = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;
     let outcome = ui.block_on(async {
         let (config, _sandbox, profile, reference) = if demo {
-            let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-            let sandbox = workers
-                .spawn(crate::sandbox::start(loopback, None))
+            let sandbox = early_sandbox
+                .unwrap_or_else(|| workers.spawn(crate::sandbox::start(loopback, None)))
                 .await
                 .map_err(|e| TuiError::SandboxTask(e.to_string()))??;
             let config = config.with_sandbox_url(&sandbox.url());
