@@ -83,7 +83,7 @@ fn keys_sent_in_one_burst_are_all_applied() {
 fn a_terminal_that_hangs_up_ends_rolo_as_sighup_with_the_text_kept() {
     let vendor = Vendor::start();
     let exit_file = vendor.home.path().join("exit-code");
-    let mut tty = vendor.rolo_under_shell(&["-p", "sandbox-clemta", CLEMTA], &exit_file);
+    let mut tty = vendor.rolo_under_shell(&["-p", "sandbox-clemta", CLEMTA], &[], &exit_file);
     tty.wait_for("John Doe");
     tty.select("Full name");
     tty.keys(ENTER);
@@ -91,19 +91,11 @@ fn a_terminal_that_hangs_up_ends_rolo_as_sighup_with_the_text_kept() {
     tty.keys(" typed before the window closed");
     tty.wait_for("typed before the window closed");
     tty.hang_up();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let code = loop {
-        let written = std::fs::read_to_string(&exit_file).unwrap_or_default();
-        if written.ends_with('\n') {
-            break written.trim().to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "rolo is still running after its terminal hung up"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(code, "129", "ended as on SIGHUP, not by a panic");
+    assert_eq!(
+        exit_code_written(&exit_file),
+        "129",
+        "ended as on SIGHUP, not by a panic"
+    );
     assert!(
         vendor
             .files()
@@ -112,4 +104,56 @@ fn a_terminal_that_hangs_up_ends_rolo_as_sighup_with_the_text_kept() {
                 && t.contains("John Doe typed before the window closed")),
         "the editor's text is in the draft"
     );
+}
+
+/// The same while the user's own editor has the terminal: the editor ends with it, taking the
+/// terminal back fails, and rolo ends as on SIGHUP with the editor's file named in the draft
+/// (offered back at the next start), not with an error.
+#[test]
+fn a_terminal_that_hangs_up_under_the_users_editor_ends_rolo_as_sighup() {
+    let vendor = Vendor::start();
+    let exit_file = vendor.home.path().join("exit-code");
+    // An editor that says it is ready and reads its terminal until it ends, as editors do.
+    let script = vendor.home.path().join("editor.sh");
+    std::fs::write(&script, "printf 'EDITOR READY\\n'; cat > /dev/null\n").unwrap();
+    let editor = format!("sh {}", script.display());
+    let mut tty = vendor.rolo_under_shell(
+        &["-p", "sandbox-clemta", CLEMTA],
+        &[("EDITOR", &editor), ("VISUAL", "")],
+        &exit_file,
+    );
+    tty.wait_for("John Doe");
+    tty.select("Full name");
+    tty.keys("e");
+    tty.wait_for("EDITOR READY");
+    tty.hang_up();
+    assert_eq!(exit_code_written(&exit_file), "129");
+    let drafts: Vec<String> = vendor
+        .files()
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "json"))
+        .map(|(_, text)| text)
+        .collect();
+    assert!(
+        drafts
+            .iter()
+            .any(|d| d.contains("\"external\"") && d.contains(".edit-full_5fname.txt")),
+        "the draft names the editor's file: {drafts:?}"
+    );
+}
+
+/// The exit code the shell wrote once rolo ended; fails if rolo is still running.
+fn exit_code_written(exit_file: &std::path::Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let written = std::fs::read_to_string(exit_file).unwrap_or_default();
+        if written.ends_with('\n') {
+            return written.trim().to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "rolo is still running after its terminal hung up"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -78,7 +78,17 @@ pub async fn event_loop(
         match ended {
             Ended::Quit => return Ok(()),
             Ended::Editor(launch) => {
-                let (run, signal) = external::run(terminal, launch, &mut signals).await?;
+                let (run, signal) = match external::run(terminal, launch, &mut signals).await {
+                    Ok(done) => done,
+                    // The window closed while the editor had the terminal: taking it back
+                    // fails, and rolo ends as on a hangup (the editor's file stays named in
+                    // the draft, as on a signal).
+                    Err(e) if terminal_gone(&e) => {
+                        hung_up(app);
+                        return Ok(());
+                    }
+                    Err(e) => return Err(e),
+                };
                 if let Some(n) = signal {
                     // The editor's file and the draft naming it stay for the next start.
                     app.journal(app.active);
@@ -131,6 +141,20 @@ fn hung_up(app: &mut App) -> Ended {
     }
     app.quit = true;
     Ended::Quit
+}
+
+/// Whether an error from the terminal says it is gone: a hung-up terminal answers EIO, and
+/// opening it again ENXIO.
+fn terminal_gone(error: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        matches!(error.raw_os_error(), Some(libc::EIO | libc::ENXIO))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
 }
 
 /// Why the loop returned.

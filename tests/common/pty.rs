@@ -308,10 +308,15 @@ impl Vendor {
     }
 
     /// rolo started by a shell in a 100×32 terminal (see `Home::pty_under_shell`).
-    pub fn rolo_under_shell(&self, args: &[&str], exit_file: &std::path::Path) -> Tty {
+    pub fn rolo_under_shell(
+        &self,
+        args: &[&str],
+        extra: &[(&str, &str)],
+        exit_file: &std::path::Path,
+    ) -> Tty {
         let url = self.running.url();
         self.home
-            .pty_under_shell(args, &self.extra(&url, &[]), exit_file, 32, 100)
+            .pty_under_shell(args, &self.extra(&url, extra), exit_file, 32, 100)
     }
 
     /// rolo as a plain command (no terminal), run to the end.
