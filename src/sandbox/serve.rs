@@ -16,16 +16,29 @@ use tower::ServiceExt;
 pub struct DropConnection(pub Arc<Notify>);
 
 pub async fn serve(listener: TcpListener, app: Router, mut shutdown: watch::Receiver<bool>) {
+    // Failed accepts in a row: logged once per run of them, not every 20 ms.
+    let mut failing = 0u64;
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = shutdown.changed() => return,
         };
         let stream = match accepted {
-            Ok((stream, _)) => stream,
+            Ok((stream, _)) => {
+                if failing > 0 {
+                    tracing::info!(
+                        "the sandbox accepts connections again after {failing} failures"
+                    );
+                    failing = 0;
+                }
+                stream
+            }
             // Out of file descriptors and the like: wait a moment rather than spin.
             Err(e) => {
-                tracing::warn!("the sandbox could not accept a connection: {e}");
+                if failing == 0 {
+                    tracing::warn!("the sandbox could not accept a connection: {e}");
+                }
+                failing += 1;
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 continue;
             }

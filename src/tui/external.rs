@@ -116,6 +116,11 @@ pub async fn run(
     launch: Launch,
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> std::io::Result<(EditorRun, Option<i32>)> {
+    // crossterm must not read a terminal that hung up (`hangup`).
+    #[cfg(unix)]
+    if super::hangup::terminal_hung_up() {
+        return Err(super::hangup::gone());
+    }
     // Keys typed ahead, already in the terminal's queue, are read into crossterm's: they are
     // rolo's after the editor, never the editor's.
     if let Err(e) = crossterm::event::poll(Duration::ZERO) {
@@ -144,6 +149,14 @@ pub async fn run(
             }
         }
     };
+    // An editor ends when its window closes, possibly before the terminal has fully hung up:
+    // taking the terminal back could then succeed, and the editor's failure would be taken
+    // for the user's (its file dropped). A closed window is a hang-up.
+    #[cfg(unix)]
+    if ended_by.is_none() && super::hangup::terminal_hung_up() {
+        tracing::info!("the terminal hung up while the editor ran ({run:?})");
+        return Err(super::hangup::gone());
+    }
     if ended_by.is_none() {
         terminal::resume(terminal)?;
     }

@@ -6,6 +6,8 @@ pub mod app;
 pub mod countries;
 pub mod error;
 mod external;
+#[cfg(unix)]
+mod hangup;
 pub mod keymap;
 pub mod modals;
 mod run;
@@ -140,6 +142,11 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
             None => app.act(keymap::Action::Open),
         }
         let (mut terminal, guard) = terminal::enter().map_err(TuiError::TerminalSetup)?;
+        #[cfg(unix)]
+        match hangup::open_tty() {
+            Ok(tty) => drop(workers.spawn(hangup::exit_if_stuck(tty))),
+            Err(e) => tracing::warn!("cannot watch the terminal for a hang-up: {e}"),
+        }
         let result = run::event_loop(&mut terminal, &mut app, &mut rx).await;
         terminal::leave(terminal, guard);
         // A secret command still running is killed, not left behind.

@@ -65,7 +65,7 @@ pub async fn event_loop(
         // Only looks (a zero timeout); the stream then reads the event without waiting.
         let ready = ready_check(&events)?;
         let wait = first_frame_wait.take();
-        let ended = run_loop(
+        let ended = match run_loop(
             app,
             rx,
             events,
@@ -74,7 +74,13 @@ pub async fn event_loop(
             wait,
             |app: &mut App| draw(terminal, app),
         )
-        .await?;
+        .await
+        {
+            Ok(ended) => ended,
+            // A frame written as the window closes fails before the hang-up shows as such.
+            Err(e) if terminal_gone(&e) => hung_up(app),
+            Err(e) => return Err(e),
+        };
         match ended {
             Ended::Quit => return Ok(()),
             Ended::Editor(launch) => {

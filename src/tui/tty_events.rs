@@ -7,8 +7,8 @@
 //! A window resize is a signal, not input: crossterm's own SIGWINCH handler queues the event,
 //! and a SIGWINCH stream here wakes the loop to read it.
 
-use std::io::{self, IsTerminal};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::io;
+use std::os::fd::OwnedFd;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -19,6 +19,8 @@ use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
+use super::hangup::{hung_up, open_tty};
+
 /// The terminal's events. Create it on the runtime that polls it (the UI's), so that input
 /// wakes that thread directly.
 pub struct TtyEvents {
@@ -28,13 +30,8 @@ pub struct TtyEvents {
 
 impl TtyEvents {
     pub fn new() -> io::Result<Self> {
-        // The terminal crossterm reads: stdin when it is one, else `/dev/tty`. Only waited on
-        // here, through a descriptor of our own.
-        let tty: OwnedFd = if io::stdin().is_terminal() {
-            io::stdin().as_fd().try_clone_to_owned()?
-        } else {
-            std::fs::File::open("/dev/tty")?.into()
-        };
+        // The terminal crossterm reads, only waited on here.
+        let tty = open_tty()?;
         // SAFETY: the descriptor is owned by the `AsyncFd` and closed only when it is dropped.
         let tty = unsafe { AsyncFd::register_with_interest(tty, Interest::READABLE) }
             .map_err(|e| e.into_parts().1)?;
@@ -59,27 +56,13 @@ pub struct TtyProbe {
 impl TtyProbe {
     /// Whether an event can be read without waiting: crossterm's `poll` with a zero timeout,
     /// except on a terminal that hung up, where it is `true` so that the stream is read and
-    /// ends (see `hung_up`).
+    /// ends (see `hangup`).
     pub fn ready(&self) -> io::Result<bool> {
         if hung_up(&self.tty) {
             return Ok(true);
         }
         event::poll(Duration::ZERO)
     }
-}
-
-/// Whether the terminal hung up (its window closed). crossterm must not be asked then: on a
-/// terminal that reads as ended it reads again without end (crossterm 0.29, `mio.rs`), which
-/// on this thread would stop the loop, signals and all.
-fn hung_up(tty: &OwnedFd) -> bool {
-    let mut poll = libc::pollfd {
-        fd: tty.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, a zero timeout.
-    let found = unsafe { libc::poll(&mut poll, 1, 0) };
-    found > 0 && poll.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 impl Stream for TtyEvents {

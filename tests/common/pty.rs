@@ -55,7 +55,14 @@ impl Tty {
         let copy = unsafe { BorrowedFd::borrow_raw(raw) }
             .try_clone_to_owned()
             .unwrap();
-        let writer = pair.master.take_writer().unwrap();
+        // Keys go through a copy of our own too: portable-pty's writer types a newline and
+        // Ctrl-D into the terminal when it is dropped, which `hang_up` must not do.
+        let writer = Box::new(std::fs::File::from(
+            // SAFETY: as above.
+            unsafe { BorrowedFd::borrow_raw(raw) }
+                .try_clone_to_owned()
+                .unwrap(),
+        ));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let feed = parser.clone();
         let bytes = Arc::new(Mutex::new(Vec::new()));
