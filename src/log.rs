@@ -72,6 +72,22 @@ pub fn init() -> Result<LogGuard, LogError> {
     })
 }
 
+/// Writes one line to the log file at once, past the queue: for the last line before
+/// `process::exit`, which the queue's writer thread would never write. Best effort: there is
+/// nowhere left to report a failure.
+pub fn write_now(level: &str, target: &str, message: &str) {
+    let Some(dir) = crate::paths::state_dir() else {
+        return;
+    };
+    let when = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    if let Ok(mut file) = open(&dir) {
+        let line = format!("{when} {level:>5} {target}: {message}\n");
+        let _ = std::io::Write::write_all(&mut file, line.as_bytes());
+    }
+}
+
 /// Opens `rolo.log` for appending, in a private folder and as a private file: the log names
 /// profiles, hosts and contact references.
 fn open(dir: &Path) -> Result<std::fs::File, LogError> {

@@ -96,6 +96,7 @@ fn a_terminal_that_hangs_up_ends_rolo_as_sighup_with_the_text_kept() {
         "129",
         "ended as on SIGHUP, not by a panic"
     );
+    assert!(ended_by_itself(&vendor), "ended by its own loop");
     assert!(
         vendor
             .files()
@@ -128,6 +129,7 @@ fn a_terminal_that_hangs_up_under_the_users_editor_ends_rolo_as_sighup() {
     tty.wait_for("EDITOR READY");
     tty.hang_up();
     assert_eq!(exit_code_written(&exit_file), "129");
+    assert!(ended_by_itself(&vendor), "ended by its own loop");
     let drafts: Vec<String> = vendor
         .files()
         .into_iter()
@@ -140,6 +142,14 @@ fn a_terminal_that_hangs_up_under_the_users_editor_ends_rolo_as_sighup() {
             .any(|d| d.contains("\"external\"") && d.contains(".edit-full_5fname.txt")),
         "the draft names the editor's file: {drafts:?}"
     );
+}
+
+/// Whether rolo ended by itself on seeing the hang-up (its render loop logs it), not by the
+/// backstop that ends a rolo stuck after one (`tui/hangup.rs`), which exits 129 as well.
+fn ended_by_itself(vendor: &Vendor) -> bool {
+    vendor.files().iter().any(|(path, text)| {
+        path.ends_with("rolo.log") && text.contains("rolo::tui::run: the terminal hung up")
+    })
 }
 
 /// The exit code the shell wrote once rolo ended; fails if rolo is still running.

@@ -36,9 +36,24 @@ pub fn hung_up(tty: &OwnedFd) -> bool {
     found > 0 && poll.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
-/// Whether rolo's terminal is gone: hung up, or no longer to be opened at all.
+/// Whether rolo's terminal is gone: hung up, or no longer to be opened as one. Any other
+/// failure to open it (out of descriptors, say) is not a hang-up: logged, and rolo goes on.
 pub fn terminal_hung_up() -> bool {
-    open_tty().map_or(true, |tty| hung_up(&tty))
+    match open_tty() {
+        Ok(tty) => hung_up(&tty),
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(libc::ENXIO | libc::EIO | libc::ENOTTY)
+            ) =>
+        {
+            true
+        }
+        Err(e) => {
+            tracing::warn!("cannot look at the terminal for a hang-up: {e}");
+            false
+        }
+    }
 }
 
 /// The error that says the terminal is gone (what a hung-up terminal answers a write with).
@@ -65,8 +80,10 @@ pub async fn hangup_of(tty: OwnedFd) -> io::Result<()> {
 }
 
 /// The backstop: once the terminal has hung up, rolo has `GRACE` to end by itself; if it has
-/// not (its UI thread caught in crossterm's read), it exits here as on SIGHUP. Whatever was
-/// typed is already in the draft: the draft is written as the user types.
+/// not (its UI thread caught in crossterm's read), it exits here as on SIGHUP. The caller stops
+/// this watch as soon as the render loop has returned, so a slow flush of the drafts at the
+/// end is never cut short; before that, the draft has been written as the user typed (at most
+/// a write still queued is lost).
 pub async fn exit_if_stuck(tty: OwnedFd) {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     if let Err(e) = hangup_of(tty).await {
@@ -82,7 +99,12 @@ pub async fn exit_if_stuck(tty: OwnedFd) {
     #[allow(unreachable_code)]
     {
         tokio::time::sleep(GRACE).await;
-        tracing::error!("the terminal hung up {GRACE:?} ago and rolo had not ended: exiting");
+        // Straight to the file: the log's own writer would not get to it before the exit.
+        crate::log::write_now(
+            "ERROR",
+            module_path!(),
+            &format!("the terminal hung up {GRACE:?} ago and rolo had not ended: exiting"),
+        );
         std::process::exit(128 + libc::SIGHUP);
     }
 }

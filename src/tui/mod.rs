@@ -143,11 +143,20 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
         }
         let (mut terminal, guard) = terminal::enter().map_err(TuiError::TerminalSetup)?;
         #[cfg(unix)]
-        match hangup::open_tty() {
-            Ok(tty) => drop(workers.spawn(hangup::exit_if_stuck(tty))),
-            Err(e) => tracing::warn!("cannot watch the terminal for a hang-up: {e}"),
-        }
+        let hangup_watch = match hangup::open_tty() {
+            Ok(tty) => Some(workers.spawn(hangup::exit_if_stuck(tty))),
+            Err(e) => {
+                tracing::warn!("cannot watch the terminal for a hang-up: {e}");
+                None
+            }
+        };
         let result = run::event_loop(&mut terminal, &mut app, &mut rx).await;
+        // crossterm is not read again: nothing left for the watch to catch, and the flush
+        // below may take its time.
+        #[cfg(unix)]
+        if let Some(watch) = hangup_watch {
+            watch.abort();
+        }
         terminal::leave(terminal, guard);
         // A secret command still running is killed, not left behind.
         app.stop_secret_lookups();
