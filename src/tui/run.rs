@@ -295,6 +295,15 @@ mod tests {
     use crate::tui::keymap::Keymap;
     use crate::tui::theme::Theme;
 
+    /// An app on the built-in profiles with nothing in flight, and its message queue.
+    fn idle_app() -> (App, UnboundedReceiver<Msg>) {
+        let catalog = Catalog::built_in();
+        let config = Config::built_in(&catalog);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        (app, rx)
+    }
+
     /// An app whose active workspace is opening its profile (a request in flight).
     fn busy_app() -> (
         App,
@@ -386,10 +395,7 @@ mod tests {
     #[cfg(unix)]
     #[tokio::test]
     async fn events_that_end_end_rolo_as_a_hangup() {
-        let catalog = Catalog::built_in();
-        let config = Config::built_in(&catalog);
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        let (mut app, mut rx) = idle_app();
         let ended = run_loop(
             &mut app,
             &mut rx,
@@ -408,11 +414,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_burst_of_keys_costs_one_frame() {
-        let catalog = Catalog::built_in();
-        let config = Config::built_in(&catalog);
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let theme = Theme::monochrome();
-        let mut app = App::new(config, catalog, theme, Keymap::default(), tx);
+        let (mut app, mut rx) = idle_app();
         // A paste: 40 keys already queued when the loop looks.
         let keys: Vec<std::io::Result<Event>> = (0..40)
             .map(|_| Ok(Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))))
@@ -443,10 +445,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_ten_kilobyte_paste_is_one_event_and_one_frame() {
-        let catalog = Catalog::built_in();
-        let config = Config::built_in(&catalog);
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut app = App::new(config, catalog, Theme::monochrome(), Keymap::default(), tx);
+        let (mut app, mut rx) = idle_app();
         app.modals
             .push(Box::new(crate::tui::modals::OpenModal::new("1001/5001")));
         let text = "1001/5001 ".repeat(1024);
