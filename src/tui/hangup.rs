@@ -36,19 +36,21 @@ pub fn hung_up(tty: &OwnedFd) -> bool {
     found > 0 && poll.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
+/// Whether an error from the terminal says it is gone: a hung-up terminal answers EIO, and
+/// opening it again ENXIO (or ENOTTY, where it no longer is one).
+pub fn is_gone(error: &io::Error) -> bool {
+    matches!(
+        error.raw_os_error(),
+        Some(libc::EIO | libc::ENXIO | libc::ENOTTY)
+    )
+}
+
 /// Whether rolo's terminal is gone: hung up, or no longer to be opened as one. Any other
 /// failure to open it (out of descriptors, say) is not a hang-up: logged, and rolo goes on.
 pub fn terminal_hung_up() -> bool {
     match open_tty() {
         Ok(tty) => hung_up(&tty),
-        Err(e)
-            if matches!(
-                e.raw_os_error(),
-                Some(libc::ENXIO | libc::EIO | libc::ENOTTY)
-            ) =>
-        {
-            true
-        }
+        Err(e) if is_gone(&e) => true,
         Err(e) => {
             tracing::warn!("cannot look at the terminal for a hang-up: {e}");
             false
@@ -83,30 +85,22 @@ pub async fn hangup_of(tty: OwnedFd) -> io::Result<()> {
 /// not (its UI thread caught in crossterm's read), it exits here as on SIGHUP. The caller stops
 /// this watch as soon as the render loop has returned, so a slow flush of the drafts at the
 /// end is never cut short; before that, the draft has been written as the user typed (at most
-/// a write still queued is lost).
+/// a write still queued is lost). Linux only: elsewhere the kernel offers no wait for a
+/// hang-up alone.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub async fn exit_if_stuck(tty: OwnedFd) {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
     if let Err(e) = hangup_of(tty).await {
         tracing::warn!("cannot watch the terminal for a hang-up: {e}");
         return;
     }
-    // Elsewhere the kernel offers no wait for a hang-up alone: no watch.
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    {
-        drop(tty);
-        return;
-    }
-    #[allow(unreachable_code)]
-    {
-        tokio::time::sleep(GRACE).await;
-        // Straight to the file: the log's own writer would not get to it before the exit.
-        crate::log::write_now(
-            "ERROR",
-            module_path!(),
-            &format!("the terminal hung up {GRACE:?} ago and rolo had not ended: exiting"),
-        );
-        std::process::exit(128 + libc::SIGHUP);
-    }
+    tokio::time::sleep(GRACE).await;
+    // Straight to the file: the log's own writer would not get to it before the exit.
+    crate::log::write_now(
+        "ERROR",
+        module_path!(),
+        &format!("the terminal hung up {GRACE:?} ago and rolo had not ended: exiting"),
+    );
+    std::process::exit(128 + libc::SIGHUP);
 }
 
 #[cfg(all(test, any(target_os = "linux", target_os = "android")))]

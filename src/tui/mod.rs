@@ -142,7 +142,7 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
             None => app.act(keymap::Action::Open),
         }
         let (mut terminal, guard) = terminal::enter().map_err(TuiError::TerminalSetup)?;
-        #[cfg(unix)]
+        #[cfg(any(target_os = "linux", target_os = "android"))]
         let hangup_watch = match hangup::open_tty() {
             Ok(tty) => Some(workers.spawn(hangup::exit_if_stuck(tty))),
             Err(e) => {
@@ -153,7 +153,7 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
         let result = run::event_loop(&mut terminal, &mut app, &mut rx).await;
         // crossterm is not read again: nothing left for the watch to catch, and the flush
         // below may take its time.
-        #[cfg(unix)]
+        #[cfg(any(target_os = "linux", target_os = "android"))]
         if let Some(watch) = hangup_watch {
             watch.abort();
         }

@@ -149,12 +149,11 @@ fn hung_up(app: &mut App) -> Ended {
     Ended::Quit
 }
 
-/// Whether an error from the terminal says it is gone: a hung-up terminal answers EIO, and
-/// opening it again ENXIO.
+/// Whether an error from the terminal says it is gone (`hangup::is_gone`).
 fn terminal_gone(error: &std::io::Error) -> bool {
     #[cfg(unix)]
     {
-        matches!(error.raw_os_error(), Some(libc::EIO | libc::ENXIO))
+        super::hangup::is_gone(error)
     }
     #[cfg(not(unix))]
     {
