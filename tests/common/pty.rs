@@ -51,18 +51,17 @@ impl Tty {
         // The reader's own copy of the terminal's end, which it closes when told to stop (a
         // blocking read would hold it open for ever, and a terminal never hangs up then).
         let raw = pair.master.as_raw_fd().expect("a unix pty");
-        // SAFETY: the master is open here; the copy is owned by the reader from now on.
-        let copy = unsafe { BorrowedFd::borrow_raw(raw) }
-            .try_clone_to_owned()
-            .unwrap();
-        // Keys go through a copy of our own too: portable-pty's writer types a newline and
-        // Ctrl-D into the terminal when it is dropped, which `hang_up` must not do.
-        let writer = Box::new(std::fs::File::from(
-            // SAFETY: as above.
+        // A copy of the master's descriptor, owned by whoever takes it.
+        // SAFETY: the master is open while `spawn` runs.
+        let copy = || {
             unsafe { BorrowedFd::borrow_raw(raw) }
                 .try_clone_to_owned()
-                .unwrap(),
-        ));
+                .unwrap()
+        };
+        let reader_end = copy();
+        // Keys go through a copy of our own too: portable-pty's writer types a newline and
+        // Ctrl-D into the terminal when it is dropped, which `hang_up` must not do.
+        let writer = Box::new(std::fs::File::from(copy()));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let feed = parser.clone();
         let bytes = Arc::new(Mutex::new(Vec::new()));
@@ -70,7 +69,7 @@ impl Tty {
         let stop_reading = Arc::new(AtomicBool::new(false));
         let stop = stop_reading.clone();
         let reader = std::thread::spawn(move || {
-            let mut file = std::fs::File::from(copy);
+            let mut file = std::fs::File::from(reader_end);
             let mut buf = [0u8; 8192];
             while !stop.load(Ordering::Relaxed) {
                 if !readable(&file, 50) {
