@@ -17,7 +17,7 @@ const FILE_NAME: &str = "rolo.log";
 /// Lines queued for the writer thread. The queue is allocated and touched whole at start: the
 /// default (128,000 lines) cost 4 MB of resident memory for a log that writes a few lines per
 /// request. When it is full (the disk stalls), lines are dropped rather than the editor blocked.
-const QUEUED_LINES: usize = 4096;
+const QUEUED_LINES: usize = 1024;
 
 /// Keeps the log's writer thread alive; dropping it flushes what is queued.
 #[must_use = "dropping the guard stops the log writer"]

@@ -20,15 +20,16 @@ mod servicedesk;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, Uri};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower::ServiceExt;
 
 pub use api::{Desk, Sandbox, Shared};
 pub use demo::{DemoError, DemoUser, DemoUsers};
@@ -58,6 +59,8 @@ pub enum SandboxError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot read the sandbox socket's address: {0}")]
+    Address(std::io::Error),
     #[error(transparent)]
     State(#[from] StateError),
     #[error(transparent)]
@@ -66,21 +69,60 @@ pub enum SandboxError {
 
 /// The sandbox's routes over a given state (tests may call it without a socket).
 pub fn router(shared: Shared) -> Router {
-    let mut router = Router::new().route("/", axum::routing::get(index));
-    for desk in desks() {
-        router = router.merge(api::routes(desk));
-    }
-    router
+    let vendors: Arc<[VendorRoutes]> = desks().into_iter().map(VendorRoutes::new).collect();
+    Router::new()
+        .route("/", axum::routing::get(index))
         .route(
             "/_sandbox/writes/{vendor}",
             axum::routing::get(chaos::writes),
         )
-        .fallback(unknown_route)
+        .fallback(move |State(shared): State<Shared>, request: Request| {
+            let vendors = vendors.clone();
+            async move { to_vendor(&vendors, shared, request).await }
+        })
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             chaos::inject,
         ))
         .with_state(shared)
+}
+
+/// One vendor's routes, built when its first request comes: `rolo demo` asks one vendor, and
+/// building all five routers up front was most of the sandbox's start (issue 18).
+struct VendorRoutes {
+    desk: Arc<dyn Desk>,
+    built: OnceLock<Router>,
+}
+
+impl VendorRoutes {
+    fn new(desk: Arc<dyn Desk>) -> Self {
+        Self {
+            desk,
+            built: OnceLock::new(),
+        }
+    }
+
+    fn router(&self, shared: Shared) -> Router {
+        self.built
+            .get_or_init(|| {
+                api::routes(self.desk.clone())
+                    .fallback(unknown_route)
+                    .with_state(shared)
+            })
+            .clone()
+    }
+}
+
+/// A request under `/<vendor>/…` goes to that vendor's routes; anything else is unknown.
+async fn to_vendor(vendors: &[VendorRoutes], shared: Shared, request: Request) -> Response {
+    let first = request.uri().path().split('/').nth(1).unwrap_or("");
+    match vendors.iter().find(|v| v.desk.id() == first) {
+        Some(vendor) => match vendor.router(shared).oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        },
+        None => unknown_route(request.uri().clone()).await.into_response(),
+    }
 }
 
 /// The demo credentials as headers, vendor by vendor: (vendor, header, value).
@@ -175,6 +217,28 @@ pub async fn start_with(
     state_file: Option<PathBuf>,
     options: Options,
 ) -> Result<Running, SandboxError> {
+    start_on(bind(listen)?, state_file, options).await
+}
+
+/// A socket for a sandbox, bound at once (on any thread, outside a runtime): its address is
+/// known before the sandbox is seeded. The editor binds `rolo demo`'s this way, so that its
+/// thread needs no answer from the worker to know the sandbox's URL.
+pub fn bind(listen: SocketAddr) -> Result<std::net::TcpListener, SandboxError> {
+    let listening = |source| SandboxError::Listen {
+        addr: listen,
+        source,
+    };
+    let listener = std::net::TcpListener::bind(listen).map_err(listening)?;
+    listener.set_nonblocking(true).map_err(listening)?;
+    Ok(listener)
+}
+
+/// `start_with` on a socket from `bind`.
+pub async fn start_on(
+    listener: std::net::TcpListener,
+    state_file: Option<PathBuf>,
+    options: Options,
+) -> Result<Running, SandboxError> {
     let Options {
         chaos,
         generated: count,
@@ -187,18 +251,9 @@ pub async fn start_with(
     {
         ledger.restore(state);
     }
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|source| SandboxError::Listen {
-            addr: listen,
-            source,
-        })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| SandboxError::Listen {
-            addr: listen,
-            source,
-        })?;
+    let addr = listener.local_addr().map_err(SandboxError::Address)?;
+    let listener =
+        TcpListener::from_std(listener).map_err(|source| SandboxError::Listen { addr, source })?;
     let mut sandbox = Sandbox::new(ledger, state_file, demo);
     sandbox.chaos = chaos;
     let shared: Shared = Arc::new(sandbox);
@@ -213,4 +268,66 @@ pub async fn start_with(
         shared,
         shutdown,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn sandbox() -> Running {
+        let listener = bind(SocketAddr::from(([127, 0, 0, 1], 0))).expect("a loopback socket");
+        start_on(listener, None, Options::default())
+            .await
+            .expect("the sandbox starts")
+    }
+
+    async fn get(vendors: &[VendorRoutes], shared: Shared, path: &str) -> (StatusCode, String) {
+        let request = Request::get(path).body(axum::body::Body::empty()).unwrap();
+        let response = to_vendor(vendors, shared, request).await;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn built(vendors: &[VendorRoutes]) -> Vec<&'static str> {
+        vendors
+            .iter()
+            .filter(|v| v.built.get().is_some())
+            .map(|v| v.desk.id())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_request_builds_the_routes_of_its_vendor_only() {
+        let running = sandbox().await;
+        let vendors: Vec<VendorRoutes> = desks().into_iter().map(VendorRoutes::new).collect();
+        assert!(
+            built(&vendors).is_empty(),
+            "nothing is built before a request"
+        );
+        let path = "/clemta/contacts/64b8f1a2e4b0c8d9f0123456"; // the demo's contact
+        let (status, body) = get(&vendors, running.shared.clone(), path).await;
+        // Without credentials: the vendor's own answer, not the sandbox's unknown route.
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(built(&vendors), ["clemta"]);
+        let (status, body) = get(&vendors, running.shared.clone(), "/clemta/nowhere").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("no sandbox route /clemta/nowhere"), "{body}");
+        assert_eq!(built(&vendors), ["clemta"]);
+    }
+
+    #[tokio::test]
+    async fn a_path_under_no_vendor_is_an_unknown_route() {
+        let running = sandbox().await;
+        let vendors: Vec<VendorRoutes> = desks().into_iter().map(VendorRoutes::new).collect();
+        for path in ["/nobody/contacts/1", "/clemtax/contacts/1", "/"] {
+            let (status, body) = get(&vendors, running.shared.clone(), path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert!(body.contains("no sandbox route"), "{path}: {body}");
+            assert!(body.contains("clemta,exsited"), "{path}: {body}");
+        }
+        assert!(built(&vendors).is_empty());
+    }
 }

@@ -4,6 +4,7 @@
 mod ansi;
 pub mod app;
 pub mod countries;
+mod cpu;
 pub mod error;
 mod external;
 #[cfg(unix)]
@@ -19,8 +20,10 @@ mod tty_events;
 pub mod views;
 
 use std::io::Write;
+use std::sync::Arc;
 
 use crate::config::Config;
+use crate::log::LogGuard;
 use crate::paths;
 use crate::spec::Catalog;
 use app::{App, Msg};
@@ -53,8 +56,8 @@ pub fn pick_theme(asked: Option<&str>, config: &Config) -> Result<Theme, ThemeEr
 }
 
 /// Runs the editor; the exit code (2 after an error, which is written to `err`).
-pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
-    match run_editor(args, err) {
+pub fn run(args: TuiArgs, start_log: impl FnOnce() -> Option<LogGuard>, err: &mut dyn Write) -> u8 {
+    match run_editor(args, start_log, err) {
         // Ended by a signal: the shell's convention, 128 + its number.
         Ok(Some(signal)) => u8::try_from(128 + signal).unwrap_or(255),
         Ok(None) => 0,
@@ -67,7 +70,11 @@ pub fn run(args: TuiArgs, err: &mut dyn Write) -> u8 {
 }
 
 /// Runs the editor; the signal that ended it, if one did.
-fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiError> {
+fn run_editor(
+    args: TuiArgs,
+    start_log: impl FnOnce() -> Option<LogGuard>,
+    err: &mut dyn Write,
+) -> Result<Option<i32>, TuiError> {
     // The render loop has this thread to itself, on a runtime of its own (current-thread): the
     // terminal's input wakes it directly, never through another thread. The tasks (reads, the
     // in-process sandbox) run on one worker: a second only added a thread to start and to hand
@@ -79,68 +86,121 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
         .map_err(TuiError::Runtime)?;
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     // `rolo demo`'s sandbox starts on the worker while this thread reads the specs, the config
-    // and the theme.
-    let early_sandbox = args
-        .demo
-        .then(|| workers.spawn(crate::sandbox::start(loopback, None)));
+    // and the theme. Its socket is bound here: the URL is known at once, and the profile opens
+    // without waiting for the worker to answer.
+    let start_sandbox = || -> Result<_, TuiError> {
+        let listener = crate::sandbox::bind(loopback)?;
+        let url = format!(
+            "http://{}",
+            listener
+                .local_addr()
+                .map_err(crate::sandbox::SandboxError::Address)?
+        );
+        let task = workers.spawn(crate::sandbox::start_on(listener, None, Default::default()));
+        Ok((url, task))
+    };
+    let early_sandbox = if args.demo {
+        Some(start_sandbox()?)
+    } else {
+        None
+    };
+    let moved = cpu::leave_cpu_to_new_threads();
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
-    let spec_notice = spec_notice(&catalog);
     let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
-    let theme = pick_theme(args.theme.as_deref(), &config)?;
-    let keymap = Keymap::with_bindings(&config.keys)?;
     // With no profile asked for and no default configured, `rolo` is the demo.
     let demo = args.demo || (args.profile.is_none() && config.default_profile.is_none());
+    let profile = match (&args.profile, demo) {
+        (Some(asked), _) => asked.clone(),
+        (None, true) => DEMO_PROFILE.into(),
+        (None, false) => config.default_profile.clone().unwrap_or_default(),
+    };
+    let (config, sandbox, reference) = if demo {
+        let (url, sandbox) = match early_sandbox {
+            Some(started) => started,
+            None => start_sandbox()?,
+        };
+        let reference = args
+            .reference
+            .clone()
+            .or_else(|| args.profile.is_none().then(|| DEMO_REFERENCE.to_string()));
+        (config.with_sandbox_url(&url), Some(sandbox), reference)
+    } else {
+        (config, None, args.reference.clone())
+    };
+    // An unknown or broken profile is said before the screen opens, with the ones there are.
+    if config.profile(&profile).is_none() {
+        return Err(match config.broken_profile(&profile) {
+            Some(error) => crate::client::OpenError::Broken(error.clone()),
+            None => crate::client::OpenError::unknown_profile(&profile, &config),
+        }
+        .into());
+    }
+    // The contact asked for is read at once on the worker, which opens the profile (its spec's
+    // TOML parse is most of that) while this thread starts the log, reads theme and keys and
+    // takes the terminal. A secret from a command or the keyring is waited for the usual way,
+    // on a blocking thread, once the app is made.
+    let catalog = Arc::new(catalog);
+    let drafts = paths::drafts();
+    let first_read = match (&reference, config.profile(&profile)) {
+        (Some(text), Some(found)) if found.secret.is_at_hand() => Some(start_first_read(
+            &workers,
+            FirstRead {
+                profile: profile.clone(),
+                reference: text.clone(),
+                config: config.clone(),
+                catalog: catalog.clone(),
+                drafts: drafts.clone(),
+            },
+        )),
+        _ => None,
+    };
+    // The log starts once the worker has work (its thread, the sandbox, the profile): nothing
+    // before this point logs; the specs' problems are logged just below.
+    let _log = start_log();
+    if let Err(e) = moved {
+        tracing::debug!("the editor's thread stays on the worker's CPU: {e}");
+    }
+    let spec_notice = spec_notice(&catalog);
+    let theme = pick_theme(args.theme.as_deref(), &config)?;
+    let keymap = Keymap::with_bindings(&config.keys)?;
     let ui = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;
     let outcome = ui.block_on(async {
-        let (config, _sandbox, profile, reference) = if demo {
-            let sandbox = early_sandbox
-                .unwrap_or_else(|| workers.spawn(crate::sandbox::start(loopback, None)))
-                .await
-                .map_err(|e| TuiError::SandboxTask(e.to_string()))??;
-            let config = config.with_sandbox_url(&sandbox.url());
-            let reference = args
-                .reference
-                .clone()
-                .or_else(|| args.profile.is_none().then(|| DEMO_REFERENCE.to_string()));
-            (
-                config,
-                Some(sandbox),
-                args.profile.clone().unwrap_or_else(|| DEMO_PROFILE.into()),
-                reference,
-            )
-        } else {
-            let profile = args
-                .profile
-                .clone()
-                .or(config.default_profile.clone())
-                .unwrap_or_default();
-            (config, None, profile, args.reference.clone())
-        };
-        // An unknown or broken profile is said before the screen opens, with the ones there are.
-        if config.profile(&profile).is_none() {
-            return Err(match config.broken_profile(&profile) {
-                Some(error) => crate::client::OpenError::Broken(error.clone()),
-                None => crate::client::OpenError::unknown_profile(&profile, &config),
-            }
-            .into());
-        }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut app = App::new(config, catalog, theme, keymap, tx)
             .with_workers(workers.handle().clone())
-            .with_stores(paths::drafts(), paths::history())
+            .with_stores(drafts, paths::history())
             .with_bodies(paths::data_dir().map(|d| d.join("bodies")));
         // A skipped or replacing user spec is said once on screen (the log has each).
         if spec_notice.is_some() {
             app.toast = spec_notice;
         }
-        app.activate_now(&profile).await?;
-        match reference {
-            Some(text) => app.open_reference(&text)?,
-            None => app.act(keymap::Action::Open),
+        match first_read {
+            Some((opened, read)) => {
+                let (session, reference) = opened.await.map_err(|_| {
+                    TuiError::OpenTask("the first read ended before the profile opened".into())
+                })??;
+                app.adopt_first_read(&profile, session, &reference, read)?;
+            }
+            None => {
+                app.activate_now(&profile).await?;
+                match reference {
+                    Some(text) => app.open_reference(&text)?,
+                    None => app.act(keymap::Action::Open),
+                }
+            }
         }
+        // The sandbox has long been seeded by now; one that could not start is said before the
+        // screen opens. It serves for as long as it is held.
+        let _sandbox = match sandbox {
+            Some(task) => Some(
+                task.await
+                    .map_err(|e| TuiError::SandboxTask(e.to_string()))??,
+            ),
+            None => None,
+        };
         let (mut terminal, guard) = terminal::enter().map_err(TuiError::TerminalSetup)?;
         #[cfg(any(target_os = "linux", target_os = "android"))]
         let hangup_watch = match hangup::open_tty() {
@@ -175,6 +235,59 @@ fn run_editor(args: TuiArgs, err: &mut dyn Write) -> Result<Option<i32>, TuiErro
     workers.shutdown_timeout(std::time::Duration::from_secs(2));
     ui.shutdown_timeout(std::time::Duration::from_secs(2));
     outcome
+}
+
+/// What the first read needs: the profile and contact asked for, and what opens them.
+struct FirstRead {
+    profile: String,
+    reference: String,
+    config: Config,
+    catalog: Arc<Catalog>,
+    drafts: Option<crate::store::DraftStore>,
+}
+
+/// The profile's session and the contact's parsed reference, or why there are none.
+type Opened = Result<(Arc<crate::client::Session>, crate::client::Reference), TuiError>;
+
+/// Opens the profile and reads the contact on the workers: the session and the reference come
+/// back as soon as the profile is open (an error stops rolo before the screen, as it did when
+/// the profile opened on this thread); the read's outcome is the task's.
+fn start_first_read(
+    workers: &tokio::runtime::Runtime,
+    asked: FirstRead,
+) -> (
+    tokio::sync::oneshot::Receiver<Opened>,
+    tokio::task::JoinHandle<Option<app::ReadOutcome>>,
+) {
+    let (opened_tx, opened) = tokio::sync::oneshot::channel();
+    let read = workers.spawn(async move {
+        let FirstRead {
+            profile,
+            reference,
+            config,
+            catalog,
+            drafts,
+        } = asked;
+        let open = || -> Opened {
+            let session = crate::client::Session::open(&profile, &config, &catalog)?;
+            let reference = session.reference(&reference)?;
+            Ok((Arc::new(session), reference))
+        };
+        match open() {
+            Ok((session, reference)) => {
+                // The app is gone only when rolo stopped before the screen: nothing to read.
+                opened_tx
+                    .send(Ok((session.clone(), reference.clone())))
+                    .ok()?;
+                Some(app::read_for_editor(session, drafts, profile, reference, false).await)
+            }
+            Err(e) => {
+                let _ = opened_tx.send(Err(e));
+                None
+            }
+        }
+    });
+    (opened, read)
 }
 
 /// What the user should know about the vendor specs before editing: user specs that were

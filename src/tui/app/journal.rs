@@ -2,10 +2,82 @@
 //! the order it was made; opening a contact claims it for this process (one rolo per contact)
 //! and reads its draft, reporting one that cannot be read.
 
-use super::{App, Banner, LoadPurpose, Msg, RequestState, WriteJob};
-use crate::client::Reference;
-use crate::store::{DraftEditing, DraftError};
+use std::sync::Arc;
+
+use tokio::task::JoinHandle;
+
+use super::{App, Banner, InFlight, LoadPurpose, Msg, RequestState, WriteJob};
+use crate::client::{Failed, Loaded, Reference, Session};
+use crate::edit::Form;
+use crate::store::{ContactLock, Draft, DraftEditing, DraftError, DraftStore};
+use crate::tui::TuiError;
 use crate::tui::modals::Editor;
+
+/// What reading a contact for the editor came to, before it is addressed to a workspace. Made
+/// once per read and moved into its `Msg` (which is as large), so not boxed.
+#[allow(clippy::large_enum_variant)]
+pub enum ReadOutcome {
+    /// Another rolo has the contact open: nothing was read.
+    Refused(DraftError),
+    Loaded {
+        reference: Reference,
+        result: Result<(Form, Loaded), Box<Failed>>,
+        draft: Result<Option<Draft>, String>,
+        claim: Option<ContactLock>,
+    },
+}
+
+impl ReadOutcome {
+    fn into_msg(self, ws: usize, purpose: LoadPurpose) -> Msg {
+        match self {
+            Self::Refused(error) => Msg::Refused { ws, error },
+            Self::Loaded {
+                reference,
+                result,
+                draft,
+                claim,
+            } => Msg::Loaded {
+                ws,
+                reference,
+                purpose,
+                result,
+                draft,
+                claim,
+            },
+        }
+    }
+}
+
+/// Claims a contact for this process (unless it holds it already: `claimed`), reads it, and
+/// reads its draft. Runs on the workers, for `App::load` and for the first contact at start.
+pub async fn read_for_editor(
+    session: Arc<Session>,
+    drafts: Option<DraftStore>,
+    profile: String,
+    reference: Reference,
+    claimed: bool,
+) -> ReadOutcome {
+    let claim = match &drafts {
+        Some(store) if !claimed => match store.claim(&profile, &reference.text) {
+            Ok(lock) => Some(lock),
+            Err(error) => return ReadOutcome::Refused(error),
+        },
+        _ => None,
+    };
+    let result = session.load(&reference).await;
+    let draft = match &drafts {
+        Some(store) => store
+            .read(&profile, &reference.text)
+            .map_err(|e| e.to_string()),
+        None => Ok(None),
+    };
+    ReadOutcome::Loaded {
+        reference,
+        result,
+        draft,
+        claim,
+    }
+}
 
 impl App {
     /// The active workspace's open editor and its text, when that differs from the field's value
@@ -86,32 +158,43 @@ impl App {
                 run,
             },
             async move {
-                let claim = match &drafts {
-                    Some(store) if !claimed => match store.claim(&profile, &reference.text) {
-                        Ok(lock) => Some(lock),
-                        Err(error) => {
-                            return Msg::Refused { ws, error };
-                        }
-                    },
-                    _ => None,
-                };
-                let result = session.load(&reference).await;
-                let draft = match &drafts {
-                    Some(store) => store
-                        .read(&profile, &reference.text)
-                        .map_err(|e| e.to_string()),
-                    None => Ok(None),
-                };
-                Msg::Loaded {
-                    ws,
-                    reference,
-                    purpose,
-                    result,
-                    draft,
-                    claim,
-                }
+                read_for_editor(session, drafts, profile, reference, claimed)
+                    .await
+                    .into_msg(ws, purpose)
             },
         );
+    }
+
+    /// The first contact, read by a task that started before the app was made (`read`, from
+    /// `read_for_editor` on the workers): the profile's session is `session`, the contact shows
+    /// as loading, and cancelling stops that task as it stops any read.
+    pub fn adopt_first_read(
+        &mut self,
+        profile: &str,
+        session: Arc<Session>,
+        reference: &Reference,
+        read: JoinHandle<Option<ReadOutcome>>,
+    ) -> Result<(), TuiError> {
+        let ws = self.index_of(profile)?;
+        self.workspaces[ws].session = Some(session);
+        self.activate(profile)?;
+        let Some(tasks) = self.tasks() else {
+            read.abort();
+            return Err(TuiError::OpenTask("no runtime for the first read".into()));
+        };
+        self.workspaces[ws].request = RequestState::Loading {
+            reference: reference.text.clone(),
+            purpose: LoadPurpose::Open,
+            run: InFlight::new(read.abort_handle()),
+        };
+        let tx = self.tx.clone();
+        tasks.spawn(async move {
+            // Cancelled (the request state says so already) or failed to open: nothing to say.
+            if let Ok(Some(outcome)) = read.await {
+                let _ = tx.send(outcome.into_msg(ws, LoadPurpose::Open));
+            }
+        });
+        Ok(())
     }
 
     /// Opening a contact was refused (another rolo has it open): nothing loaded, nothing

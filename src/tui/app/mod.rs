@@ -22,6 +22,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub use external::{EditorRun, ExternalEdit, Launch};
+pub use journal::{ReadOutcome, read_for_editor};
 pub use msg::{LoadPurpose, Msg, ReviewPurpose};
 pub use panes::VendorIssue;
 pub use raw::RawText;
@@ -233,7 +234,7 @@ fn body_bytes(exchanges: &[Arc<Exchange>]) -> usize {
 impl App {
     pub fn new(
         config: Config,
-        catalog: Catalog,
+        catalog: impl Into<Arc<Catalog>>,
         theme: Theme,
         keymap: Keymap,
         tx: UnboundedSender<Msg>,
@@ -254,7 +255,7 @@ impl App {
             theme,
             keymap,
             config,
-            catalog: Arc::new(catalog),
+            catalog: catalog.into(),
             toast: None,
             quit: false,
             signal: None,

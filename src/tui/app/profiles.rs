@@ -12,7 +12,7 @@ use crate::tui::error::TuiError;
 use crate::tui::modals::DraftModal;
 
 impl App {
-    fn index_of(&self, name: &str) -> Result<usize, TuiError> {
+    pub(super) fn index_of(&self, name: &str) -> Result<usize, TuiError> {
         self.workspaces
             .iter()
             .position(|w| w.profile.name == name)
