@@ -52,3 +52,27 @@ fn rolo_log_sets_the_level_and_a_bad_filter_is_said_once() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_first_read_is_logged_however_fast_it_fails() {
+    // The first contact is read on the worker while the editor starts the log: a read that fails
+    // at once (nothing listens) must still find the log started. Five runs: without the wait,
+    // about half of them lost the line.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    for run in 0..5 {
+        let home = Home::new();
+        home.write_config(&format!(
+            "[profiles.refused]\nvendor = \"clemta\"\nbase_url = \"http://127.0.0.1:{port}\"\n\
+             secret = {{ env = \"REFUSED_KEY\" }}\n"
+        ));
+        let args = ["-p", "refused", "64b8f1a2e4b0c8d9f0123456"];
+        let mut tty = home.pty(&args, &[("REFUSED_KEY", "k")], 24, 100);
+        tty.wait_for("Could not read");
+        tty.keys("q");
+        assert_eq!(tty.exit_code(), Some(0), "run {run}");
+        let log = log_text(&home);
+        assert!(log.contains("no answer"), "run {run}: {log}");
+    }
+}

@@ -79,6 +79,8 @@ fn run_editor(
     // terminal's input wakes it directly, never through another thread. The tasks (reads, the
     // in-process sandbox) run on one worker: a second only added a thread to start and to hand
     // work to.
+    // Declared first, dropped last: what the worker logs as it stops still reaches the file.
+    let _log: Option<LogGuard>;
     let workers = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -104,7 +106,7 @@ fn run_editor(
     } else {
         None
     };
-    let moved = cpu::leave_cpu_to_new_threads();
+    cpu::make_room_for_new_threads();
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
     let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
     // With no profile asked for and no default configured, `rolo` is the demo.
@@ -141,24 +143,27 @@ fn run_editor(
     // on a blocking thread, once the app is made.
     let catalog = Arc::new(catalog);
     let drafts = paths::drafts();
-    let first_read = match (&reference, config.profile(&profile)) {
-        (Some(text), Some(found)) if found.secret.is_at_hand() => Some(start_first_read(
-            &workers,
-            FirstRead {
+    let (first_read, log_ready) = match (&reference, config.profile(&profile)) {
+        (Some(text), Some(found)) if found.secret.is_at_hand() => {
+            let (log_ready, log_started) = tokio::sync::oneshot::channel();
+            let asked = FirstRead {
                 profile: profile.clone(),
                 reference: text.clone(),
                 config: config.clone(),
                 catalog: catalog.clone(),
                 drafts: drafts.clone(),
-            },
-        )),
-        _ => None,
+                log_started,
+            };
+            (Some(start_first_read(&workers, asked)), Some(log_ready))
+        }
+        _ => (None, None),
     };
-    // The log starts once the worker has work (its thread, the sandbox, the profile): nothing
-    // before this point logs; the specs' problems are logged just below.
-    let _log = start_log();
-    if let Err(e) = moved {
-        tracing::debug!("the editor's thread stays on the worker's CPU: {e}");
+    // The log starts once the worker has work (its thread, the sandbox, the spec's parse):
+    // nothing before this point logs, the specs' problems are logged just below, and the first
+    // read waits for this before it opens the profile and sends its request.
+    _log = start_log();
+    if let Some(ready) = log_ready {
+        let _ = ready.send(());
     }
     let spec_notice = spec_notice(&catalog);
     let theme = pick_theme(args.theme.as_deref(), &config)?;
@@ -244,6 +249,8 @@ struct FirstRead {
     config: Config,
     catalog: Arc<Catalog>,
     drafts: Option<crate::store::DraftStore>,
+    /// Sent (or dropped) once the log is started.
+    log_started: tokio::sync::oneshot::Receiver<()>,
 }
 
 /// The profile's session and the contact's parsed reference, or why there are none.
@@ -251,7 +258,8 @@ type Opened = Result<(Arc<crate::client::Session>, crate::client::Reference), Tu
 
 /// Opens the profile and reads the contact on the workers: the session and the reference come
 /// back as soon as the profile is open (an error stops rolo before the screen, as it did when
-/// the profile opened on this thread); the read's outcome is the task's.
+/// the profile opened on this thread); the read's outcome is the task's. Only the vendor's
+/// spec is parsed before the log has started: opening the profile and the request log.
 fn start_first_read(
     workers: &tokio::runtime::Runtime,
     asked: FirstRead,
@@ -267,7 +275,15 @@ fn start_first_read(
             config,
             catalog,
             drafts,
+            log_started,
         } = asked;
+        // The parse is most of opening a profile; a built-in spec that fails it is a defect the
+        // tests catch, and opening the profile below then says which vendor is missing.
+        if let Some(found) = config.profile(&profile) {
+            catalog.get(&found.vendor);
+        }
+        // Dropped (rolo stopped before the screen) or sent: either way the log is settled.
+        let _ = log_started.await;
         let open = || -> Opened {
             let session = crate::client::Session::open(&profile, &config, &catalog)?;
             let reference = session.reference(&reference)?;
