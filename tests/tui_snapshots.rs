@@ -546,13 +546,15 @@ fn a_draft_found_in_the_background_waits_for_its_profile() {
     let form = Form::from_record(spec, record);
     a.on_msg(rolo::tui::app::Msg::Loaded {
         ws: clemta,
-        reference,
         purpose: rolo::tui::app::LoadPurpose::Open,
-        result: Ok((form, loaded)),
-        draft: store
-            .read("sandbox-clemta", "64b8f1a2e4b0c8d9f0123456")
-            .map_err(|e| e.to_string()),
-        claim: None,
+        read: rolo::tui::app::ContactRead {
+            reference,
+            result: Ok((form, loaded)),
+            draft: store
+                .read("sandbox-clemta", "64b8f1a2e4b0c8d9f0123456")
+                .map_err(|e| e.to_string()),
+            claim: None,
+        },
     });
     assert!(
         a.modals.is_empty(),

@@ -158,6 +158,11 @@ async fn unknown_route(uri: Uri) -> impl IntoResponse {
     )
 }
 
+/// `http://ADDR`: the base URL of a sandbox listening on `addr`.
+pub fn url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
 /// A sandbox serving on a socket. Dropping it stops accepting connections.
 pub struct Running {
     pub addr: SocketAddr,
@@ -168,7 +173,7 @@ pub struct Running {
 impl Running {
     /// `http://ADDR`, the base every vendor path goes under.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        url(self.addr)
     }
 
     /// The demo credentials this sandbox accepts, as headers: (vendor, header, value).

@@ -4,7 +4,6 @@
 mod ansi;
 pub mod app;
 pub mod countries;
-mod cpu;
 pub mod error;
 mod external;
 #[cfg(unix)]
@@ -75,12 +74,12 @@ fn run_editor(
     start_log: impl FnOnce() -> Option<LogGuard>,
     err: &mut dyn Write,
 ) -> Result<Option<i32>, TuiError> {
+    // Declared first, dropped last: what the worker logs as it stops still reaches the file.
+    let _log: Option<LogGuard>;
     // The render loop has this thread to itself, on a runtime of its own (current-thread): the
     // terminal's input wakes it directly, never through another thread. The tasks (reads, the
     // in-process sandbox) run on one worker: a second only added a thread to start and to hand
     // work to.
-    // Declared first, dropped last: what the worker logs as it stops still reaches the file.
-    let _log: Option<LogGuard>;
     let workers = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -92,12 +91,10 @@ fn run_editor(
     // without waiting for the worker to answer.
     let start_sandbox = || -> Result<_, TuiError> {
         let listener = crate::sandbox::bind(loopback)?;
-        let url = format!(
-            "http://{}",
-            listener
-                .local_addr()
-                .map_err(crate::sandbox::SandboxError::Address)?
-        );
+        let addr = listener
+            .local_addr()
+            .map_err(crate::sandbox::SandboxError::Address)?;
+        let url = crate::sandbox::url(addr);
         let task = workers.spawn(crate::sandbox::start_on(listener, None, Default::default()));
         Ok((url, task))
     };
@@ -106,7 +103,12 @@ fn run_editor(
     } else {
         None
     };
-    cpu::make_room_for_new_threads();
+    // Linux queues a new thread behind the busy thread that spawned it until that one blocks
+    // (BENCHMARKS.md, round five: the worker first ran ~0.45 ms late). A moment's sleep lets the
+    // worker take this CPU, and the wake-up puts this thread on an idle one. (Moving it with
+    // `sched_setaffinity` did as well, but leaves it a fixed CPU list a grown cpuset would not
+    // widen.) Its effect is timing only: the `startup` benchmark measures it.
+    std::thread::sleep(std::time::Duration::from_micros(1));
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
     let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
     // With no profile asked for and no default configured, `rolo` is the demo.

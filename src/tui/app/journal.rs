@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use tokio::task::JoinHandle;
 
-use super::{App, Banner, InFlight, LoadPurpose, Msg, RequestState, WriteJob};
-use crate::client::{Failed, Loaded, Reference, Session};
-use crate::edit::Form;
-use crate::store::{ContactLock, Draft, DraftEditing, DraftError, DraftStore};
+use super::{App, Banner, ContactRead, InFlight, LoadPurpose, Msg, RequestState, WriteJob};
+use crate::client::{Reference, Session};
+use crate::store::{DraftEditing, DraftError, DraftStore};
 use crate::tui::TuiError;
 use crate::tui::modals::Editor;
 
@@ -19,31 +18,14 @@ use crate::tui::modals::Editor;
 pub enum ReadOutcome {
     /// Another rolo has the contact open: nothing was read.
     Refused(DraftError),
-    Loaded {
-        reference: Reference,
-        result: Result<(Form, Loaded), Box<Failed>>,
-        draft: Result<Option<Draft>, String>,
-        claim: Option<ContactLock>,
-    },
+    Loaded(ContactRead),
 }
 
 impl ReadOutcome {
     fn into_msg(self, ws: usize, purpose: LoadPurpose) -> Msg {
         match self {
             Self::Refused(error) => Msg::Refused { ws, error },
-            Self::Loaded {
-                reference,
-                result,
-                draft,
-                claim,
-            } => Msg::Loaded {
-                ws,
-                reference,
-                purpose,
-                result,
-                draft,
-                claim,
-            },
+            Self::Loaded(read) => Msg::Loaded { ws, purpose, read },
         }
     }
 }
@@ -71,12 +53,12 @@ pub async fn read_for_editor(
             .map_err(|e| e.to_string()),
         None => Ok(None),
     };
-    ReadOutcome::Loaded {
+    ReadOutcome::Loaded(ContactRead {
         reference,
         result,
         draft,
         claim,
-    }
+    })
 }
 
 impl App {

@@ -23,7 +23,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub use external::{EditorRun, ExternalEdit, Launch};
 pub use journal::{ReadOutcome, read_for_editor};
-pub use msg::{LoadPurpose, Msg, ReviewPurpose};
+pub use msg::{ContactRead, LoadPurpose, Msg, ReviewPurpose};
 pub use panes::VendorIssue;
 pub use raw::RawText;
 pub use request::{InFlight, RequestState};
@@ -491,14 +491,7 @@ impl App {
     fn handle_msg(&mut self, msg: Msg) {
         match msg {
             Msg::ProfileOpened { ws, result } => self.on_profile_opened(ws, result),
-            Msg::Loaded {
-                ws,
-                reference,
-                purpose,
-                result,
-                draft,
-                claim,
-            } => self.on_loaded(ws, reference, purpose, result, draft, claim),
+            Msg::Loaded { ws, purpose, read } => self.on_loaded(ws, purpose, read),
             Msg::Refused { ws, error } => self.on_refused(ws, &error),
             Msg::Reviewed {
                 ws,

@@ -12,6 +12,17 @@ use super::WriteKind;
 
 /// Results of background work.
 // One message is in flight per request and is moved once: its size does not matter.
+/// A contact read for the editor (`app::read_for_editor`): the answer, and its draft on disk.
+pub struct ContactRead {
+    pub reference: Reference,
+    pub result: Result<(Form, Loaded), Box<Failed>>,
+    /// A draft of unsent changes found on disk for this contact, or why it could not be read
+    /// (then it was moved aside).
+    pub draft: Result<Option<Draft>, String>,
+    /// This process's claim on the contact, when it was not open already.
+    pub claim: Option<ContactLock>,
+}
+
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
     ProfileOpened {
@@ -20,14 +31,8 @@ pub enum Msg {
     },
     Loaded {
         ws: usize,
-        reference: Reference,
         purpose: LoadPurpose,
-        result: Result<(Form, Loaded), Box<Failed>>,
-        /// A draft of unsent changes found on disk for this contact, or why it could not be
-        /// read (then it was moved aside).
-        draft: Result<Option<Draft>, String>,
-        /// This process's claim on the contact, when it was not open already.
-        claim: Option<ContactLock>,
+        read: ContactRead,
     },
     /// Opening a contact was refused: another rolo has it open.
     Refused { ws: usize, error: DraftError },

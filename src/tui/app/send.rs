@@ -5,11 +5,10 @@
 
 use std::sync::Arc;
 
-use super::{App, Banner, LoadPurpose, Msg, RequestState, ReviewPurpose, WriteJob};
-use crate::client::{ClientError, Exchange, Failed, Loaded, Reference, Sent};
-use crate::edit::Form;
+use super::{App, Banner, ContactRead, LoadPurpose, Msg, RequestState, ReviewPurpose, WriteJob};
+use crate::client::{ClientError, Exchange, Failed, Sent};
 use crate::send::{self, Review, ReviewError};
-use crate::store::{ContactLock, Draft, HistoryEntry};
+use crate::store::HistoryEntry;
 use crate::tui::keymap::Action;
 use crate::tui::modals::{ConflictModal, ReviewModal};
 
@@ -63,15 +62,13 @@ impl App {
         );
     }
 
-    pub(super) fn on_loaded(
-        &mut self,
-        ws: usize,
-        reference: Reference,
-        purpose: LoadPurpose,
-        result: Result<(Form, Loaded), Box<Failed>>,
-        draft: Result<Option<Draft>, String>,
-        claim: Option<ContactLock>,
-    ) {
+    pub(super) fn on_loaded(&mut self, ws: usize, purpose: LoadPurpose, read: ContactRead) {
+        let ContactRead {
+            reference,
+            result,
+            draft,
+            claim,
+        } = read;
         let has_drafts = self.drafts.is_some();
         let w = &mut self.workspaces[ws];
         w.request = RequestState::Idle;
