@@ -8,6 +8,7 @@ mod http;
 pub mod jsontext;
 mod judge;
 pub mod listing;
+mod literals;
 mod prune;
 mod redact;
 pub mod reference;
