@@ -57,10 +57,10 @@ struct Known {
     /// Every secret in every encoding of the class, one alternation. Compiling it is most of
     /// what opening a session costs, so it is built when a text first needs it (one with a `\`,
     /// a `%` or a `+`), and again after a new secret is learned.
-    encoded: OnceLock<Option<Matcher>>,
+    encoded: OnceLock<Matcher>,
     /// The secrets as written, in the same order: on a text without those characters no other
     /// encoding can match, so this finds exactly what `encoded` would.
-    literal: OnceLock<Option<Matcher>>,
+    literal: OnceLock<Matcher>,
 }
 
 /// Finds secrets in a text and masks them.
@@ -83,8 +83,8 @@ impl Matcher {
 }
 
 impl Known {
-    fn literal_matcher(&self) -> Option<Matcher> {
-        Some(Matcher::Literal(Literals::new(&self.plain)))
+    fn literal_matcher(&self) -> Matcher {
+        Matcher::Literal(Literals::new(&self.plain))
     }
 
     /// The matcher for a text; `encodings` when it may hold a secret in another encoding.
@@ -93,20 +93,20 @@ impl Known {
             return None;
         }
         if !encodings_possible {
-            return self.literal.get_or_init(|| self.literal_matcher()).as_ref();
+            return Some(self.literal.get_or_init(|| self.literal_matcher()));
         }
-        self.encoded
-            .get_or_init(|| {
-                let encoded: Vec<String> = self.plain.iter().map(|s| encodings(s)).collect();
-                regex::RegexBuilder::new(&encoded.join("|"))
-                    .size_limit(64 << 20)
-                    .build()
-                    .ok()
-                    .map(Matcher::Encoded)
-                    // Too many or too long to match in every encoding: as written, at least.
-                    .or_else(|| self.literal_matcher())
-            })
-            .as_ref()
+        Some(self.encoded.get_or_init(|| {
+            let encoded: Vec<String> = self.plain.iter().map(|s| encodings(s)).collect();
+            regex::RegexBuilder::new(&encoded.join("|"))
+                .size_limit(64 << 20)
+                .build()
+                .map(Matcher::Encoded)
+                // Too many or too long to match in every encoding: as written, at least.
+                .unwrap_or_else(|e| {
+                    tracing::warn!("secrets masked as written only: {e}");
+                    self.literal_matcher()
+                })
+        }))
     }
 }
 
@@ -502,7 +502,7 @@ mod tests {
             known.plain.sort_by_key(|s| std::cmp::Reverse(s.len()));
             let escaped: Vec<String> = known.plain.iter().map(|s| regex::escape(s)).collect();
             let alternation = Regex::new(&escaped.join("|")).unwrap();
-            let literal = known.literal_matcher().unwrap();
+            let literal = known.literal_matcher();
             proptest::prop_assert!(matches!(literal, Matcher::Literal(_)));
             proptest::prop_assert_eq!(
                 literal.replace_all(&text),

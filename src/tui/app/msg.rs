@@ -10,8 +10,6 @@ use crate::tui::error::TuiError;
 
 use super::WriteKind;
 
-/// Results of background work.
-// One message is in flight per request and is moved once: its size does not matter.
 /// A contact read for the editor (`app::read_for_editor`): the answer, and its draft on disk.
 pub struct ContactRead {
     pub reference: Reference,
@@ -23,6 +21,8 @@ pub struct ContactRead {
     pub claim: Option<ContactLock>,
 }
 
+/// Results of background work.
+// One message is in flight per request and is moved once: its size does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
     ProfileOpened {
