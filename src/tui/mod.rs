@@ -105,9 +105,9 @@ fn run_editor(
     };
     // Linux queues a new thread behind the busy thread that spawned it until that one blocks
     // (BENCHMARKS.md, round five: the worker first ran ~0.45 ms late). A moment's sleep lets the
-    // worker take this CPU, and the wake-up puts this thread on an idle one. (Moving it with
-    // `sched_setaffinity` did as well, but leaves it a fixed CPU list a grown cpuset would not
-    // widen.) Its effect is timing only: the `startup` benchmark measures it.
+    // worker start now. (The two threads still share one CPU much of the time: pinning them
+    // apart until the first frame was tried in round six and gained nothing end to end.) Its
+    // effect is timing only: the `startup` benchmark measures it.
     std::thread::sleep(std::time::Duration::from_micros(1));
     let catalog = Catalog::load(paths::user_vendor_dir().as_deref());
     let config = Config::load(paths::config_dir().as_deref(), &catalog)?;
